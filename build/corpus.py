@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 from policykg.build.annotations import AnnotatedDocument, read_document, read_scheme
-
 from policykg.errors import CorpusError
 
 log = logging.getLogger(__name__)

@@ -10,13 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
 from policykg.build import normalize
 from policykg.build.annotations import AnnotatedDocument, Entity
 from policykg.build.registry import Registry, identity_key
+from policykg.errors import AnnotationError, NormalizationError
 from policykg.kg import iris
 from policykg.kg.namespaces import DCTERMS, ELI, FOAF, NIF, ORG, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
-
-from policykg.errors import AnnotationError, NormalizationError
 
 log = logging.getLogger(__name__)
 

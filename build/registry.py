@@ -6,9 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from policykg.build.annotations import AnnotatedDocument, Entity
-from policykg.kg.iris import DocumentIRIs, document_slug
-
 from policykg.errors import AnnotationError, BuildError
+from policykg.kg.iris import DocumentIRIs, document_slug
 
 # entity type → (registry kind, note key holding the identity)
 IDENTIFIED = {
@@ -21,7 +20,7 @@ IDENTIFIED = {
     "CitedDocument": ("work", "id"),
 }
 # note keys whose value must agree on every mention of one identity
-SHARED_NOTES = ("en", "parent", "juris", "doc")
+SHARED_NOTES = ("en", "zh", "parent", "juris", "doc")
 
 
 @dataclass
@@ -35,7 +34,9 @@ class Identity:
 
     @property
     def label_zh(self) -> str:
-        """The most frequent printed form; ties go to the longer, then the smaller string."""
+        """The `zh=` note, else the most frequent printed form (ties: the longer, then the smaller string)."""
+        if "zh" in self.notes:
+            return self.notes["zh"][0]
         return sorted(self.forms.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
 
     @property
