@@ -1,0 +1,33 @@
+"""Shared fixtures: one real build of the corpus per test session, into a temporary data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policykg import config
+from policykg.build.pipeline import BuildOptions, run_build
+from policykg.kg.store import Build, current_build, open_store
+
+TESTS_DIR = Path(__file__).resolve().parent
+DATA = TESTS_DIR / "data"
+
+
+def build_options(data_dir: Path, corpus_dir: Path | None = None) -> BuildOptions:
+    return BuildOptions(corpus_dir=corpus_dir or config.CORPUS_DIR, ontology_dir=config.ONTOLOGY_DIR,
+                        shapes_dir=config.SHAPES_DIR, data_dir=data_dir, progress=False)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Build:
+    """The corpus built once for the whole session."""
+    data_dir = tmp_path_factory.mktemp("policykg-data")
+    run_build(build_options(data_dir))
+    return current_build(data_dir)
+
+
+@pytest.fixture(scope="session")
+def store(built):
+    """The built graph in an in-memory pyoxigraph store."""
+    return open_store(built, in_memory=True)
