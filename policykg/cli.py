@@ -92,7 +92,7 @@ def validate(fmt: str) -> None:
 @click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples in the default graph.")
 def query(query: str, fmt: str, inferred: bool) -> None:
     """Run QUERY (a .rq file or a query string) against the built graph."""
-    from policykg.kg.query import run_query
+    from policykg.kg.sparql import run_query
     from policykg.kg.store import current_build, open_store
 
     text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).exists() else query
