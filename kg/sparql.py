@@ -28,9 +28,9 @@ def default_graphs(build: Build, include_inferred: bool = False) -> list[ox.Name
 
 
 def execute(store: ox.Store, build: Build, text: str, include_inferred: bool = False):
-    """Evaluate a query over the build's dataset; QueryError carries the parser's message."""
+    """Evaluate a query (project prefixes predeclared) over the build's dataset."""
     try:
-        return store.query(text, default_graph=default_graphs(build, include_inferred))
+        return store.query(text, default_graph=default_graphs(build, include_inferred), prefixes=PREFIXES)
     except SyntaxError as exc:
         raise QueryError(f"malformed query: {exc}") from None
     except OSError as exc:
