@@ -160,6 +160,12 @@ def read_quantity(quote: str, units: dict[str, str]) -> Quantity:
         raise NormalizationError(f"no number at the start of {quote!r}")
     value = read_number(match.group())
     rest = text[match.end():]
+    # 100余家, 3000多万人: 余/多 after the number or its multiplier means "more than"
+    for i in (0, 1):
+        if rest[i:i + 1] in ("余", "多") and (i == 0 or rest[:1] in MULTIPLIERS):
+            rest = rest[:i] + rest[i + 1:]
+            names.append("MoreThan")
+            break
     multiplier, unit = read_unit(rest, units) if rest else (Decimal(1), None)
     return Quantity(_combine(names + more, quote), (value * multiplier).normalize(), unit, bracketed)
 

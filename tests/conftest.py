@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 
 from policykg import config
-from policykg.build.pipeline import BuildOptions, run_build
 from policykg.kg.store import Build, current_build, open_store
 
 TESTS_DIR = Path(__file__).resolve().parent
 DATA = TESTS_DIR / "data"
 
 
-def build_options(data_dir: Path, corpus_dir: Path | None = None) -> BuildOptions:
+def build_options(data_dir: Path, corpus_dir: Path | None = None):
+    from policykg.build.pipeline import BuildOptions
+
     return BuildOptions(corpus_dir=corpus_dir or config.CORPUS_DIR, ontology_dir=config.ONTOLOGY_DIR,
                         shapes_dir=config.SHAPES_DIR, data_dir=data_dir, progress=False)
 
@@ -22,6 +23,8 @@ def build_options(data_dir: Path, corpus_dir: Path | None = None) -> BuildOption
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Build:
     """The corpus built once for the whole session."""
+    from policykg.build.pipeline import run_build
+
     data_dir = tmp_path_factory.mktemp("policykg-data")
     run_build(build_options(data_dir))
     return current_build(data_dir)
