@@ -1,0 +1,32 @@
+# Set-up and everyday commands. `make serve` and `make test` create the virtual environment on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: serve test build validate lint bench clean
+
+$(BIN)/policykg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+serve: $(BIN)/policykg
+	$(BIN)/policykg serve
+
+test: $(BIN)/policykg
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -ra
+
+build: $(BIN)/policykg
+	$(BIN)/policykg build
+
+validate: $(BIN)/policykg
+	$(BIN)/policykg validate
+
+bench: $(BIN)/policykg
+	$(BIN)/python bench/bench_validation.py --quick
+	$(BIN)/python bench/bench_endpoint.py
+
+clean:
+	rm -rf data

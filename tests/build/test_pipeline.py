@@ -1,0 +1,99 @@
+"""pipeline: a build is complete, deterministic and atomic; bad input names file and line."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from policykg import config
+from policykg.build.pipeline import run_build
+from policykg.errors import AnnotationError, CorpusError
+from policykg.kg.namespaces import BASE
+from policykg.kg.store import current_build
+
+from ..conftest import build_options
+
+PUBLISHED = ("policykg.trig", "policykg.nq", "policykg.ttl", "inferred.nq", "void.ttl")
+
+
+def copy_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(config.CORPUS_DIR, corpus)
+    return corpus
+
+
+def test_build_writes_every_artefact(built):
+    for name in PUBLISHED + ("manifest.json",):
+        assert (built.path / name).stat().st_size > 0, name
+    assert (built.path / "store").is_dir()
+    manifest = json.loads((built.path / "manifest.json").read_text())
+    assert len(manifest["documents"]) == 5
+    listed = {d["file"] for d in manifest["dumps"]}
+    assert {"policykg.trig", "policykg.nq", "policykg.ttl", "inferred.nq"} <= listed
+
+
+def test_same_input_gives_byte_identical_output(built, tmp_path):
+    run_build(build_options(tmp_path))
+    again = current_build(tmp_path)
+    for name in PUBLISHED:
+        assert (again.path / name).read_bytes() == (built.path / name).read_bytes(), name
+
+
+def test_published_files_have_no_blank_nodes(built):
+    assert "_:" not in (built.path / "policykg.nq").read_text(encoding="utf-8")
+
+
+def test_failed_build_leaves_the_previous_one_intact(built, tmp_path):
+    data = tmp_path / "data"
+    run_build(build_options(data))
+    before = current_build(data)
+    corpus = copy_corpus(tmp_path)
+    ann = corpus / "001_84cd6972a9a5ce06.ann"
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    bad = next(i for i, line in enumerate(lines) if line.startswith("T") and "\tTarget " in line)
+    lines[bad] = lines[bad].rsplit("\t", 1)[0] + "\t这不是原文"
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationError) as info:
+        run_build(build_options(data, corpus))
+    assert info.value.path.endswith("001_84cd6972a9a5ce06.ann") and info.value.line == bad + 1
+    after = current_build(data)
+    assert after.path == before.path
+    assert (after.path / "policykg.nq").read_bytes() == (built.path / "policykg.nq").read_bytes()
+    assert not [p for p in (data / "builds").iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_changed_source_text_is_refused(tmp_path):
+    corpus = copy_corpus(tmp_path)
+    text = corpus / "002_8402b0486c431577.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="002_8402b0486c431577.txt: sha256 differs"):
+        run_build(build_options(tmp_path / "data", corpus))
+
+
+def test_one_named_graph_per_document(store, built):
+    graphs = {g.value for g in store.named_graphs()}
+    assert set(built.manifest["graphs"]["documents"]) <= graphs
+    assert BASE + "graph/inferred" in graphs
+
+
+def test_national_copy_has_no_signature_date_but_a_receipt(store):
+    notice = ox.NamedNode(BASE + "doc/renshebufa-2021-102")
+    eli_date = ox.NamedNode("http://data.europa.eu/eli/ontology#date_document")
+    assert not list(store.quads_for_pattern(notice, eli_date, None, None))
+    received = next(iter(store.query(
+        f"SELECT ?d WHERE {{ GRAPH ?g {{ <{notice.value}> <{BASE}ontology#receipt> ?r . "
+        f"?r <{BASE}ontology#receivedOn> ?d }} }}")))
+    assert received["d"].value == "2021-12-28"
+
+
+def test_every_span_quote_matches_the_text(store):
+    rows = store.query("""
+        PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+        SELECT (COUNT(*) AS ?n) (SUM(IF(SUBSTR(?text, ?b + 1, ?e - ?b) = ?q, 1, 0)) AS ?ok) WHERE {
+          GRAPH ?g { ?s nif:referenceContext ?c ; nif:beginIndex ?b ; nif:endIndex ?e ; nif:anchorOf ?q .
+                     ?c nif:isString ?text } }""")
+    row = next(iter(rows))
+    assert int(row["n"].value) > 500
+    assert row["n"].value == row["ok"].value
