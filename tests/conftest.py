@@ -13,7 +13,8 @@ TESTS_DIR = Path(__file__).resolve().parent
 DATA = TESTS_DIR / "data"
 
 
-def build_options(data_dir: Path, corpus_dir: Path | None = None):
+def make_build_options(data_dir: Path, corpus_dir: Path | None = None):
+    """Build options for the project's corpus (or another corpus folder) into `data_dir`."""
     from policykg.build.pipeline import BuildOptions
 
     return BuildOptions(corpus_dir=corpus_dir or config.CORPUS_DIR, ontology_dir=config.ONTOLOGY_DIR,
@@ -26,7 +27,7 @@ def built(tmp_path_factory) -> Build:
     from policykg.build.pipeline import run_build
 
     data_dir = tmp_path_factory.mktemp("policykg-data")
-    run_build(build_options(data_dir))
+    run_build(make_build_options(data_dir))
     return current_build(data_dir)
 
 
@@ -34,3 +35,9 @@ def built(tmp_path_factory) -> Build:
 def store(built):
     """The built graph in an in-memory pyoxigraph store."""
     return open_store(built, in_memory=True)
+
+
+@pytest.fixture
+def build_options():
+    """The factory `make_build_options(data_dir, corpus_dir=None)`."""
+    return make_build_options

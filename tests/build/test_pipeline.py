@@ -13,8 +13,6 @@ from policykg.errors import AnnotationError, CorpusError
 from policykg.kg.namespaces import BASE
 from policykg.kg.store import current_build
 
-from ..conftest import build_options
-
 PUBLISHED = ("policykg.trig", "policykg.nq", "policykg.ttl", "inferred.nq", "void.ttl")
 
 
@@ -34,7 +32,7 @@ def test_build_writes_every_artefact(built):
     assert {"policykg.trig", "policykg.nq", "policykg.ttl", "inferred.nq"} <= listed
 
 
-def test_same_input_gives_byte_identical_output(built, tmp_path):
+def test_same_input_gives_byte_identical_output(built, tmp_path, build_options):
     run_build(build_options(tmp_path))
     again = current_build(tmp_path)
     for name in PUBLISHED:
@@ -45,7 +43,7 @@ def test_published_files_have_no_blank_nodes(built):
     assert "_:" not in (built.path / "policykg.nq").read_text(encoding="utf-8")
 
 
-def test_failed_build_leaves_the_previous_one_intact(built, tmp_path):
+def test_failed_build_leaves_the_previous_one_intact(built, tmp_path, build_options):
     data = tmp_path / "data"
     run_build(build_options(data))
     before = current_build(data)
@@ -64,7 +62,7 @@ def test_failed_build_leaves_the_previous_one_intact(built, tmp_path):
     assert not [p for p in (data / "builds").iterdir() if p.name.startswith(".tmp-")]
 
 
-def test_changed_source_text_is_refused(tmp_path):
+def test_changed_source_text_is_refused(tmp_path, build_options):
     corpus = copy_corpus(tmp_path)
     text = corpus / "002_8402b0486c431577.txt"
     text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
