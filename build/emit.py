@@ -463,20 +463,38 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> N
         key = d.statement(kind, concept, interval.slug, suffix)
         groups[key].append((entity, indicator, period_entity, quantity, value, unit, interval, cumulative))
     for key, members in sorted(groups.items()):
-        distinct = {(m[3].comparator, m[4], m[5]) for m in members}
-        for member in members:
-            node = key if len(distinct) == 1 else f"{key}-at-{member[0].start}"
-            _emit_statement(ctx, node, concept_of, *member)
+        comparator = _shared_comparator(members)
+        for i, member in enumerate(members):
+            if comparator is None:  # the text states different values: keep each statement apart
+                _emit_statement(ctx, f"{key}-at-{member[0].start}", concept_of, *member)
+            else:  # one statement, labelled after its first mention
+                _emit_statement(ctx, key, concept_of, *member, comparator=comparator, labelled=i == 0)
+
+
+def _shared_comparator(members: list[tuple]) -> str | None:
+    """The comparator of one target stated several times (a table cell and a sentence), or None.
+
+    The same value and unit restated is one target; a bare table value (Exactly) yields to the
+    explicit comparator of the sentence (150万 and 150万人次以上 are one ≥ target).
+    """
+    if len({(m[4], m[5]) for m in members}) != 1:
+        return None
+    explicit = {m[3].comparator for m in members} - {"Exactly"}
+    if len(explicit) > 1:
+        return None
+    return explicit.pop() if explicit else "Exactly"
 
 
 def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity: Entity, indicator: Entity,
-                    period_entity: Entity, quantity, value, unit, interval, cumulative) -> None:
+                    period_entity: Entity, quantity, value, unit, interval, cumulative, *,
+                    comparator: str | None = None, labelled: bool = True) -> None:
     out, d = ctx.out, ctx.iris
     concept = concept_of[indicator.id]
     is_target = entity.type == "Target"
     out.add(node, RDF.type, PKG.IndicatorTarget if is_target else PKG.Baseline)
     out.add(node, PKG.indicator, d.indicator(concept))
-    out.add(node, PKG.comparator, PKG[quantity.comparator])
+    comparator = comparator or quantity.comparator
+    out.add(node, PKG.comparator, PKG[comparator])
     out.add(node, PKG.value, decimal_literal(value))
     out.add(node, PKG.unit, iris.unit(unit))
     out.add(node, PKG.valueText, zh(entity.text))
@@ -484,14 +502,9 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     out.add(node, PKG.aggregation, PKG.CumulativeTotal if cumulative else PKG.PeriodTotal)
     out.add(node, PKG.inPlan, d.plan)
     out.add(d.plan, PKG.hasTarget if is_target else PKG.hasBaseline, node)
-    out.add(node, RDFS.label, zh(f"{indicator.text} {entity.text}"))
-    concept_en = ctx.reg.get("concept", concept).note("en") or concept
-    unit_en = ctx.unit_labels_en.get(unit, unit)
-    sign = COMPARATOR_SIGNS[quantity.comparator]
-    kind_en = "target" if is_target else "baseline"
-    out.add(node, RDFS.label, en(f"{concept_en} {kind_en}: {sign} {format(value, ',f')} {unit_en}, "
-                                 f"{interval.start.isoformat()}/{interval.end.isoformat()}"))
     ctx.derive(node, entity, indicator, period_entity)
+    if labelled:
+        _statement_labels(ctx, node, concept, entity, indicator, value, unit, interval, comparator)
     for nature in ctx.doc.targets_of(entity, "hasNature"):
         if nature.text not in NATURES:
             raise ctx.error(nature, f"Nature must be one of {', '.join(NATURES)}")
@@ -500,6 +513,18 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     item = ctx.containing(entity, "ProgramItem")
     if item is not None:
         out.add(node, PKG.inProgram, _item_iri(ctx, item))
+
+
+def _statement_labels(ctx: Context, node: str, concept: str, entity: Entity, indicator: Entity, value, unit: str,
+                      interval: normalize.Interval, comparator: str) -> None:
+    """zh: the indicator and value as printed; en: concept, comparator, normalised value, unit, period."""
+    ctx.out.add(node, RDFS.label, zh(f"{indicator.text} {entity.text}"))
+    concept_en = ctx.reg.get("concept", concept).note("en") or concept
+    unit_en = ctx.unit_labels_en.get(unit, unit)
+    kind_en = "target" if entity.type == "Target" else "baseline"
+    ctx.out.add(node, RDFS.label, en(
+        f"{concept_en} {kind_en}: {COMPARATOR_SIGNS[comparator]} {format(value, ',f')} {unit_en}, "
+        f"{interval.start.isoformat()}/{interval.end.isoformat()}"))
 
 
 def _box_number(ctx: Context, program: Entity) -> int:

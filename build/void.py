@@ -26,7 +26,8 @@ def describe(store: ox.Store, metadata: list[ox.Triple], dumps: list[dict], docu
     triples = list(metadata)
 
     def add(s, p, o) -> None:
-        triples.append(ox.Triple(s if isinstance(s, ox.NamedNode) else N(s), p if isinstance(p, ox.NamedNode) else N(p), o))
+        s_node = s if isinstance(s, ox.NamedNode) else N(s)
+        triples.append(ox.Triple(s_node, p if isinstance(p, ox.NamedNode) else N(p), o))
 
     asserted = [g for g in _graphs(store) if g != inferred_graph]
     default = [N(g) for g in asserted]
