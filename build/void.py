@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from policykg.kg.namespaces import BASE, DATASET_IRI, DCAT, DCTERMS, RDF, VOID, XSD
+from policykg.kg.namespaces import BASE, DATASET_IRI, DCAT, DCTERMS, ELI, PREFIXES, RDF, VOID, XSD
 
 SPDX = "http://spdx.org/rdf/terms#"
 
@@ -63,6 +64,7 @@ def describe(store: ox.Store, metadata: list[ox.Triple], dumps: list[dict], docu
         add(sub, RDF.type, N(VOID.Dataset))
         add(sub, N("http://www.w3.org/ns/sparql-service-description#name"), N(graph))
         add(sub, VOID.triples, _int(n))
+    _linksets(store, add, ds)
     for dump in dumps:
         dist = N(f"{BASE}dumps/{dump['file']}")
         add(ds, VOID.dataDump, dist)
@@ -79,14 +81,31 @@ def describe(store: ox.Store, metadata: list[ox.Triple], dumps: list[dict], docu
     return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
+def _linksets(store: ox.Store, add, ds: ox.NamedNode) -> None:
+    """One void:Linkset per pair of document subsets joined by plan-to-plan links (based_on, cites)."""
+    query = f"""SELECT ?g1 ?g2 ?p (COUNT(*) AS ?n) WHERE {{
+        GRAPH ?g1 {{ ?a ?p ?b }} GRAPH ?g2 {{ ?b a <{BASE}ontology#Plan> }}
+        FILTER(?g1 != ?g2 && ?p IN (<{ELI.based_on}>, <{ELI.cites}>))
+        FILTER(STRSTARTS(STR(?g1), "{BASE}graph/") && STRSTARTS(STR(?g2), "{BASE}graph/"))
+    }} GROUP BY ?g1 ?g2 ?p ORDER BY ?g1 ?g2 ?p"""
+    for row in store.query(query):
+        source, target = (row[g].value.rsplit("/", 1)[-1] for g in ("g1", "g2"))
+        pred = row["p"].value.rsplit("#", 1)[-1]
+        linkset = N(f"{DATASET_IRI}/linkset/{source}--{pred}--{target}")
+        add(ds, VOID.subset, linkset)
+        add(linkset, RDF.type, N(VOID.Linkset))
+        add(linkset, VOID.subjectsTarget, N(f"{DATASET_IRI}/graph/{source}"))
+        add(linkset, VOID.objectsTarget, N(f"{DATASET_IRI}/graph/{target}"))
+        add(linkset, VOID.linkPredicate, row["p"])
+        add(linkset, VOID.triples, _int(int(row["n"].value)))
+
+
 def _local(iri: str) -> str:
-    """A readable, IRI-safe name for a class or property: prefix-free local part plus a namespace hint."""
-    for sep in ("#", "/"):
-        if sep in iri:
-            ns, local = iri.rsplit(sep, 1)
-            hint = ns.rstrip("/#").rsplit("/", 1)[-1]
-            return f"{hint}-{local}".replace(".", "-")
-    return iri
+    """`foaf:name` → `foaf-name`: the project prefix and local name, IRI-safe."""
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and iri[len(ns):]:
+            return f"{prefix}-{iri[len(ns):]}".replace("/", "-")
+    return hashlib.sha256(iri.encode()).hexdigest()[:12]
 
 
 def _graphs(store: ox.Store) -> list[str]:
