@@ -36,3 +36,7 @@ class StoreError(PolicyKGError):
 
 class QueryError(PolicyKGError):
     """A SPARQL query is malformed or failed."""
+
+
+class ValidationError(PolicyKGError):
+    """A shapes graph, an ontology or the data to validate cannot be read or evaluated."""
