@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
@@ -158,7 +159,10 @@ def load_store(source: Input) -> ox.Store:
         return source
     store = ox.Store()
     if isinstance(source, Dataset):
-        store.load(source.serialize(format="nquads"), format=ox.RdfFormat.N_QUADS)
+        store.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _graph_name(g))
+            for s, p, o, g in source.quads((None, None, None, None))
+        )
         return store
     if isinstance(source, Graph):
         store.load(source.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
@@ -214,6 +218,13 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise ValidationError(f"unsupported RDF term {term!r}")
+
+
+def _graph_name(graph: Node | Graph | None) -> GraphName:
+    name = graph.identifier if isinstance(graph, Graph) else graph
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    return to_oxigraph(name)  # type: ignore[return-value]
 
 
 def _display(term: object | None) -> str | None:
