@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -405,18 +406,20 @@ def run_sparql_constraints(
     subclasses: dict[str, set[str]],
     graphs: Sequence[GraphName] | None = None,
 ) -> list[ValidationResult]:
-    """Run each SHACL-SPARQL constraint once over the dataset (the union of ``graphs``, or of all
-    graphs) and turn every solution into a result."""
+    """Run each SHACL-SPARQL constraint once over the dataset (the RDF merge of ``graphs``, or of
+    all asserted graphs) and turn every solution into a result.
+
+    The merge is materialised in a scratch store: Oxigraph's union default graph has bag
+    semantics (a triple asserted in n graphs matches n times), so joins over resources that every
+    document repeats (periods, jurisdictions, agencies) would multiply."""
     results: list[ValidationResult] = []
+    merged = merge_graphs(store, default_graphs(store) if graphs is None else graphs)
     for sc in constraints:
         query = bind_targets(sc, subclasses)
         if query is None:
             continue
         try:
-            if graphs is None:
-                solutions = store.query(query, use_default_graph_as_union=True)
-            else:
-                solutions = store.query(query, default_graph=list(graphs))
+            solutions = merged.query(query)
         except SyntaxError as exc:
             raise ValidationError(f"sh:select of {sc.constraint} is not valid SPARQL: {exc}") from exc
         variables = {v.value for v in solutions.variables}
@@ -446,15 +449,45 @@ def run_sparql_constraints(
 # --------------------------------------------------------------------------------------------
 
 
+_OWNED: ContextVar[set[Node] | None] = ContextVar("policykg_owned_focus_nodes", default=None)
+
+
+def _owned_shape_class():
+    """A pySHACL Shape whose target lookup is restricted to the current unit's owned nodes.
+
+    pySHACL calls Shape.focus_nodes only to find the targets of top-level shapes, so nested
+    evaluations (sh:or, sh:qualifiedValueShape …) still see every value node, while the nodes
+    outside the unit (typed only so that sh:class can be checked) are neither targeted nor reported.
+    Outside StructuralValidator.validate the restriction is off.
+    """
+    from pyshacl.shape import Shape
+
+    class OwnedShape(Shape):
+        __slots__ = ()
+
+        def focus_nodes(self, data_graph, debug=False):
+            found = super().focus_nodes(data_graph, debug)
+            owned = _OWNED.get()
+            return found if owned is None else {n for n in found if n in owned}
+
+    return OwnedShape
+
+
 class StructuralValidator:
-    """pySHACL with one parsed shapes graph reused for every validation unit."""
+    """pySHACL with one parsed shapes graph reused for every validation unit.
+
+    The harvested shapes are reused across units (pySHACL would re-read the shapes graph for every
+    call), and their target lookup is narrowed to the unit's owned nodes.
+    """
 
     def __init__(self, shapes: Graph) -> None:
         from pyshacl.shapes_graph import ShapesGraph
 
         self._shapes_graph = shapes
         self._shapes = ShapesGraph(shapes)
-        _ = self._shapes.shapes  # harvest the shapes once
+        owned_shape = _owned_shape_class()
+        for shape in self._shapes.shapes:  # harvest the shapes once, and narrow their targets
+            shape.__class__ = owned_shape
         # property shapes that are blank nodes are reported by the node shape that holds them
         self._owner: dict[Node, Node] = {}
         for node_shape, prop in shapes.subject_objects(SH.property):
@@ -472,7 +505,11 @@ class StructuralValidator:
             options={"inference": "none", "inplace": True, "advanced": False},
         )
         validator.shacl_graph = self._shapes  # reuse the harvested shapes
-        _conforms, report, _text = validator.run()
+        token = _OWNED.set(focus)
+        try:
+            _conforms, report, _text = validator.run()
+        finally:
+            _OWNED.reset(token)
         results = []
         for result in report.objects(None, SH.result):
             focus_node = report.value(result, SH.focusNode)
@@ -496,8 +533,14 @@ class StructuralValidator:
         return results
 
 
-def _graph_filter(graph: GraphName) -> str:
-    return "" if isinstance(graph, ox.DefaultGraph) else str(graph)
+def merge_graphs(store: ox.Store, graphs: Sequence[GraphName]) -> ox.Store:
+    """The RDF merge (set union) of the graphs, in the default graph of a new in-memory store."""
+    merged = ox.Store()
+    default = ox.DefaultGraph()
+    for g in graphs:
+        merged.extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                      for q in store.quads_for_pattern(None, None, None, g))
+    return merged
 
 
 def default_graphs(store: ox.Store) -> list[GraphName]:
