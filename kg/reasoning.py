@@ -32,6 +32,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from policykg.errors import ValidationError
 from policykg.kg.namespaces import INFERRED_GRAPH
+from policykg.kg.validate import merge_graphs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ONTOLOGY = PROJECT_ROOT / "ontology" / "policykg.ttl"
@@ -181,16 +182,6 @@ def rule_queries(tbox: TBox) -> list[tuple[str, str]]:
     return rules
 
 
-def _working_copy(store: ox.Store, graphs: Sequence[ox.NamedNode | ox.DefaultGraph]) -> ox.Store:
-    """The union of the asserted graphs, in the default graph of a fresh in-memory store."""
-    work = ox.Store()
-    default = ox.DefaultGraph()
-    for g in graphs:
-        work.extend(ox.Quad(q.subject, q.predicate, q.object, default)
-                    for q in store.quads_for_pattern(None, None, None, g))
-    return work
-
-
 def _materialise(work: ox.Store, tbox: TBox) -> set[ox.Triple]:
     """Apply the rules to the working store until a fixpoint; return the triples added."""
     added: set[ox.Triple] = set()
@@ -228,7 +219,7 @@ def infer(
     """The OWL-RL consequences of the asserted graphs that are not asserted in them, as quads in
     ``graph/inferred``, sorted. The store is not modified."""
     tbox = load_tbox(ontology_path)
-    work = _working_copy(store, _graph_names(asserted_graphs))
+    work = merge_graphs(store, _graph_names(asserted_graphs))
     added = _materialise(work, tbox)
     return sorted((ox.Quad(t.subject, t.predicate, t.object, INFERRED) for t in added), key=_sort_key)
 
@@ -253,7 +244,7 @@ def check_consistency(
     property, one value of an inverse-functional property on two resources. Sorted; empty when
     consistent."""
     tbox = load_tbox(ontology_path)
-    work = _working_copy(store, _graph_names(asserted_graphs))
+    work = merge_graphs(store, _graph_names(asserted_graphs))
     if inferred is None:
         _materialise(work, tbox)
     else:

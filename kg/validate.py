@@ -115,19 +115,20 @@ class ValidationReport:
         return "\n".join(lines) + "\n"
 
 
+_SHAPES_NS = "https://w3id.org/policykg/shapes#"
+_LOCAL_NAME = re.compile(r"[A-Za-z_][\w\-./]*")
+
+
 def compact(iri: str) -> str:
-    """`https://w3id.org/policykg/ontology#Plan` → `pkg:Plan`; other strings unchanged."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(best) and re.fullmatch(r"[A-Za-z_][\w\-./]*", iri[len(ns):]):
-            best = ns
-            found = f"{prefix}:{iri[len(ns):]}"
-    if best:
-        return found
-    shapes_ns = "https://w3id.org/policykg/shapes#"
-    if iri.startswith(shapes_ns):
-        return "pkgsh:" + iri[len(shapes_ns):]
-    return iri
+    """`https://w3id.org/policykg/ontology#Plan` → `pkg:Plan` (longest matching namespace);
+    strings that are not IRIs of a known namespace are returned unchanged."""
+    namespaces = [*PREFIXES.items(), ("pkgsh", _SHAPES_NS)]
+    matches = [(ns, prefix) for prefix, ns in namespaces
+               if iri.startswith(ns) and _LOCAL_NAME.fullmatch(iri[len(ns):])]
+    if not matches:
+        return iri
+    ns, prefix = max(matches, key=lambda match: len(match[0]))
+    return f"{prefix}:{iri[len(ns):]}"
 
 
 # --------------------------------------------------------------------------------------------
