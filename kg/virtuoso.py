@@ -158,7 +158,13 @@ def bulk_load(server: VirtuosoServer, files: Sequence[Path]) -> None:
         statements.append(f"ld_dir({_sql_string(str(path.parent))}, {_sql_string(path.name)}, "
                           f"{_sql_string(FALLBACK_GRAPH)});")
     script = "\n".join(statements) + "\nrdf_loader_run();\ncheckpoint;\n"
-    isql(server, script, step="bulk loading " + ", ".join(p.name for p in files))
+    try:
+        isql(server, script, step="bulk loading " + ", ".join(p.name for p in files))
+    except StoreError as exc:
+        if "access control" in str(exc):
+            raise StoreError(f"{exc} (list {', '.join(sorted({str(p.resolve().parent) for p in files}))} in "
+                             "DirsAllowed of the server's virtuoso.ini, or pass staging_dir)") from None
+        raise
     # the loader records a failing file in LOAD_LIST instead of raising
     names = ", ".join(_sql_string(str(p.resolve())) for p in files)
     out = isql(server, f"SELECT COUNT(*) FROM DB.DBA.LOAD_LIST WHERE ll_file IN ({names});",

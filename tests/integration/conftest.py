@@ -39,23 +39,28 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def virtuoso_server(tmp_path_factory, built: Build) -> Iterator[virtuoso.VirtuosoServer]:
-    """A running, empty Virtuoso whose DirsAllowed includes the build folder; stopped afterwards."""
+def virtuoso_local(tmp_path_factory, built: Build) -> Iterator[virtuoso.LocalVirtuoso]:
+    """A running Virtuoso (empty but for the federation grants) whose DirsAllowed has its own folder and
+    the build folder; stopped at the end of the session, whatever happened."""
     for program in ("virtuoso-t", "isql-vt"):
         if shutil.which(program) is None:
             _unavailable(f"{program} is not installed (Debian package virtuoso-opensource)")
     workdir = tmp_path_factory.mktemp("virtuoso")
     local = virtuoso.LocalVirtuoso(workdir, dirs_allowed=[built.path])
     try:
-        server = local.start()
-    except StoreError as exc:
-        local.stop()
-        _unavailable(f"Virtuoso did not start: {exc}")
-    try:
-        virtuoso.enable_federation(server)
-        yield server
+        try:
+            local.start()
+        except StoreError as exc:
+            _unavailable(f"Virtuoso did not start: {exc}")
+        virtuoso.enable_federation(local.server)
+        yield local
     finally:
         local.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(virtuoso_local: virtuoso.LocalVirtuoso) -> virtuoso.VirtuosoServer:
+    return virtuoso_local.server
 
 
 @pytest.fixture(scope="session")
