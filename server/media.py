@@ -104,15 +104,15 @@ def _quality(params: list[str]) -> float:
 
 
 def _offer_quality(ranges: list[MediaRange], fmt: Format) -> float:
-    """q of the most specific range matching the format's media type or one of its aliases."""
-    best_specificity, best_q = 0, 0.0
-    for candidate_index, media_type in enumerate((fmt.media_type, *fmt.aliases)):
-        for media_range in ranges:
-            specificity = media_range.matches(media_type)
-            # an alias is a weaker match than the canonical type at the same specificity
-            rank = specificity * 2 - (1 if candidate_index else 0) if specificity else 0
-            if rank > best_specificity:
-                best_specificity, best_q = rank, media_range.q
+    """q of the most specific range matching the format's media type; an alias counts only when
+    named exactly (so `text/*` does not select SPARQL XML results through `text/xml`)."""
+    best_rank, best_q = 0, 0.0
+    for media_range in ranges:
+        rank = media_range.matches(fmt.media_type) * 2
+        if any(media_range.matches(alias) == 3 for alias in fmt.aliases):
+            rank = max(rank, 5)  # an exact alias is weaker than the exact canonical type
+        if rank > best_rank:
+            best_rank, best_q = rank, media_range.q
     return best_q
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from policykg.kg.namespaces import INFERRED_GRAPH, SD
 from .errors import (
     BadProtocolRequest,
     NotAcceptable,
+    QuerySyntaxError,
     ServiceNotAllowed,
     UnsupportedMediaType,
     UpdateRefused,
@@ -86,14 +88,34 @@ def run_query(protocol_request: ProtocolRequest) -> Response:
         results_format.name if results_format else None,
         graph_format.name if graph_format else None,
         state().config.max_result_bytes,
+        base_iri=request.base_url,
     )
-    answer = state().executor.run_sparql(job, protocol_request.timeout)
+    try:
+        answer = state().executor.run_sparql(job, protocol_request.timeout)
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxError(explain_syntax_error(protocol_request.query, exc.message)) from exc
     fmt = results_format if answer.kind in ("solutions", "boolean") else graph_format
     assert fmt is not None
     response = Response(answer.body, content_type=fmt.content_type)
     response.headers["Server-Timing"] = f"query;dur={answer.elapsed * 1000:.1f}"
     response.headers["Vary"] = "Accept"
     return response
+
+
+def explain_syntax_error(query: str, message: str) -> str:
+    """The parser's message with the offending line of the query and a caret under the column."""
+    match = re.search(r"(\d+):(\d+)", message)
+    text = f"The query is not valid SPARQL 1.1: {message}"
+    if not match:
+        return text
+    line_number, column = int(match.group(1)), int(match.group(2))
+    lines = query.splitlines() or [""]
+    if not 1 <= line_number <= len(lines):
+        return text
+    line = lines[line_number - 1]
+    # Oxigraph reports the column just after the token it could not accept
+    caret = " " * max(0, min(column - 2, len(line))) + "^"
+    return f"{text}\n\nline {line_number}, column {column}:\n    {line}\n    {caret}"
 
 
 def read_protocol_request(req: Request) -> ProtocolRequest:

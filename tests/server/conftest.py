@@ -147,3 +147,38 @@ def live_server(app) -> Iterator[LiveServer]:
     live, stop = start_live_server(app)
     yield live
     stop()
+
+
+@dataclass
+class HttpResponse:
+    status_code: int
+    headers: dict
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.content)
+
+
+def fetch(url: str, *, data: dict | bytes | None = None, params: dict | None = None, headers: dict | None = None,
+          method: str | None = None, timeout: float = 30) -> HttpResponse:
+    """A small HTTP client on urllib (no extra dependency); form-encodes a dict body."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    if params:
+        url += "?" + urllib.parse.urlencode(params, doseq=True)
+    headers = dict(headers or {})
+    if isinstance(data, dict):
+        data = urllib.parse.urlencode(data, doseq=True).encode()
+        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return HttpResponse(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return HttpResponse(error.code, dict(error.headers), error.read())
