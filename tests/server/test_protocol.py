@@ -11,11 +11,10 @@ import time
 import urllib.parse
 
 import pytest
+from conftest import DOC, DOCUMENT_GRAPH, fetch
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
-
-from conftest import DOC, DOCUMENT_GRAPH, fetch
 
 PKG = "https://w3id.org/policykg/ontology#"
 SELECT_TARGETS = f"SELECT ?t ?v WHERE {{ ?t <{PKG}value> ?v }} ORDER BY ?v"
@@ -166,8 +165,11 @@ def test_describe_returns_a_graph(client):
     assert len(parse_graph(response)) > 5
 
 
-@pytest.mark.parametrize(("name", "media_type"), [("csv", "text/csv"), ("xml", "application/sparql-results+xml"),
-                                                   ("tsv", "text/tab-separated-values"), ("json", "application/sparql-results+json")])
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [("csv", "text/csv"), ("xml", "application/sparql-results+xml"), ("tsv", "text/tab-separated-values"),
+     ("json", "application/sparql-results+json")],
+)
 def test_format_parameter_overrides_accept(client, name, media_type):
     response = client.get("/sparql", query_string={"query": SELECT_TARGETS, "format": name},
                           headers={"Accept": "application/sparql-results+json"})
@@ -316,9 +318,9 @@ def test_service_outside_the_allow_list_is_refused(client):
 
 def test_service_in_the_allow_list_is_called(app, config, live_server):
     """A SERVICE call to an allowed endpoint (here: this same server) reaches it and returns its answer."""
-    from policykg.server.app import create_app
-
     from conftest import start_live_server
+
+    from policykg.server.app import create_app
 
     federating = create_app(config.with_changes(service_allowlist=(live_server.url + "/",), workers=1))
     front, stop = start_live_server(federating)
