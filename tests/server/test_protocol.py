@@ -11,9 +11,9 @@ import time
 import urllib.parse
 
 import pytest
-from conftest import DOC, DOCUMENT_GRAPH, fetch
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
+from server_testkit import DOC, DOCUMENT_GRAPH, fetch
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 PKG = "https://w3id.org/policykg/ontology#"
@@ -318,7 +318,7 @@ def test_service_outside_the_allow_list_is_refused(client):
 
 def test_service_in_the_allow_list_is_called(app, config, live_server):
     """A SERVICE call to an allowed endpoint (here: this same server) reaches it and returns its answer."""
-    from conftest import start_live_server
+    from server_testkit import start_live_server
 
     from policykg.server.app import create_app
 
