@@ -51,12 +51,31 @@ def skolem_names(triples: list[ox.Triple], path: Path) -> dict[ox.BlankNode, str
         memo[node] = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:20]
         return memo[node]
 
-    nodes = {t.subject for t in triples if isinstance(t.subject, ox.BlankNode)}
-    nodes |= {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
-    names = {node: GENID_PREFIX + digest(node, frozenset()) for node in nodes}
-    if len(set(names.values())) != len(names):
-        # identical subtrees would merge; keep them apart by their (stable) position among equals
-        raise BuildError(f"{path}: two blank nodes say exactly the same thing; give them IRIs")
+    referrers: dict[ox.BlankNode, list[ox.Triple]] = {}
+    for t in triples:
+        if isinstance(t.object, ox.BlankNode):
+            referrers.setdefault(t.object, []).append(t)
+    names: dict[ox.BlankNode, str] = {}
+
+    def name(node: ox.BlankNode, stack: frozenset) -> str:
+        # a node is named after where it hangs (its referrer's name and predicate) and what it says,
+        # so equal-looking nodes under different shapes stay apart; equal ones in one place merge
+        if node not in names:
+            refs = referrers.get(node, [])
+            if len(refs) == 1 and refs[0].subject not in stack:
+                ref = refs[0]
+                parent = name(ref.subject, stack | {node}) if isinstance(ref.subject, ox.BlankNode) \
+                    else str(ref.subject)
+                seed = f"{parent} {ref.predicate} {digest(node, frozenset())}"
+            else:
+                seed = digest(node, frozenset())
+            names[node] = GENID_PREFIX + hashlib.sha256(seed.encode()).hexdigest()[:20]
+        return names[node]
+
+    for t in triples:
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.BlankNode):
+                name(term, frozenset())
     return names
 
 
