@@ -45,13 +45,6 @@ VIRTUOSO_CANNOT_RUN: dict[str, str] = {
     # the pattern matches its zero-length case for any ?x (the subject is not joined), so every box
     # gets the agencies of other boxes (`?box` from VALUES + `?box dcterms:hasPart? ?a` shows it).
     "06-programmes.rq": "zero-or-one property path (p?) with a bound subject ignores the binding",
-    # Implementation-defined: MIN(?titleZh) over two @zh titles. SPARQL 1.1 orders simple literals and
-    # xsd:strings, not language-tagged literals, so the stores may pick either title (Oxigraph takes
-    # the code-point smaller one). Portable form: MIN(STR(?titleZh)), or choose the title by graph.
-    "10-cited-works-not-in-corpus.rq": "MIN over language-tagged literals is implementation-defined",
-    # Virtuoso bug: a GROUP_CONCAT separator outside ASCII ("；", also written "\\uFF1B") comes out as "?"
-    # (non-ASCII string literals elsewhere in a query are fine).
-    "14-agency-duties.rq": "GROUP_CONCAT with a non-ASCII separator joins with '?'",
 }
 
 
