@@ -304,3 +304,21 @@ def test_ontology_declares_every_term_of_the_design():
         iri = next(iri for p, iri in onto.namespaces() if p == prefix) + local
         assert set(onto.objects(URIRef(iri), RDF.type)) & kinds, external
         assert onto.value(URIRef(iri), RDFS.isDefinedBy) is not None, external
+
+
+@pytest.mark.parametrize("path", [DEFAULT_SHAPES, ONTOLOGY, UNITS], ids=lambda p: p.name)
+def test_no_two_blank_nodes_say_the_same_thing(path):
+    """The builder names blank nodes after their content (build/vocabulary.py) and refuses twins."""
+    graph = Graph().parse(path)
+    memo: dict[BNode, tuple] = {}
+
+    def content(node: BNode) -> tuple:
+        if node not in memo:
+            memo[node] = tuple(sorted(
+                (str(p), content(o) if isinstance(o, BNode) else str(o)) for p, o in graph.predicate_objects(node)
+            ))
+        return memo[node]
+
+    nodes = {n for t in graph for n in (t[0], t[2]) if isinstance(n, BNode)}
+    contents = [content(n) for n in nodes]
+    assert len(set(contents)) == len(contents)
