@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 HTML = "text/html"
+ALIAS_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,13 @@ RESULTS_TSV = Format("tsv", "text/tab-separated-values", "tsv", (), "TSV")
 
 TURTLE = Format("turtle", "text/turtle", "ttl", ("application/x-turtle",), "Turtle")
 NTRIPLES = Format("ntriples", "application/n-triples", "nt", ("text/plain",), "N-Triples")
-JSONLD = Format("jsonld", "application/ld+json", "jsonld", ("application/json",), "JSON-LD")
-RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", ("application/xml", "text/xml"), "RDF/XML")
+JSONLD = Format(
+    "jsonld", "application/ld+json", "jsonld", ("application/json", "application/sparql-results+json"), "JSON-LD"
+)
+RDFXML = Format(
+    "rdfxml", "application/rdf+xml", "rdf", ("application/xml", "text/xml", "application/sparql-results+xml"),
+    "RDF/XML",
+)
 TRIG = Format("trig", "application/trig", "trig", (), "TriG")
 NQUADS = Format("nquads", "application/n-quads", "nq", (), "N-Quads")
 
@@ -104,16 +110,18 @@ def _quality(params: list[str]) -> float:
 
 
 def _offer_quality(ranges: list[MediaRange], fmt: Format) -> float:
-    """q of the most specific range matching the format's media type; an alias counts only when
-    named exactly (so `text/*` does not select SPARQL XML results through `text/xml`)."""
+    """q of the most specific range matching the format's media type. An alias counts only when named
+    exactly (so `text/*` does not select SPARQL XML results through `text/xml`) and at half weight,
+    so that it never beats a format the client names itself."""
     best_rank, best_q = 0, 0.0
     for media_range in ranges:
-        rank = media_range.matches(fmt.media_type) * 2
-        if any(media_range.matches(alias) == 3 for alias in fmt.aliases):
-            rank = max(rank, 5)  # an exact alias is weaker than the exact canonical type
+        rank = media_range.matches(fmt.media_type)
         if rank > best_rank:
             best_rank, best_q = rank, media_range.q
-    return best_q
+    if best_rank == 3:
+        return best_q
+    alias_q = max((r.q for r in ranges for alias in fmt.aliases if r.matches(alias) == 3), default=0.0)
+    return max(best_q, alias_q * ALIAS_WEIGHT)
 
 
 def negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:

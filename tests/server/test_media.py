@@ -110,3 +110,11 @@ def test_extensions():
 def test_textual_types_carry_a_charset():
     assert TURTLE.content_type == "text/turtle; charset=utf-8"
     assert RESULTS_JSON.content_type == "application/sparql-results+json; charset=utf-8"
+
+
+def test_sparql_clients_asking_results_types_for_a_graph_get_the_same_family():
+    # rdflib's SPARQLStore and SPARQLWrapper send their results type for CONSTRUCT too
+    assert negotiate("application/sparql-results+xml", GRAPH_FORMATS) is RDFXML
+    assert negotiate("application/sparql-results+json", GRAPH_FORMATS) is JSONLD
+    # but a graph type the client names itself wins
+    assert negotiate("application/sparql-results+json, text/turtle;q=0.9", GRAPH_FORMATS) is TURTLE

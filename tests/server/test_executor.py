@@ -1,0 +1,83 @@
+"""The query worker pool (server/executor.py): time limits, replacement, errors, new builds."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from server_testkit import fixture_quads, lay_out_build
+
+from policykg.server.errors import GraphUnavailable, QueryFailed, QuerySyntaxError, QueryTimeout, ServiceBusy
+from policykg.server.executor import QueryExecutor, SparqlJob
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+@pytest.fixture
+def executor(data_dir):
+    pool = QueryExecutor(data_dir, size=1)
+    yield pool
+    pool.close()
+
+
+def test_answers_come_back_serialised(executor):
+    answer = executor.run_sparql(SparqlJob("ASK { ?s ?p ?o }"), timeout=10)
+    assert (answer.kind, answer.format, answer.body) == ("boolean", "json", b'{"head":{},"boolean":true}')
+
+
+def test_timeout_kills_the_worker_and_a_new_one_takes_over(executor):
+    executor.run_sparql(SparqlJob("ASK {}"), timeout=10)
+    (worker,) = executor._workers
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        executor.run_sparql(SparqlJob(SLOW), timeout=0.5)
+    assert time.monotonic() - started < 2
+    worker.process.join(5)
+    assert not worker.process.is_alive()  # killed, its CPU freed
+    assert executor.run_sparql(SparqlJob("ASK {}"), timeout=30).body.endswith(b"true}")
+
+
+def test_busy_pool_says_so(executor):
+    import threading
+
+    thread = threading.Thread(target=lambda: pytest.raises(QueryTimeout, executor.run_sparql, SparqlJob(SLOW), 2))
+    thread.start()
+    time.sleep(0.5)
+    with pytest.raises(ServiceBusy):
+        executor.run_sparql(SparqlJob("ASK {}"), timeout=0.3)
+    thread.join()
+
+
+def test_errors_are_typed(executor):
+    with pytest.raises(QuerySyntaxError, match="1:"):
+        executor.run_sparql(SparqlJob("SELECT"), timeout=10)
+    with pytest.raises(QueryFailed):
+        executor.read("describe_resource", "not an iri", timeout=10)
+
+
+def test_result_cap_is_an_error_not_a_truncation(executor):
+    from policykg.server.errors import ResultTooLarge
+
+    with pytest.raises(ResultTooLarge, match="not sent in part"):
+        executor.run_sparql(SparqlJob("SELECT * { ?s ?p ?o }", max_result_bytes=100), timeout=10)
+
+
+def test_a_new_build_is_picked_up(tmp_path):
+    asserted, inferred = fixture_quads()
+    lay_out_build(tmp_path, asserted, inferred, name="first", with_store=False)
+    pool = QueryExecutor(tmp_path, size=1)
+    try:
+        count = b'SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }'
+        before = pool.run_sparql(SparqlJob(count.decode()), timeout=30).body
+        lay_out_build(tmp_path, asserted[:10], inferred, name="second", with_store=False)
+        after = pool.run_sparql(SparqlJob(count.decode()), timeout=30).body
+        assert before != after
+        assert pool.build.path.name == "second"
+    finally:
+        pool.close()
+
+
+def test_missing_build(tmp_path):
+    pool = QueryExecutor(tmp_path, size=1)
+    with pytest.raises(GraphUnavailable, match="policykg build"):
+        pool.run_sparql(SparqlJob("ASK {}"), timeout=5)
