@@ -34,7 +34,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from policykg.errors import ValidationError
-from policykg.kg.namespaces import INFERRED_GRAPH, PREFIXES, SH, VOCABULARY_GRAPH
+from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, SH, VOCABULARY_GRAPH
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHAPES = PROJECT_ROOT / "shapes" / "policykg-shapes.ttl"
@@ -544,10 +544,14 @@ def merge_graphs(store: ox.Store, graphs: Sequence[GraphName]) -> ox.Store:
     return merged
 
 
+_NOT_DATA = {_INFERRED, ox.NamedNode(BASE + "graph/shapes"), ox.NamedNode(BASE + "graph/void")}
+
+
 def default_graphs(store: ox.Store) -> list[GraphName]:
-    """Every named graph except the inferred one, and the default graph when it has triples."""
+    """Every asserted data graph (all named graphs but graph/inferred, graph/shapes and
+    graph/void), and the default graph when it has triples."""
     graphs: list[GraphName] = sorted(
-        (g for g in store.named_graphs() if g != _INFERRED), key=lambda g: str(g)
+        (g for g in store.named_graphs() if g not in _NOT_DATA), key=lambda g: str(g)
     )
     if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
         graphs.insert(0, ox.DefaultGraph())
