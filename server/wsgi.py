@@ -60,9 +60,12 @@ class PolicyKGServer(BaseApplication):
             "limit_request_line": 8190,
             "worker_exit": _stop_query_workers,
             "proc_name": "policykg-serve",
+            # gunicorn >= 25.1: no shared control socket, so several servers can run side by side
+            "control_socket_disable": True,
         }
         for key, value in settings.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return create_app(self.server_config)

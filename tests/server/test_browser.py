@@ -45,7 +45,8 @@ def test_run_an_example_and_follow_a_result(browser, live_server):
     from selenium.webdriver.support import expected_conditions as ec
 
     browser.get(live_server.url + "/")
-    assert "PREFIX pkg: <https://w3id.org/policykg/ontology#>" in browser.find_element(By.ID, "query").get_attribute("value")
+    editor_text = browser.find_element(By.ID, "query").get_attribute("value")
+    assert "PREFIX pkg: <https://w3id.org/policykg/ontology#>" in editor_text
     browser.find_element(By.CSS_SELECTOR, 'button.example[data-name="01-targets"]').click()
     table = wait_for(browser, ec.presence_of_element_located((By.CSS_SELECTOR, "#results table.results")))
     assert len(table.find_elements(By.CSS_SELECTOR, "tbody tr")) == 2
