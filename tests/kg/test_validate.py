@@ -322,3 +322,17 @@ def test_no_two_blank_nodes_say_the_same_thing(path):
     nodes = {n for t in graph for n in (t[0], t[2]) if isinstance(n, BNode)}
     contents = [content(n) for n in nodes]
     assert len(set(contents)) == len(contents)
+
+
+def test_plain_pyshacl_accepts_the_shapes_and_agrees_on_the_valid_fixture():
+    """The shapes stay standard SHACL(-SPARQL): pySHACL alone, over the merged graph, agrees."""
+    import pyshacl
+
+    data = Graph()
+    store = ox.Store()
+    store.load(path=str(DATA / "valid.trig"), format=ox.RdfFormat.TRIG)
+    data.parse(data="".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in store), format="nt")
+    for path in DEFAULT_VOCABULARY:
+        data.parse(path)
+    conforms, _graph, text = pyshacl.validate(data, shacl_graph=Graph().parse(DEFAULT_SHAPES), inference="none")
+    assert conforms, text
