@@ -64,8 +64,15 @@ def health() -> Response:
         build=build.path.name,
         built_at=manifest.get("built_at"),
         triples=manifest.get("triples"),
-        documents=manifest.get("documents"),
+        documents=_count(manifest.get("documents")),
     )
+
+
+def _count(value) -> int | None:
+    """The manifest gives documents as a number or as a mapping/list of them."""
+    if value is None or isinstance(value, int):
+        return value
+    return len(value)
 
 
 def add_cors_headers(response: Response) -> Response:

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from rdflib import Graph
 
 from policykg.config import PROJECT_ROOT, QUERIES_DIR
-from policykg.kg.namespaces import VOCABULARY_GRAPH
+from policykg.kg.namespaces import BASE, VOCABULARY_GRAPH
 
 from .config import ServerConfig
 from .examples import ExampleQuery, load_examples
@@ -19,6 +19,7 @@ from .rdf import graph_from_ntriples
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "policykg"
+SHAPES_GRAPH = BASE + "graph/shapes"
 
 
 class ServerState:
@@ -37,12 +38,12 @@ class ServerState:
         return self.executor.read(operation, *args, timeout=self.config.query_timeout)
 
     def vocabulary(self) -> Graph:
-        """graph/vocabulary of the current build (ontology, shapes, SKOS schemes), cached per build."""
+        """graph/vocabulary (ontology, SKOS schemes) and graph/shapes of the current build, cached per build."""
         build = self.executor.build
         with self._lock:
             if self._vocabulary is None or self._vocabulary[0] != build.path:
-                graph = graph_from_ntriples(self.read("graph_ntriples", VOCABULARY_GRAPH))
-                self._vocabulary = (build.path, graph)
+                data = b"".join(self.read("graph_ntriples", name) for name in (VOCABULARY_GRAPH, SHAPES_GRAPH))
+                self._vocabulary = (build.path, graph_from_ntriples(data))
             return self._vocabulary[1]
 
     def examples(self) -> list[ExampleQuery]:
