@@ -119,6 +119,10 @@ class QueryExecutor:
         assert self._build is not None
         return self._build
 
+    def start(self) -> None:
+        """Start the workers now rather than on the first query (GraphUnavailable without a build)."""
+        self._ensure_started()
+
     def run_sparql(self, job: SparqlJob, timeout: float) -> SparqlAnswer:
         started = time.monotonic()
         answer = self._call(job, timeout)

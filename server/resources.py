@@ -85,13 +85,14 @@ def _negotiated(response: Response, iri: str) -> Response:
 
 def _html(iri: str) -> Response:
     description = state().read("describe_resource", iri)
-    if not description["outgoing"] and not description["incoming"] and not state().read("is_graph_name", iri):
+    is_graph = state().read("is_graph_name", iri)
+    if not description["outgoing"] and not description["incoming"] and not is_graph:
         raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
     types = [t["o"]["value"] for t in description["outgoing"] if t["p"] == RDF_TYPE]
     if TEXT_TYPES & set(types):
         page = document_page(iri)
     else:
-        page = resource_page(description)
+        page = resource_page(description, is_graph)
     return _negotiated(Response(page, content_type=HTML_PAGE.content_type), iri)
 
 
@@ -115,7 +116,7 @@ class PropertyRow:
     values: list[Value] = field(default_factory=list)
 
 
-def resource_page(description: dict) -> str:
+def resource_page(description: dict, is_graph: bool = False) -> str:
     iri = description["iri"]
     labels = Labels(description["labels"], state().vocabulary())
     types, rows = [], {}
@@ -143,6 +144,8 @@ def resource_page(description: dict) -> str:
         compact=compact,
         span_anchor=span_anchor,
         local=href(iri),
+        is_graph=is_graph,
+        graph_query=f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 200",
     )
 
 

@@ -15,6 +15,7 @@ from gunicorn.app.base import BaseApplication
 
 from .app import create_app
 from .config import ServerConfig
+from .errors import GraphUnavailable
 from .state import EXTENSION_KEY
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class PolicyKGServer(BaseApplication):
             "errorlog": "-",
             "access_log_format": ACCESS_LOG_FORMAT,
             "limit_request_line": 8190,
+            "post_worker_init": _start_query_workers,
             "worker_exit": _stop_query_workers,
             "proc_name": "policykg-serve",
             # gunicorn >= 25.1: no shared control socket, so several servers can run side by side
@@ -71,9 +73,24 @@ class PolicyKGServer(BaseApplication):
         return create_app(self.server_config)
 
 
-def _stop_query_workers(server, worker) -> None:
+def _server_state(worker):
     app = getattr(worker, "wsgi", None)
-    state = getattr(app, "extensions", {}).get(EXTENSION_KEY) if app is not None else None
+    return getattr(app, "extensions", {}).get(EXTENSION_KEY) if app is not None else None
+
+
+def _start_query_workers(worker) -> None:
+    """Load the graph into the query workers before the first request arrives."""
+    state = _server_state(worker)
+    if state is None:
+        return
+    try:
+        state.executor.start()
+    except GraphUnavailable as exc:
+        log.warning("query workers not started: %s", exc)
+
+
+def _stop_query_workers(server, worker) -> None:
+    state = _server_state(worker)
     if state is not None:
         state.executor.close()
 

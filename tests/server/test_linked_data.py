@@ -179,3 +179,8 @@ def test_dumps_with_size_and_checksum(client):
     turtle = client.get("/dumps/policykg.ttl").get_data(as_text=True)
     assert (URIRef(TARGET), PKG.value, None) in Graph().parse(data=turtle, format="turtle")
     assert client.get("/dumps/secret.txt").status_code == 404
+
+
+def test_named_graph_page(client):
+    page = client.get("/graph/tairenshezi-2021-12", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "Named graph" in page and 'href="/graph/tairenshezi-2021-12.ttl"' in page
