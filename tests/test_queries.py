@@ -132,10 +132,10 @@ def test_plan_hierarchy(store, built):
 
 
 def test_plan_hierarchy_jurisdiction_names(store, built):
-    """The preferred Chinese name of each plan's area is its full name, not a form such as 全市."""
+    """The preferred Chinese name of each plan's area is its full GB/T 2260 name, not a form such as 全国 or 全市."""
     rows = run(store, built, "01-plan-hierarchy")
     assert {r["plan"]: r["jurisdictionLabel"] for r in rows} == {
-        NATIONAL: "全国", SHANDONG: "山东省", LIAONING: "辽宁省", LINYI: "临沂市", TAIAN: "泰安市",
+        NATIONAL: "中华人民共和国", SHANDONG: "山东省", LIAONING: "辽宁省", LINYI: "临沂市", TAIAN: "泰安市",
     }
 
 
