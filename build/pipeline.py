@@ -98,10 +98,11 @@ def file_entry(path: Path, media_type: str) -> dict:
             "bytes": len(data)}
 
 
-def _class_counts(store: ox.Store, graph: str) -> dict[str, int]:
+def _class_counts(store: ox.Store, graphs: list[str]) -> dict[str, int]:
+    """Distinct resources per ontology class in the union of `graphs`."""
     query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
     counts = {}
-    for row in store.query(query, default_graph=[ox.NamedNode(graph)]):
+    for row in store.query(query, default_graph=[ox.NamedNode(g) for g in graphs]):
         iri = row["c"].value
         if iri.startswith(BASE + "ontology#"):
             counts[iri.split("#", 1)[1]] = int(row["n"].value)
@@ -145,7 +146,9 @@ def run_build(opts: BuildOptions) -> BuildSummary:
         del disk
         summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred))
         for graph in doc_graphs:
-            summary.documents[files[graph]] = _class_counts(store, graph)
+            summary.documents[files[graph]] = _class_counts(store, [graph])
+        # shared resources (agencies, groups, concepts) appear in several documents: count them once
+        summary.classes.update(_class_counts(store, doc_graphs))
         digest = hashlib.sha256("".join(d["sha256"] for d in dumps).encode()).hexdigest()[:16]
         manifest = {
             "version": __version__,
@@ -169,8 +172,6 @@ def run_build(opts: BuildOptions) -> BuildSummary:
     swap_current(opts.data_dir, final)
     prune_old_builds(builds, keep=final)
     summary.build_dir = final
-    for counts in summary.documents.values():
-        summary.classes.update(counts)
     return summary
 
 

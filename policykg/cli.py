@@ -62,10 +62,10 @@ def build(corpus_dir: Path | None, no_progress: bool) -> None:
     classes = sorted({c for counts in summary.documents.values() for c in counts})
     width = max((len(c) for c in classes), default=5)
     docs = sorted(summary.documents)
-    click.echo(f"{'class':<{width}}  " + "  ".join(d[:3] for d in docs) + "  total")
+    click.echo(f"{'class':<{width}}  " + "  ".join(d[:3] for d in docs) + "  distinct")
     for cls in classes:
         row = [summary.documents[d].get(cls, 0) for d in docs]
-        click.echo(f"{cls:<{width}}  " + "  ".join(f"{n:>3}" for n in row) + f"  {summary.classes[cls]:>5}")
+        click.echo(f"{cls:<{width}}  " + "  ".join(f"{n:>3}" for n in row) + f"  {summary.classes.get(cls, 0):>8}")
 
 
 @main.command()
