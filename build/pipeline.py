@@ -23,6 +23,7 @@ from policykg.build.emit import emit_document
 from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.kg import reasoning
+from policykg.kg.dataset import materialise_default_graph
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
 from policykg.kg.store import CURRENT_LINK, MANIFEST, STORE_DIR
 
@@ -49,7 +50,8 @@ class BuildOptions:
 @dataclass
 class BuildSummary:
     build_dir: Path
-    documents: dict[str, dict[str, int]] = field(default_factory=dict)  # graph → class → count
+    documents: dict[str, dict[str, int]] = field(default_factory=dict)  # corpus file → class → count
+    graphs: dict[str, str] = field(default_factory=dict)  # corpus file → named graph IRI
     triples: int = 0
     inferred: int = 0
     classes: Counter = field(default_factory=Counter)
@@ -117,7 +119,10 @@ def run_build(opts: BuildOptions) -> BuildSummary:
     ontology_path = opts.ontology_dir / "policykg.ttl"
     log.info("computing the OWL-RL closure")
     inferred = reasoning.infer(store, [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]], ontology_path)
-    inferred = sorted(set(inferred), key=quad_key)
+    # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge
+    asserted_triples = {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}
+    inferred = sorted({q for q in inferred if ox.Triple(q.subject, q.predicate, q.object) not in asserted_triples},
+                      key=quad_key)
     store.extend(inferred)
 
     builds = opts.data_dir / "builds"
@@ -141,12 +146,14 @@ def run_build(opts: BuildOptions) -> BuildSummary:
         disk.bulk_load(path=str(tmp / "policykg.nq"), format=ox.RdfFormat.N_QUADS)
         disk.bulk_load(path=str(tmp / "inferred.nq"), format=ox.RdfFormat.N_QUADS)
         disk.extend(void_quads)
+        materialise_default_graph(disk)
         disk.flush()
         disk.optimize()
         del disk
         summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred))
         for graph in doc_graphs:
             summary.documents[files[graph]] = _class_counts(store, [graph])
+            summary.graphs[files[graph]] = graph
         # shared resources (agencies, groups, concepts) appear in several documents: count them once
         summary.classes.update(_class_counts(store, doc_graphs))
         digest = hashlib.sha256("".join(d["sha256"] for d in dumps).encode()).hexdigest()[:16]

@@ -7,6 +7,7 @@ import unicodedata
 import pyoxigraph as ox
 
 from policykg.errors import QueryError
+from policykg.kg.dataset import default_dataset
 from policykg.kg.namespaces import PREFIXES
 from policykg.kg.store import Build
 
@@ -19,7 +20,10 @@ RESULT_FORMATS = {
 
 
 def default_graphs(build: Build, include_inferred: bool = False) -> list[ox.NamedNode]:
-    """The asserted graphs (documents, vocabulary, shapes), plus graph/inferred when asked."""
+    """The asserted graphs (documents, vocabulary, shapes), plus graph/inferred when asked.
+
+    Their merge is the default graph of a query; an external store (Virtuoso) is given this list.
+    """
     graphs = build.manifest["graphs"]
     names = list(graphs["documents"]) + [graphs["vocabulary"], graphs["shapes"]]
     if include_inferred:
@@ -30,7 +34,7 @@ def default_graphs(build: Build, include_inferred: bool = False) -> list[ox.Name
 def execute(store: ox.Store, build: Build, text: str, include_inferred: bool = False):
     """Evaluate a query (project prefixes predeclared) over the build's dataset."""
     try:
-        return store.query(text, default_graph=default_graphs(build, include_inferred), prefixes=PREFIXES)
+        return store.query(text, prefixes=PREFIXES, **default_dataset(store, include_inferred))
     except SyntaxError as exc:
         raise QueryError(f"malformed query: {exc}") from None
     except OSError as exc:

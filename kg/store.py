@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policykg.errors import StoreError
+from policykg.kg.dataset import materialise_default_graph
 
 CURRENT_LINK = "current"
 STORE_DIR = "store"
@@ -44,12 +45,19 @@ def has_build(data_dir: Path) -> bool:
     return (data_dir / CURRENT_LINK / MANIFEST).exists()
 
 
-def open_store(build: Build, *, in_memory: bool = False) -> ox.Store:
-    """Open the build's store read-only, or load its dumps into a fresh in-memory store."""
+def open_store(build: Build, *, in_memory: bool = False, merge: bool = True) -> ox.Store:
+    """Open the build's store read-only, or load its dumps into a fresh in-memory store.
+
+    The store's default graph holds the RDF merge of the asserted graphs (see kg.dataset): the builder
+    wrote it into the on-disk store; in memory it is computed unless `merge` is false (validation
+    checks the named graphs one by one and needs no merge).
+    """
     if in_memory:
         store = ox.Store()
         for name in ("policykg.nq", "inferred.nq"):
             store.bulk_load(path=str(build.dump(name)), format=ox.RdfFormat.N_QUADS)
+        if merge:
+            materialise_default_graph(store)
         return store
     try:
         return ox.Store.read_only(str(build.store_path))

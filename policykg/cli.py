@@ -66,6 +66,8 @@ def build(corpus_dir: Path | None, no_progress: bool) -> None:
     for cls in classes:
         row = [summary.documents[d].get(cls, 0) for d in docs]
         click.echo(f"{cls:<{width}}  " + "  ".join(f"{n:>3}" for n in row) + f"  {summary.classes.get(cls, 0):>8}")
+    for doc in docs:
+        click.echo(f"{doc[:3]} = {doc} → {summary.graphs.get(doc, '?')}")
 
 
 @main.command()
@@ -78,7 +80,7 @@ def validate(fmt: str) -> None:
 
     try:
         build_dir = current_build(config.data_dir())
-        store = open_store(build_dir, in_memory=True)
+        store = open_store(build_dir, in_memory=True, merge=False)
         report = run_validation(store, sorted(config.SHAPES_DIR.glob("*.ttl")))
     except PolicyKGError as exc:
         _fail(exc)

@@ -11,7 +11,8 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from policykg.kg.namespaces import INFERRED_GRAPH, PREFIXES
+from policykg.kg.dataset import ScratchMerges, default_dataset
+from policykg.kg.namespaces import PREFIXES
 from policykg.kg.query import READ_OPERATIONS
 from policykg.kg.store import Build, open_store
 
@@ -35,24 +36,21 @@ GRAPH_FORMATS = {
 
 
 class Dataset:
-    """The store with its graph lists, computed once per worker."""
+    """The store (its default graph is the merge of the asserted graphs) and the merges a request names."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.inferred = ox.NamedNode(INFERRED_GRAPH)
-        graphs = list(store.named_graphs())
-        self.asserted: list = [ox.DefaultGraph(), *(g for g in graphs if g != self.inferred)]
+        self.merges = ScratchMerges(store)
+        self.defaults = {inference: default_dataset(store, inference) for inference in (False, True)}
 
-    def query_kwargs(self, spec: DatasetSpec) -> dict:
-        inferred = [self.inferred] if spec.inference else []
+    def for_request(self, spec: DatasetSpec) -> tuple[ox.Store, dict]:
+        """The store to query and the keyword arguments for Store.query."""
         if spec.protocol:
-            return {
-                "default_graph": [*(ox.NamedNode(g) for g in spec.default_graphs), *inferred],
-                "named_graphs": [ox.NamedNode(g) for g in spec.named_graphs],
-            }
+            return self.merges.dataset(spec.default_graphs, spec.named_graphs, spec.inference)
         if spec.query_has_dataset:
-            return {}
-        return {"default_graph": [*self.asserted, *inferred]}
+            # FROM / FROM NAMED in the query text: Oxigraph builds that dataset itself (see server/README.md)
+            return self.store, {}
+        return self.store, self.defaults[spec.inference]
 
 
 def serve_jobs(conn: Connection, build: Build) -> None:
@@ -90,7 +88,8 @@ class _Refused(Exception):
 
 
 def run_sparql(dataset: Dataset, job: SparqlJob) -> SparqlAnswer:
-    result = dataset.store.query(job.query, base_iri=job.base_iri, **dataset.query_kwargs(job.dataset))
+    store, kwargs = dataset.for_request(job.dataset)
+    result = store.query(job.query, base_iri=job.base_iri, **kwargs)
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
         if job.results_format is None:

@@ -120,6 +120,22 @@ def test_default_graph_is_the_union_of_asserted_graphs_without_inferences(client
     assert parse_results(via_graph).askAnswer is True
 
 
+SHARED_LABEL = ("SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/policykg/jurisdiction/370000> "
+                "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }")
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"inference": "true"},
+    {"default-graph-uri": [DOCUMENT_GRAPH, "https://w3id.org/policykg/graph/vocabulary"]},
+], ids=["default", "inference", "default-graph-uri"])
+def test_default_graph_is_a_merge_not_a_bag(client, params):
+    """A triple in two graphs is one triple of the default graph (SPARQL 1.1 §13.1; oxigraph#1919)."""
+    response = client.get("/sparql", query_string={"query": SHARED_LABEL, **params})
+    # "山东省"@zh is in the document graph and in graph/vocabulary; "Shandong Province"@en only in the latter
+    assert [int(row.n) for row in parse_results(response)] == [2]
+
+
 def test_relative_iris_resolve_against_the_endpoint(client):
     response = client.post("/sparql", data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"})
     assert response.status_code == 200
