@@ -456,12 +456,12 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> N
             raise ctx.error(entity, str(exc)) from None
         value, unit = _statement_unit(ctx, entity, indicator, quantity)
         interval = _period_of(ctx, period_entity, plan_period.start if plan_period else None)
-        cumulative = bool(entity.attributes.get("Cumulative")) or quantity.bracketed
+        aggregation = _aggregation(ctx, entity, period_entity, quantity)
         kind = "target" if entity.type == "Target" else "baseline"
         concept = concept_of[indicator.id]
-        suffix = "-cumulative" if cumulative else ""
+        suffix = _statement_suffix(aggregation)
         key = d.statement(kind, concept, interval.slug, suffix)
-        groups[key].append((entity, indicator, period_entity, quantity, value, unit, interval, cumulative))
+        groups[key].append((entity, indicator, period_entity, quantity, value, unit, interval, aggregation))
     for key, members in sorted(groups.items()):
         comparator = _shared_comparator(members)
         for i, member in enumerate(members):
@@ -485,8 +485,36 @@ def _shared_comparator(members: list[tuple]) -> str | None:
     return explicit.pop() if explicit else "Exactly"
 
 
+@dataclass(frozen=True)
+class Aggregation:
+    """How a value aggregates over its period: PeriodTotal, CumulativeTotal or PerInterval (every=)."""
+
+    kind: str
+    every: str | None = None
+
+
+def _statement_suffix(aggregation: Aggregation) -> str:
+    """The IRI suffix that keeps a cumulative or per-interval statement apart from a period total."""
+    if aggregation.every:
+        return "-" + normalize.recurrence_slug(aggregation.every)
+    return "-cumulative" if aggregation.kind == "CumulativeTotal" else ""
+
+
+def _aggregation(ctx: Context, entity: Entity, period_entity: Entity, quantity) -> Aggregation:
+    try:
+        every = normalize.read_recurrence(period_entity.notes)
+    except NormalizationError as exc:
+        raise ctx.error(period_entity, str(exc)) from None
+    cumulative = bool(entity.attributes.get("Cumulative")) or quantity.bracketed
+    if every and cumulative:
+        raise ctx.error(entity, "a value cannot be both Cumulative and per interval (every= on its Period)")
+    if every:
+        return Aggregation("PerInterval", every)
+    return Aggregation("CumulativeTotal" if cumulative else "PeriodTotal")
+
+
 def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity: Entity, indicator: Entity,
-                    period_entity: Entity, quantity, value, unit, interval, cumulative, *,
+                    period_entity: Entity, quantity, value, unit, interval, aggregation: Aggregation, *,
                     comparator: str | None = None, labelled: bool = True) -> None:
     out, d = ctx.out, ctx.iris
     concept = concept_of[indicator.id]
@@ -499,12 +527,14 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     out.add(node, PKG.unit, iris.unit(unit))
     out.add(node, PKG.valueText, zh(entity.text))
     out.add(node, PKG.period, emit_period(out, interval))
-    out.add(node, PKG.aggregation, PKG.CumulativeTotal if cumulative else PKG.PeriodTotal)
+    out.add(node, PKG.aggregation, PKG[aggregation.kind])
+    if aggregation.every:
+        out.add(node, PKG.recurrence, typed(aggregation.every, XSD.duration))
     out.add(node, PKG.inPlan, d.plan)
     out.add(d.plan, PKG.hasTarget if is_target else PKG.hasBaseline, node)
     ctx.derive(node, entity, indicator, period_entity)
     if labelled:
-        _statement_labels(ctx, node, concept, entity, indicator, value, unit, interval, comparator)
+        _statement_labels(ctx, node, concept, entity, indicator, value, unit, interval, comparator, aggregation)
     for nature in ctx.doc.targets_of(entity, "hasNature"):
         if nature.text not in NATURES:
             raise ctx.error(nature, f"Nature must be one of {', '.join(NATURES)}")
@@ -516,14 +546,15 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
 
 
 def _statement_labels(ctx: Context, node: str, concept: str, entity: Entity, indicator: Entity, value, unit: str,
-                      interval: normalize.Interval, comparator: str) -> None:
+                      interval: normalize.Interval, comparator: str, aggregation: Aggregation) -> None:
     """zh: the indicator and value as printed; en: concept, comparator, normalised value, unit, period."""
     ctx.out.add(node, RDFS.label, zh(f"{indicator.text} {entity.text}"))
     concept_en = ctx.reg.get("concept", concept).note("en") or concept
     unit_en = ctx.unit_labels_en.get(unit, unit)
     kind_en = "target" if entity.type == "Target" else "baseline"
+    every_en = " " + normalize.recurrence_slug(aggregation.every).replace("-", " ") if aggregation.every else ""
     ctx.out.add(node, RDFS.label, en(
-        f"{concept_en} {kind_en}: {COMPARATOR_SIGNS[comparator]} {format(value, ',f')} {unit_en}, "
+        f"{concept_en} {kind_en}: {COMPARATOR_SIGNS[comparator]} {format(value, ',f')} {unit_en}{every_en}, "
         f"{interval.start.isoformat()}/{interval.end.isoformat()}"))
 
 

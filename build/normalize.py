@@ -224,6 +224,27 @@ def read_period(
     return interval
 
 
+RECURRENCE_RE = re.compile(r"P([1-9]\d*)([YM])")
+
+
+def read_recurrence(notes: dict[str, str]) -> str | None:
+    """The `every=` note of a period (每年 → P1Y, 每两年 → P2Y) as an xsd:duration, or None."""
+    value = notes.get("every")
+    if value is None:
+        return None
+    if not RECURRENCE_RE.fullmatch(value):
+        raise NormalizationError(f"every={value!r} must be an ISO 8601 duration in years or months (P1Y, P2Y, P6M)")
+    return value
+
+
+def recurrence_slug(duration: str) -> str:
+    """P1Y → per-year, P2Y → every-2-years, P1M → per-month, P6M → every-6-months."""
+    m = RECURRENCE_RE.fullmatch(duration)
+    assert m is not None, duration
+    n, unit = int(m.group(1)), {"Y": "year", "M": "month"}[m.group(2)]
+    return f"per-{unit}" if n == 1 else f"every-{n}-{unit}s"
+
+
 DATE_RE = re.compile(
     r"(?:(?P<y>\d{4}|[〇零○一二三四五六七八九]{4})年)?(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})月)?"
     r"(?:(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})[日号]|(?P<eom>底|末))?"

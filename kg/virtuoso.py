@@ -9,8 +9,9 @@ Loading goes through Virtuoso's bulk loader, driven by the `isql` command-line c
 * `checkpoint` makes the load durable, and the loader's error column is checked for each file.
 
 The bulk loader reads files on the server's side, so the dump must be in a folder listed in the
-server's `DirsAllowed` (virtuoso.ini). When the build folder is not, pass `staging_dir`: a folder
-that is, on a file system the server shares; the dumps are copied there first.
+server's `DirsAllowed` (virtuoso.ini; Virtuoso 7.2 also reads anything under /tmp). When the build
+folder is not, pass `staging_dir`: a folder that is, on a file system the server shares; the dumps are
+copied there first.
 
 Queries go to the server's SPARQL protocol endpoint (`/sparql`) and return the SPARQL 1.1 JSON
 bindings (`[{"var": {"type": ..., "value": ...}}, ...]`).

@@ -394,7 +394,11 @@ def test_cumulative_vs_period(store, built):
     period_targets = {(r["plan"], r["concept"]) for r in rows
                       if r["kind"] == "target" and r["aggregation"] == PKG + "PeriodTotal"}
     assert (LIAONING, concept("subsidized-training")) in period_targets
-    assert all(r["aggregation"] in (PKG + "CumulativeTotal", PKG + "PeriodTotal") for r in rows)
+    # 每年组织不少于60项“技能兴鲁”职业技能大赛; 每两年举办一届全国乡村振兴职业技能大赛
+    per_interval = {(r["plan"], r["every"], Decimal(r["value"]))
+                    for r in rows if r["aggregation"] == PKG + "PerInterval"}
+    assert per_interval == {(SHANDONG, "P1Y", Decimal(60)), (NATIONAL, "P2Y", Decimal(1))}
+    assert all("every" not in r for r in rows if r["aggregation"] != PKG + "PerInterval")
     # stocks at the end of 十三五 are cumulative baselines: 辽宁 技能人才总量达490万人, 其中高技能人才121.5万人
     baselines = {(r["plan"], r["concept"].removeprefix(BASE + "indicator/"), Decimal(r["value"])): r["aggregation"]
                  for r in rows if r["kind"] == "baseline"}

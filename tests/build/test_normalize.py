@@ -12,7 +12,9 @@ from policykg.build.normalize import (
     read_number,
     read_period,
     read_quantity,
+    read_recurrence,
     read_unit,
+    recurrence_slug,
 )
 from policykg.errors import NormalizationError
 
@@ -118,3 +120,19 @@ def test_read_date(quote, date):
 def test_date_without_year_needs_a_default():
     with pytest.raises(NormalizationError, match="no year"):
         read_date("5月10日前")
+
+
+@pytest.mark.parametrize(("every", "slug"), [("P1Y", "per-year"), ("P2Y", "every-2-years"), ("P6M", "every-6-months")])
+def test_recurrence(every, slug):
+    assert read_recurrence({"every": every}) == every
+    assert recurrence_slug(every) == slug
+
+
+def test_no_recurrence_without_the_note():
+    assert read_recurrence({"start": "2021"}) is None
+
+
+@pytest.mark.parametrize("bad", ["1Y", "P0Y", "P1W", "每年", "P1Y2M"])
+def test_bad_recurrence_is_refused(bad):
+    with pytest.raises(NormalizationError, match="ISO 8601 duration"):
+        read_recurrence({"every": bad})

@@ -99,3 +99,26 @@ def test_every_span_quote_matches_the_text(store):
     row = next(iter(rows))
     assert int(row["n"].value) > 500
     assert row["n"].value == row["ok"].value
+
+
+def test_per_year_and_every_two_years_targets_are_per_interval(store):
+    """每年…不少于60项 and 每两年举办一届 apply to each interval, not to the whole 2021–2025 period."""
+    rows = store.query(f"""
+        PREFIX pkg: <{BASE}ontology#>
+        SELECT ?text ?every ?value WHERE {{ GRAPH ?g {{
+          ?t pkg:aggregation pkg:PerInterval ; pkg:recurrence ?every ; pkg:valueText ?text ; pkg:value ?value }} }}
+        ORDER BY ?every""")
+    assert [(r["text"].value, r["every"].value, r["value"].value) for r in rows] == [
+        ("不少于60项", "P1Y", "60"), ("一届", "P2Y", "1")]
+
+
+def test_bad_recurrence_note_names_file_and_line(tmp_path, build_options):
+    corpus = copy_corpus(tmp_path)
+    ann = corpus / "001_84cd6972a9a5ce06.ann"
+    text = ann.read_text(encoding="utf-8")
+    assert "every=P1Y" in text
+    ann.write_text(text.replace("every=P1Y", "every=weekly"), encoding="utf-8")
+    period_line = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("T208\tPeriod "))
+    with pytest.raises(AnnotationError, match="every='weekly' must be an ISO 8601 duration") as info:
+        run_build(build_options(tmp_path / "data", corpus))
+    assert info.value.path.endswith("001_84cd6972a9a5ce06.ann") and info.value.line == period_line

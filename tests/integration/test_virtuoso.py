@@ -8,7 +8,10 @@ SERVICE and gets the same answers as Oxigraph has locally.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -287,9 +290,23 @@ def test_awkward_terms_survive_the_load(virtuoso_local, virtuoso_server):
     assert "职业技能培训" * 3000 in texts
 
 
+def _folder_outside_tmp() -> Path:
+    """A fresh folder that is neither in DirsAllowed nor under /tmp (which Virtuoso 7.2 always allows)."""
+    for parent in (Path("/var/tmp"), Path.home(), Path(__file__).resolve().parent):
+        if parent.resolve().is_relative_to("/tmp") or not os.access(parent, os.W_OK):
+            continue
+        return Path(tempfile.mkdtemp(prefix="policykg-not-allowed-", dir=parent))
+    pytest.fail("no writable folder outside /tmp to test DirsAllowed with")
+
+
 def test_folder_outside_dirs_allowed_is_refused(virtuoso_server):
-    with pytest.raises(StoreError, match="DirsAllowed"):
-        virtuoso.load_build(Build(MINI, {}), virtuoso_server)
+    folder = _folder_outside_tmp()
+    try:
+        shutil.copytree(MINI, folder, dirs_exist_ok=True)
+        with pytest.raises(StoreError, match="DirsAllowed"):
+            virtuoso.load_build(Build(folder, {}), virtuoso_server)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_unreachable_server_names_it():

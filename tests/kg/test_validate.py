@@ -49,7 +49,7 @@ STRUCTURAL = {
     "IndicatorShape": ("doc/t-2021-1/indicator/x", ["exactly one pkg:IndicatorConcept", "pkg:partOf", "pkg:inPlan"]),
     "QuantitativeStatementShape": (
         "doc/t-2021-1/target/x/2021--2025",
-        ["pkg:aggregation", "pkg:comparator", "pkg:period", "pkg:value"],
+        ["pkg:aggregation", "pkg:comparator", "pkg:period", "pkg:value", "given exactly when"],
     ),
     "IndicatorTargetShape": ("doc/t-2021-1/target/x/2021--2025", ["pkg:nature is at most one"]),
     "BaselineShape": ("doc/t-2021-1/baseline/x/2016--2020", ["has no pkg:nature"]),
