@@ -122,3 +122,15 @@ def test_bad_recurrence_note_names_file_and_line(tmp_path, build_options):
     with pytest.raises(AnnotationError, match="every='weekly' must be an ISO 8601 duration") as info:
         run_build(build_options(tmp_path / "data", corpus))
     assert info.value.path.endswith("001_84cd6972a9a5ce06.ann") and info.value.line == period_line
+
+
+def test_every_document_says_whom_its_programmes_serve(store):
+    rows = store.query(f"""
+        SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?p <{BASE}ontology#serves> ?group }} }} GROUP BY ?g""")
+    counts = {r["g"].value.removeprefix(BASE + "graph/"): int(r["n"].value) for r in rows}
+    assert set(counts) == {"renshebufa-2021-102", "lurenshefa-2022-7", "liaorenshefa-2022-20",
+                           "linjiubanfa-2022-1", "tairenshezi-2021-12"}
+    # 泰安: 落实“马兰花”创业培训计划，对有创业意愿和培训需求的各类劳动者…强化创业培训讲师培训
+    assert bool(store.query(f"""ASK {{ GRAPH <{BASE}graph/tairenshezi-2021-12> {{
+        <{BASE}programme/malanhua-plan> <{BASE}ontology#serves> <{BASE}group/entrepreneurship-lecturers> ,
+                                                                <{BASE}group/aspiring-entrepreneurs> }} }}"""))
