@@ -43,9 +43,16 @@ def materialise_default_graph(store: ox.Store) -> int:
     return len(triples)
 
 
-def merged_triples(store: ox.Store, graphs: Iterable[ox.NamedNode | ox.DefaultGraph]) -> set[ox.Triple]:
+def merged_triples(store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> set[ox.Triple]:
     return {ox.Triple(q.subject, q.predicate, q.object)
             for g in graphs for q in store.quads_for_pattern(None, None, None, g)}
+
+
+def merge_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> ox.Store:
+    """The RDF merge (set union) of the graphs, in the default graph of a new in-memory store."""
+    merged = ox.Store()
+    merged.extend(ox.Quad(t.subject, t.predicate, t.object, DEFAULT) for t in merged_triples(store, graphs))
+    return merged
 
 
 def default_dataset(store: ox.Store, inference: bool = False) -> dict:
@@ -77,9 +84,7 @@ class ScratchMerges:
         key = (tuple(sorted(set(map(str, defaults)))), tuple(sorted(set(map(str, named)))))
         scratch = self._cache.pop(key, None)
         if scratch is None:
-            scratch = ox.Store()
-            scratch.extend(ox.Quad(t.subject, t.predicate, t.object, DEFAULT)
-                           for t in merged_triples(self.store, defaults))
+            scratch = merge_graphs(self.store, defaults)
             for g in named:
                 scratch.extend(self.store.quads_for_pattern(None, None, None, g))
         self._cache[key] = scratch

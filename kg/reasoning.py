@@ -31,8 +31,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from policykg.errors import ValidationError
+from policykg.kg.dataset import merge_graphs
 from policykg.kg.namespaces import INFERRED_GRAPH
-from policykg.kg.validate import merge_graphs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ONTOLOGY = PROJECT_ROOT / "ontology" / "policykg.ttl"

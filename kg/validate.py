@@ -34,6 +34,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from policykg.errors import ValidationError
+from policykg.kg.dataset import merge_graphs
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, SH, VOCABULARY_GRAPH
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -532,16 +533,6 @@ class StructuralValidator:
                 )
             )
         return results
-
-
-def merge_graphs(store: ox.Store, graphs: Sequence[GraphName]) -> ox.Store:
-    """The RDF merge (set union) of the graphs, in the default graph of a new in-memory store."""
-    merged = ox.Store()
-    default = ox.DefaultGraph()
-    for g in graphs:
-        merged.extend(ox.Quad(q.subject, q.predicate, q.object, default)
-                      for q in store.quads_for_pattern(None, None, None, g))
-    return merged
 
 
 _NOT_DATA = {_INFERRED, ox.NamedNode(BASE + "graph/shapes"), ox.NamedNode(BASE + "graph/void")}
