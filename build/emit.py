@@ -184,6 +184,19 @@ def emit_period(out: GraphWriter, interval: normalize.Interval) -> str:
     return node
 
 
+def emit_duration(out: GraphWriter, iso: str) -> str:
+    """An OWL-Time duration (P2Y → 2 × time:unitYear), shared by every statement that recurs so often."""
+    node = iris.duration(iso)
+    n, unit = normalize.recurrence_parts(iso)
+    out.add(node, RDF.type, TIME.Duration)
+    out.add(node, TIME.numericDuration, typed(n, XSD.decimal))
+    out.add(node, TIME.unitType, TIME["unit" + unit.capitalize()])
+    out.add(node, SKOS.notation, ox.Literal(iso))
+    out.add(node, RDFS.label, en(f"{n} {unit}" + ("s" if n > 1 else "")))
+    out.add(node, RDFS.label, zh(f"{n}{'年' if unit == 'year' else '个月'}"))
+    return node
+
+
 def _period_of(ctx: Context, entity: Entity, default_start: dt.date | None = None) -> normalize.Interval:
     try:
         return normalize.read_period(entity.text, entity.notes, default_start)
@@ -529,7 +542,7 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     out.add(node, PKG.period, emit_period(out, interval))
     out.add(node, PKG.aggregation, PKG[aggregation.kind])
     if aggregation.every:
-        out.add(node, PKG.recurrence, typed(aggregation.every, XSD.duration))
+        out.add(node, PKG.recurrence, emit_duration(out, aggregation.every))
     out.add(node, PKG.inPlan, d.plan)
     out.add(d.plan, PKG.hasTarget if is_target else PKG.hasBaseline, node)
     ctx.derive(node, entity, indicator, period_entity)

@@ -237,11 +237,16 @@ def read_recurrence(notes: dict[str, str]) -> str | None:
     return value
 
 
-def recurrence_slug(duration: str) -> str:
-    """P1Y → per-year, P2Y → every-2-years, P1M → per-month, P6M → every-6-months."""
+def recurrence_parts(duration: str) -> tuple[int, str]:
+    """P2Y → (2, "year"), P6M → (6, "month")."""
     m = RECURRENCE_RE.fullmatch(duration)
     assert m is not None, duration
-    n, unit = int(m.group(1)), {"Y": "year", "M": "month"}[m.group(2)]
+    return int(m.group(1)), {"Y": "year", "M": "month"}[m.group(2)]
+
+
+def recurrence_slug(duration: str) -> str:
+    """P1Y → per-year, P2Y → every-2-years, P1M → per-month, P6M → every-6-months."""
+    n, unit = recurrence_parts(duration)
     return f"per-{unit}" if n == 1 else f"every-{n}-{unit}s"
 
 

@@ -113,6 +113,11 @@ def period(slug: str) -> str:
     return f"{BASE}period/{slug}"
 
 
+def duration(iso: str) -> str:
+    """An OWL-Time duration by its ISO 8601 form: duration/P1Y."""
+    return f"{BASE}duration/{iso}"
+
+
 def instant(date_iso: str) -> str:
     return f"{BASE}instant/{date_iso}"
 

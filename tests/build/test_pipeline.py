@@ -106,7 +106,10 @@ def test_per_year_and_every_two_years_targets_are_per_interval(store):
     rows = store.query(f"""
         PREFIX pkg: <{BASE}ontology#>
         SELECT ?text ?every ?value WHERE {{ GRAPH ?g {{
-          ?t pkg:aggregation pkg:PerInterval ; pkg:recurrence ?every ; pkg:valueText ?text ; pkg:value ?value }} }}
+          ?t pkg:aggregation pkg:PerInterval ; pkg:recurrence ?d ; pkg:valueText ?text ; pkg:value ?value .
+          ?d <http://www.w3.org/2004/02/skos/core#notation> ?every ;
+             <http://www.w3.org/2006/time#numericDuration> ?n ;
+             <http://www.w3.org/2006/time#unitType> <http://www.w3.org/2006/time#unitYear> }} }}
         ORDER BY ?every""")
     assert [(r["text"].value, r["every"].value, r["value"].value) for r in rows] == [
         ("不少于60项", "P1Y", "60"), ("一届", "P2Y", "1")]

@@ -76,6 +76,7 @@ STRUCTURAL = {
     "UnitShape": ("unit/person-time-x", ["scheme/units", "skos:notation"]),
     "PeriodShape": ("period/2025--2021", ["time:hasEnd", "not after its pkg:endDate"]),
     "InstantShape": ("instant/2025", ["time:inXSDDate"]),
+    "DurationShape": ("duration/P1W", ["time:numericDuration", "time:unitType", "skos:notation"]),
 }
 
 # fixture → (severity, expected result messages of that shape's constraint(s), exactly)
