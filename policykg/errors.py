@@ -40,3 +40,12 @@ class QueryError(PolicyKGError):
 
 class ValidationError(PolicyKGError):
     """A shapes graph, an ontology or the data to validate cannot be read or evaluated."""
+
+
+class NonConformingBuildError(BuildError):
+    """The built graph does not conform to the shapes: it is not published (`current/` is kept)."""
+
+    def __init__(self, report) -> None:
+        self.report = report
+        super().__init__("the new build does not conform to the SHACL shapes; the previous build stays "
+                         "current:\n" + report.text())
