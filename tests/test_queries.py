@@ -334,7 +334,7 @@ def test_programmes(store, built):
     liaoning2 = box[(LIAONING, 2)]
     assert split(liaoning2["groups"]) == {
         "rural-transfer-labour", "returning-migrant-workers", "poverty-alleviated-labour", "young-migrant-workers",
-        "high-quality-farmers", "rural-practical-talent", "rural-entrepreneurship-leaders"}
+        "high-quality-farmers", "rural-practical-talent", "prosperity-entrepreneurship-leaders"}
     assert split(liaoning2["agencies"]) == {
         "liaoning-hrss", "liaoning-housing", "liaoning-agriculture", "liaoning-rural-revitalization"}
     # 国家 专栏 2: 为残疾人等特殊群体服务; 危化企业 从业人员安全技能实训; 农民工职业技能培训场地
@@ -567,15 +567,18 @@ def test_agency_duties(store, built):
     assert got[SHANDONG] == {f"shandong-{s}" for s in (
         "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "hrss", "agriculture", "commerce",
         "veterans-affairs", "emergency", "disabled-federation")}
-    # (三十四) 18 departments; (三十三) 各级就业工作领导小组; (十三) 各地工商联 … 会同当地人力资源社会保障部门
+    # 专栏2 item 3 and (三十三) name provincial departments; (三十三) 各级就业工作领导小组; (三十四) 各地 … 18 local
+    # departments and 各地 themselves (主体责任); (十三) 各地工商联 … 会同当地人力资源社会保障部门; (三十五) 各地 (funding)
     assert got[LIAONING] == {f"liaoning-{s}" for s in (
+        "hrss", "education", "housing", "agriculture", "rural-revitalization", "trade-union", "youth-league",
+        "womens-federation", "employment-leading-groups", "local-governments")} | {f"liaoning-local-{s}" for s in (
         "hrss", "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "housing", "agriculture",
-        "health", "veterans-affairs", "emergency", "sasac", "rural-revitalization", "trade-union", "youth-league",
-        "womens-federation", "disabled-federation", "employment-leading-group", "federation-industry-commerce")}
+        "health", "veterans-affairs", "emergency", "sasac", "rural-revitalization", "trade-unions", "youth-league",
+        "womens-federations", "disabled-federations", "federations-industry-commerce")}
     # 由市人社局牵头 … 开展专账资金使用互查
     assert got[TAIAN] == {"taian-hrss"}
     # the Linyi plan names no department: 各县区政府 … 各相关职能部门要各司其职
     assert LINYI not in got
     duties = {(r["plan"], r["agency"]): int(r["duties"]) for r in rows}
     assert all(n >= 1 for n in duties.values())
-    assert duties[(LIAONING, agency("liaoning-hrss"))] > duties[(LIAONING, agency("liaoning-sasac"))]
+    assert duties[(LIAONING, agency("liaoning-local-hrss"))] > duties[(LIAONING, agency("liaoning-local-sasac"))]
