@@ -570,8 +570,9 @@ def test_agency_duties(store, built):
     assert got[SHANDONG] == {f"shandong-{s}" for s in (
         "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "hrss", "agriculture", "commerce",
         "veterans-affairs", "emergency", "disabled-federation", "local-governments")}  # 各地要切实承担主体责任
-    # 专栏2 item 3 and (三十三) name provincial departments; (三十三) 各级就业工作领导小组; (三十四) 各地 … 18 local
-    # departments and 各地 themselves (主体责任); (十三) 各地工商联 … 会同当地人力资源社会保障部门; (三十五) 各地 (funding)
+    # 专栏2 item 3 and (三十三) name provincial departments; (三十三) 各级就业工作领导小组;
+    # (三十四) 各地 … 18 local departments and 各地 themselves (主体责任);
+    # (十三) 各地工商联 … 会同当地人力资源社会保障部门; (三十五) 各地 (funding)
     assert got[LIAONING] == {f"liaoning-{s}" for s in (
         "hrss", "education", "housing", "agriculture", "rural-revitalization", "trade-union", "youth-league",
         "womens-federation", "employment-leading-groups", "local-governments")} | {f"liaoning-local-{s}" for s in (
@@ -580,7 +581,8 @@ def test_agency_duties(store, built):
         "womens-federations", "disabled-federations", "federations-industry-commerce")}
     # 由市人社局牵头 … 开展专账资金使用互查
     assert got[TAIAN] == {"taian-hrss"}
-    # 各县区政府要切实承担主体责任 … 各相关职能部门要各司其职 …; 推动各县区积极开展…职业技能竞赛; 各地要加强…资金的保障力度
+    # 各县区政府要切实承担主体责任 … 各相关职能部门要各司其职 …;
+    # 推动各县区积极开展…职业技能竞赛; 各地要加强…资金的保障力度
     assert got[LINYI] == {"linyi-county-governments", "linyi-relevant-departments"}
     duties = {(r["plan"], r["agency"]): int(r["duties"]) for r in rows}
     assert all(n >= 1 for n in duties.values())
