@@ -39,6 +39,7 @@ from .errors import (
     ResultTooLarge,
     ServerError,
     ServiceBusy,
+    ServiceFailed,
     ServiceNotAllowed,
 )
 from .service_policy import Endpoint
@@ -120,6 +121,7 @@ _ERRORS: dict[str, type[ServerError]] = {
     "not_acceptable": NotAcceptable,
     "too_large": ResultTooLarge,
     "service_refused": ServiceNotAllowed,
+    "service_failed": ServiceFailed,
     "failed": QueryFailed,
 }
 
@@ -283,9 +285,9 @@ class QueryExecutor:
     def _start_one(self, build: Build) -> None:
         try:
             self._admit(self._spawn(build))
-        except ServerError as exc:
-            self._last_spawn_error = exc.message
-            log.error("query worker failed to start: %s", exc.message)
+        except (ServerError, OSError, RuntimeError) as exc:
+            self._last_spawn_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            log.error("query worker failed to start: %s", self._last_spawn_error)
 
     def _admit(self, worker: _Worker) -> None:
         with self._lock:
@@ -312,11 +314,12 @@ class QueryExecutor:
                 try:
                     worker = self._spawn(self._serving_build())
                     break
-                except ServerError as exc:
+                except (ServerError, OSError, RuntimeError) as exc:
                     self._spawn_failures += 1
-                    self._last_spawn_error = exc.message
+                    self._last_spawn_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
                     delay = min(MAX_BACKOFF, 0.25 * 2 ** min(self._spawn_failures, 8))
-                    log.error("query worker failed to start (retrying in %.1f s): %s", delay, exc.message)
+                    log.error("query worker failed to start (retrying in %.1f s): %s", delay,
+                              self._last_spawn_error)
                     self._closing.wait(delay)
         finally:
             with self._lock:

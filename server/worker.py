@@ -115,7 +115,7 @@ def answer(dataset: Dataset, job: SparqlJob | ReadJob, sandbox: Sandbox) -> tupl
         return ("memory", "the query needed more memory than a query worker may use")
     except OSError as exc:  # pyoxigraph raises OSError for SERVICE (HTTP) failures only
         log.info("SERVICE failed: %s", exc)
-        return ("failed", SERVICE_FAILED)
+        return ("service_failed", SERVICE_FAILED)
     except (ValueError, TypeError, RuntimeError) as exc:
         return ("failed", f"{type(exc).__name__}: {exc}")
 
