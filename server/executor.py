@@ -47,7 +47,7 @@ from .service_policy import Endpoint
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT = 180.0
-MAX_BACKOFF = 30.0
+MAX_BACKOFF = 5.0
 MONITOR_INTERVAL = 0.5
 
 
@@ -233,6 +233,8 @@ class QueryExecutor:
 
     def _fall_back(self, path: Path | None, prints: tuple | None, reason: str, logged: bool = False) -> Build:
         """The last good build while `current` is refused (called with _build_lock held)."""
+        refused = self._refused
+        logged = logged or (refused is not None and (refused[0], refused[2]) == (path, reason))
         if path is not None and not logged:
             self._refused = (path, prints or (), reason)
         good = self._good
