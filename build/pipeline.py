@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
@@ -10,6 +11,8 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,16 +25,18 @@ from policykg.build.corpus import load_corpus
 from policykg.build.emit import emit_document
 from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
-from policykg.errors import NonConformingBuildError
+from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
 from policykg.kg.dataset import materialise_default_graph
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
-from policykg.kg.store import CURRENT_LINK, MANIFEST, STORE_DIR
+from policykg.kg.store import CURRENT_LINK, MANIFEST, STORE_DIR, read_build, verify_build
 
 log = logging.getLogger(__name__)
 
 SHAPES_GRAPH = BASE + "graph/shapes"
 VOID_GRAPH = BASE + "graph/void"
+TMP_PREFIX = ".tmp-"
+LOCK_FILE = ".build.lock"
 DUMPS = [
     ("policykg.trig", "application/trig", ox.RdfFormat.TRIG),
     ("policykg.nq", "application/n-quads", ox.RdfFormat.N_QUADS),
@@ -130,59 +135,120 @@ def run_build(opts: BuildOptions) -> BuildSummary:
 
     builds = opts.data_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+    with build_lock(opts.data_dir):
+        tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=builds))
+        try:
+            summary, digest = _write_artefacts(opts, tmp, store, asserted, inferred, doc_graphs, files, report)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        final = publish(tmp, opts.data_dir, digest)
+    summary.build_dir = final
+    return summary
+
+
+def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: list[ox.Quad],
+                     inferred: list[ox.Quad], doc_graphs: list[str], files: dict,
+                     report: object | None = None) -> tuple[BuildSummary, str]:
+    """Dumps, VoID, the on-disk store and the manifest into `tmp`; the summary and the content digest."""
+    dumps = []
+    for name, media_type, fmt in DUMPS:
+        items = asserted if fmt != ox.RdfFormat.TURTLE else sorted(
+            {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}, key=triple_key)
+        write_sorted(tmp / name, items, fmt)
+        dumps.append(file_entry(tmp / name, media_type))
+    write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
+    dumps.append(file_entry(tmp / "inferred.nq", "application/n-quads"))
+    metadata = void.read_metadata(opts.corpus_dir / "dataset.ttl")
+    void_triples = void.describe(store, metadata, dumps, doc_graphs, INFERRED_GRAPH)
+    write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
+    void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples]
+    store.extend(void_quads)
+    disk = ox.Store(str(tmp / STORE_DIR))
+    disk.bulk_load(path=str(tmp / "policykg.nq"), format=ox.RdfFormat.N_QUADS)
+    disk.bulk_load(path=str(tmp / "inferred.nq"), format=ox.RdfFormat.N_QUADS)
+    disk.extend(void_quads)
+    materialise_default_graph(disk)
+    disk.flush()
+    disk.optimize()
+    del disk
+    summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred), report=report)
+    for graph in doc_graphs:
+        summary.documents[files[graph]] = _class_counts(store, [graph])
+        summary.graphs[files[graph]] = graph
+    # shared resources (agencies, groups, concepts) appear in several documents: count them once
+    summary.classes.update(_class_counts(store, doc_graphs))
+    digest = hashlib.sha256("".join(d["sha256"] for d in dumps).encode()).hexdigest()[:16]
+    manifest = {
+        "version": __version__,
+        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "content_hash": digest,
+        "triples": len(asserted),
+        "inferred_triples": len(inferred),
+        "graphs": {"documents": doc_graphs, "vocabulary": VOCABULARY_GRAPH, "shapes": SHAPES_GRAPH,
+                   "inferred": INFERRED_GRAPH, "void": VOID_GRAPH},
+        "documents": {files[g]: g for g in doc_graphs},
+        "dumps": dumps,
+    }
+    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return summary, digest
+
+
+@contextmanager
+def build_lock(data_dir: Path) -> Iterator[None]:
+    """One build at a time writes into builds/ (an flock, released by the kernel even on kill -9).
+
+    While it is held, every `.tmp-*` folder belongs to a build that died: pruning may remove it.
+    """
+    with open(data_dir / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def publish(tmp: Path, data_dir: Path, digest: str) -> Path:
+    """Make the finished build in `tmp` current (call under build_lock); a kill -9 at any step leaves
+    `current` pointing at a complete build: folders are renamed into place, the link is replaced by
+    rename, and only folders that `current` no longer names are removed, last."""
+    builds = tmp.parent
     try:
-        dumps = []
-        for name, media_type, fmt in DUMPS:
-            items = asserted if fmt != ox.RdfFormat.TURTLE else sorted(
-                {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}, key=triple_key)
-            write_sorted(tmp / name, items, fmt)
-            dumps.append(file_entry(tmp / name, media_type))
-        write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
-        dumps.append(file_entry(tmp / "inferred.nq", "application/n-quads"))
-        metadata = void.read_metadata(opts.corpus_dir / "dataset.ttl")
-        void_triples = void.describe(store, metadata, dumps, doc_graphs, INFERRED_GRAPH)
-        write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
-        void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples]
-        store.extend(void_quads)
-        disk = ox.Store(str(tmp / STORE_DIR))
-        disk.bulk_load(path=str(tmp / "policykg.nq"), format=ox.RdfFormat.N_QUADS)
-        disk.bulk_load(path=str(tmp / "inferred.nq"), format=ox.RdfFormat.N_QUADS)
-        disk.extend(void_quads)
-        materialise_default_graph(disk)
-        disk.flush()
-        disk.optimize()
-        del disk
-        summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred), report=report)
-        for graph in doc_graphs:
-            summary.documents[files[graph]] = _class_counts(store, [graph])
-            summary.graphs[files[graph]] = graph
-        # shared resources (agencies, groups, concepts) appear in several documents: count them once
-        summary.classes.update(_class_counts(store, doc_graphs))
-        digest = hashlib.sha256("".join(d["sha256"] for d in dumps).encode()).hexdigest()[:16]
-        manifest = {
-            "version": __version__,
-            "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-            "content_hash": digest,
-            "triples": len(asserted),
-            "inferred_triples": len(inferred),
-            "graphs": {"documents": doc_graphs, "vocabulary": VOCABULARY_GRAPH, "shapes": SHAPES_GRAPH,
-                       "inferred": INFERRED_GRAPH, "void": VOID_GRAPH},
-            "documents": {files[g]: g for g in doc_graphs},
-            "dumps": dumps,
-        }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        final = builds / digest
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(tmp, final)
+        final = place_build(tmp, builds, digest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    swap_current(opts.data_dir, final)
-    prune_old_builds(builds, keep=final)
-    summary.build_dir = final
-    return summary
+    previous = _current_target(data_dir)
+    swap_current(data_dir, final)
+    prune_old_builds(builds, keep={final, previous} - {None})
+    return final
+
+
+def place_build(tmp: Path, builds: Path, digest: str) -> Path:
+    """Move the finished `tmp` to builds/<digest>, never removing or replacing an existing folder.
+
+    A folder with the same digest that still matches its manifest holds identical artefacts: it is
+    kept (it may be the live build) and `tmp` is discarded. One that does not match gets a sibling
+    name, so that `current` is never left pointing at a half-replaced folder.
+    """
+    for attempt in range(100):
+        final = builds / (digest if attempt == 0 else f"{digest}-{attempt}")
+        if not final.exists():
+            os.replace(tmp, final)
+            return final
+        try:
+            verify_build(read_build(final))
+        except StoreError as exc:
+            log.warning("build folder %s does not match its manifest (%s); writing a new one", final.name, exc)
+            continue
+        shutil.rmtree(tmp, ignore_errors=True)
+        return final
+    raise BuildError(f"no free folder name for build {digest} in {builds}; remove the stale folders there")
+
+
+def _current_target(data_dir: Path) -> Path | None:
+    link = data_dir / CURRENT_LINK
+    return link.resolve() if link.is_symlink() else None
 
 
 def validate_build(store: ox.Store, opts: BuildOptions):
@@ -208,10 +274,15 @@ def swap_current(data_dir: Path, target: Path) -> None:
     os.replace(tmp_link, link)
 
 
-def prune_old_builds(builds: Path, keep: Path) -> None:
-    """Remove finished builds other than the current one (a server may still hold files open: ignore)."""
+def prune_old_builds(builds: Path, keep: set[Path]) -> None:
+    """Remove folders of dead builds (`.tmp-*`) and finished builds other than `keep` (call under build_lock).
+
+    `keep` holds the new current build and the previous one: a server that refuses a corrupt current
+    build keeps serving the last good one, and its new workers load it from disk.
+    """
+    current = _current_target(builds.parent)
     for old in builds.iterdir():
-        if old != keep and not old.name.startswith(".tmp-"):
+        if old in keep or old == current:
+            continue
+        if old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
-
-

@@ -49,22 +49,29 @@ def create_app(config: ServerConfig | None = None) -> Flask:
 
 
 def health() -> Response:
-    """Liveness and what is being served: 200 with triple count, build time and version."""
+    """200 when queries can run (live workers, a verified build), else 503; says which build is served."""
+    executor = state().executor
+    report = executor.health()
     try:
-        build = state().executor.build
+        manifest = executor.build.manifest if report["ok"] else {}
     except GraphUnavailable as exc:
-        response = jsonify(status="unavailable", message=str(exc), version=__version__)
+        report.update(ok=False, problem=exc.message)
+    if not report["ok"]:
+        response = jsonify(status="unavailable", message=report.get("problem"), version=__version__, **report)
         response.status_code = 503
         return response
-    manifest = build.manifest
     return jsonify(
         status="ok",
         version=__version__,
         graph_version=manifest.get("version"),
-        build=build.path.name,
+        build=report["build"],
         built_at=manifest.get("built_at"),
         triples=manifest.get("triples"),
         documents=_count(manifest.get("documents")),
+        workers=report["workers"],
+        workers_serve=report["workers_serve"],
+        sandbox=report["sandbox"],
+        refused_build=report.get("refused_build"),
     )
 
 

@@ -37,6 +37,9 @@ class ServerConfig:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES
     service_allowlist: tuple[str, ...] = ()
+    worker_memory: int | None = None  # bytes of address space per query worker; None: build + headroom
+    worker_memory_headroom: int = 1 << 30
+    worker_recycle_growth: int = 256 << 20
     workers: int = field(default_factory=_default_workers)
     threads: int = 16
     host: str = DEFAULT_HOST
@@ -61,6 +64,11 @@ class ServerConfig:
             values["max_result_bytes"] = int(env["POLICYKG_MAX_RESULT_BYTES"])
         if env.get("POLICYKG_SERVICE_ALLOWLIST"):
             values["service_allowlist"] = tuple(env["POLICYKG_SERVICE_ALLOWLIST"].split())
+        for name, key in (("POLICYKG_WORKER_MEMORY", "worker_memory"),
+                          ("POLICYKG_WORKER_MEMORY_HEADROOM", "worker_memory_headroom"),
+                          ("POLICYKG_WORKER_RECYCLE_GROWTH", "worker_recycle_growth")):
+            if env.get(name):
+                values[key] = parse_bytes(env[name], name)
         if env.get("POLICYKG_WORKERS"):
             values["workers"] = int(env["POLICYKG_WORKERS"])
         if env.get("POLICYKG_THREADS"):
@@ -74,6 +82,17 @@ class ServerConfig:
 
     def with_changes(self, **changes) -> ServerConfig:
         return replace(self, **changes)
+
+
+def parse_bytes(text: str, name: str) -> int:
+    """A size such as `1073741824`, `512M` or `2G` (binary units)."""
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    value = text.strip().upper().removesuffix("IB").removesuffix("B")
+    number, unit = (value[:-1], value[-1]) if value[-1:] in units and value[-1:] else (value, "")
+    try:
+        return int(float(number) * units[unit])
+    except ValueError as exc:
+        raise ValueError(f"{name}={text!r}: give a number of bytes, optionally with K, M or G") from exc
 
 
 def _with_slash(url: str) -> str:

@@ -45,6 +45,13 @@ class ServiceNotAllowed(ServerError):
     title = "SERVICE not allowed"
 
 
+class ServiceFailed(ServerError):
+    """A SERVICE call was refused by the workers' network sandbox or its endpoint failed (one message for both)."""
+
+    status = 502
+    title = "SERVICE call failed"
+
+
 class ResourceNotFound(ServerError):
     status = 404
     title = "Not found"

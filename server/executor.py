@@ -2,16 +2,24 @@
 
 pyoxigraph cannot cancel a running query, so each query goes to a worker process that holds the
 current build in memory. The web process waits for the answer with a deadline; past it, the worker
-is killed (SIGKILL, which frees its CPU at once) and a fresh one is started in the background,
-while the other workers go on serving other clients. Answers come back already serialised.
+is killed (SIGKILL, which frees its CPU at once) while the other workers go on serving other clients.
+Answers come back already serialised.
+
+The pool keeps itself full: a monitor thread notices every worker that dies, whatever killed it
+(time limit, memory limit, crash, recycling), and spawn attempts retry with back-off, each loading
+the build that is current and verified at that moment (`serving build`). A build whose artefacts
+differ from its manifest is refused; the pool keeps serving the last good one. `health()` says how
+many workers are alive, which build they serve and whether queries can run.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from policykg.errors import StoreError
-from policykg.kg.store import CURRENT_LINK, Build, current_build
+from policykg.kg.store import Build, current_build, fingerprint, verify_build
 
 from .errors import (
     GraphUnavailable,
@@ -31,11 +39,16 @@ from .errors import (
     ResultTooLarge,
     ServerError,
     ServiceBusy,
+    ServiceFailed,
+    ServiceNotAllowed,
 )
+from .service_policy import Endpoint
 
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT = 180.0
+MAX_BACKOFF = 5.0
+MONITOR_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -80,17 +93,35 @@ class SparqlAnswer:
     elapsed: float = 0.0
 
 
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What each worker process is allowed (see server/README.md, "Configuration", and docs/security.md).
+
+    `memory_limit`: the address-space cap (RLIMIT_AS) of a worker, in bytes; None sizes it to the
+    build: the worker's address space once the build is loaded plus `memory_headroom`.
+    `recycle_growth`: a worker whose resident memory grew by more than this after a query is replaced.
+    """
+
+    service_allowlist: tuple[Endpoint, ...] = ()
+    memory_limit: int | None = None
+    memory_headroom: int = 1 << 30
+    recycle_growth: int = 256 << 20
+
+
 @dataclass(eq=False)
 class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
     build_path: Path
+    info: dict = field(default_factory=dict)
 
 
 _ERRORS: dict[str, type[ServerError]] = {
     "syntax": QuerySyntaxError,
     "not_acceptable": NotAcceptable,
     "too_large": ResultTooLarge,
+    "service_refused": ServiceNotAllowed,
+    "service_failed": ServiceFailed,
     "failed": QueryFailed,
 }
 
@@ -98,26 +129,31 @@ _ERRORS: dict[str, type[ServerError]] = {
 class QueryExecutor:
     """A pool of `size` query worker processes over the current build of `data_dir`."""
 
-    def __init__(self, data_dir: Path, size: int = 2, start_method: str = "spawn") -> None:
+    def __init__(self, data_dir: Path, size: int = 2, start_method: str = "spawn",
+                 settings: WorkerSettings | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.size = max(1, size)
+        self.settings = settings or WorkerSettings()
         self._context = multiprocessing.get_context(start_method)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._start_lock = threading.Lock()
+        self._build_lock = threading.Lock()
+        self._closing = threading.Event()
         self._workers: set[_Worker] = set()
+        self._pending = 0
+        self._spawn_failures = 0
+        self._last_spawn_error: str | None = None
         self._started = False
-        self._closed = False
-        self._build: Build | None = None
+        self._good: tuple[Build, tuple] | None = None  # the last verified build and its files' fingerprint
+        self._refused: tuple[Path, tuple, str] | None = None  # a build refused, its fingerprint, why
 
     # -- public API -------------------------------------------------------------------------
 
     @property
     def build(self) -> Build:
-        """The build being served (re-read when the `current` link moves)."""
-        self._refresh_build()
-        assert self._build is not None
-        return self._build
+        """The build being served: `current` if it verifies, else the last good one (GraphUnavailable if none)."""
+        return self._serving_build()
 
     def start(self) -> None:
         """Start the workers now rather than on the first query (GraphUnavailable without a build)."""
@@ -131,28 +167,100 @@ class QueryExecutor:
     def read(self, operation: str, *args: Any, timeout: float = 30.0) -> Any:
         return self._call(ReadJob(operation, args), timeout)
 
+    def health(self) -> dict:
+        """Live workers, the build they serve, and whether a query can run now (`ok`)."""
+        if not self._started and not self._closing.is_set():
+            try:
+                self._ensure_started()
+            except ServerError:
+                pass
+        with self._lock:
+            live = [w for w in self._workers if w.process.is_alive()]
+            pending = self._pending
+        try:
+            build: Build | None = self._serving_build()
+            problem = None
+        except GraphUnavailable as exc:
+            build, problem = None, exc.message
+        serving = sorted({w.build_path.name for w in live})
+        report: dict[str, Any] = {
+            "ok": bool(live) and build is not None,
+            "workers": {"live": len(live), "size": self.size, "starting": pending},
+            "build": build.name if build else None,
+            "workers_serve": serving,
+            "sandbox": sorted({w.info.get("sandbox", "?") for w in live}),
+        }
+        if problem:
+            report["problem"] = problem
+        elif not live:
+            report["problem"] = self._last_spawn_error or "no query worker is running"
+        if self._refused is not None:
+            report["refused_build"] = {"build": self._refused[0].name, "reason": self._refused[2]}
+        return report
+
     def close(self) -> None:
         """Stop every worker (used on shutdown)."""
+        self._closing.set()
         with self._lock:
-            self._closed = True
             workers = list(self._workers)
             self._workers.clear()
         for worker in workers:
             _stop(worker)
 
-    # -- pool management --------------------------------------------------------------------
+    # -- the build to serve ---------------------------------------------------------------
 
-    def _refresh_build(self) -> None:
-        link = (self.data_dir / CURRENT_LINK).resolve()
-        if self._build is not None and self._build.path == link:
-            return
-        try:
-            build = current_build(self.data_dir)
-        except StoreError as exc:
-            raise GraphUnavailable(str(exc)) from exc
-        if self._build is not None:
-            log.info("serving new build %s", build.path.name)
-        self._build = build
+    def _serving_build(self) -> Build:
+        with self._build_lock:
+            try:
+                candidate = current_build(self.data_dir)
+            except StoreError as exc:
+                return self._fall_back(candidate_path(self.data_dir), None, str(exc))
+            prints = fingerprint(candidate)
+            if self._good is not None and self._good[0].path == candidate.path and self._good[1] == prints:
+                return self._good[0]
+            if self._refused is not None and self._refused[:2] == (candidate.path, prints):
+                return self._fall_back(candidate.path, prints, self._refused[2], logged=True)
+            try:
+                verify_build(candidate)
+            except StoreError as exc:
+                return self._fall_back(candidate.path, prints, str(exc))
+            if self._good is not None and self._good[0].path != candidate.path:
+                log.info("serving new build %s", candidate.name)
+            self._good = (candidate, prints)
+            if self._refused is not None and self._refused[0] == candidate.path:
+                self._refused = None
+            return candidate
+
+    def _fall_back(self, path: Path | None, prints: tuple | None, reason: str, logged: bool = False) -> Build:
+        """The last good build while `current` is refused (called with _build_lock held)."""
+        refused = self._refused
+        logged = logged or (refused is not None and (refused[0], refused[2]) == (path, reason))
+        if path is not None and not logged:
+            self._refused = (path, prints or (), reason)
+        good = self._good
+        if good is not None and good[0].path != path and fingerprint(good[0]) == good[1]:
+            if not logged:
+                log.error("refusing build %s: %s; still serving build %s", path and path.name, reason,
+                          good[0].name)
+            return good[0]
+        if not logged:
+            log.error("refusing build %s: %s; no earlier good build to serve", path and path.name, reason)
+        raise GraphUnavailable(reason)
+
+    def _refuse(self, build_path: Path, reason: str) -> None:
+        """A worker found the build corrupt while loading it: never serve it again in this state."""
+        with self._build_lock:
+            build = Build(build_path, {})
+            try:
+                build = current_build(self.data_dir) if candidate_path(self.data_dir) == build_path else build
+            except StoreError:
+                pass
+            self._refused = (build_path, fingerprint(build), reason)
+            if self._good is not None and self._good[0].path == build_path:
+                self._good = None
+            log.error("refusing build %s: %s", build_path.name, reason)
+
+    # -- pool management --------------------------------------------------------------------
 
     def _ensure_started(self) -> None:
         if self._started:
@@ -160,36 +268,105 @@ class QueryExecutor:
         with self._start_lock:
             if self._started:
                 return
-            if self._closed:
+            if self._closing.is_set():
                 raise ServiceBusy("the server is shutting down")
-            self._refresh_build()
-            starters = [threading.Thread(target=self._add_worker, daemon=True) for _ in range(self.size)]
+            build = self._serving_build()
+            starters = [threading.Thread(target=self._start_one, args=(build,), daemon=True)
+                        for _ in range(self.size)]
             for thread in starters:
                 thread.start()
             for thread in starters:
                 thread.join()
             if self._idle.qsize() == 0:
-                raise GraphUnavailable(f"no query worker could load the build in {self.data_dir}")
+                raise GraphUnavailable(
+                    f"no query worker could load the build in {self.data_dir}: {self._last_spawn_error}")
             self._started = True
+            threading.Thread(target=self._monitor, daemon=True, name="policykg-pool-monitor").start()
+            self._refill()
 
-    def _add_worker(self) -> None:
+    def _start_one(self, build: Build) -> None:
         try:
-            worker = self._spawn(self.build)
-        except ServerError as exc:
-            log.error("query worker failed to start: %s", exc)
-            return
+            self._admit(self._spawn(build))
+        except (ServerError, OSError, RuntimeError) as exc:
+            self._last_spawn_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            log.error("query worker failed to start: %s", self._last_spawn_error)
+
+    def _admit(self, worker: _Worker) -> None:
         with self._lock:
-            if self._closed:
+            if self._closing.is_set():
                 _stop(worker)
                 return
             self._workers.add(worker)
         self._idle.put(worker)
 
+    def _refill(self) -> None:
+        """Start a spawner for every missing worker (each retries with back-off until it succeeds)."""
+        if self._closing.is_set():
+            return
+        with self._lock:
+            missing = self.size - len(self._workers) - self._pending
+            self._pending += max(0, missing)
+        for _ in range(missing):
+            threading.Thread(target=self._spawn_until_ready, daemon=True, name="policykg-respawn").start()
+
+    def _spawn_until_ready(self) -> None:
+        worker = None
+        try:
+            while not self._closing.is_set():
+                try:
+                    worker = self._spawn(self._serving_build())
+                    break
+                except (ServerError, OSError, RuntimeError) as exc:
+                    self._spawn_failures += 1
+                    self._last_spawn_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                    delay = min(MAX_BACKOFF, 0.25 * 2 ** min(self._spawn_failures, 8))
+                    log.error("query worker failed to start (retrying in %.1f s): %s", delay,
+                              self._last_spawn_error)
+                    self._closing.wait(delay)
+        finally:
+            with self._lock:
+                self._pending -= 1
+                if worker is not None and not self._closing.is_set():
+                    self._workers.add(worker)  # in the same step, so that _refill never over-counts
+                    self._spawn_failures = 0
+                    admitted = True
+                else:
+                    admitted = False
+        if worker is not None:
+            if admitted:
+                self._idle.put(worker)
+            else:
+                _stop(worker)
+
+    def _monitor(self) -> None:
+        """Notice dead workers (any cause) and refill the pool."""
+        while not self._closing.is_set():
+            with self._lock:
+                workers = list(self._workers)
+            sentinels = {w.process.sentinel: w for w in workers}
+            if sentinels:
+                ready = multiprocessing.connection.wait(list(sentinels), timeout=MONITOR_INTERVAL)
+            else:
+                ready = []
+                self._closing.wait(MONITOR_INTERVAL)
+            for sentinel in ready:
+                self._forget(sentinels[sentinel])  # type: ignore[index]
+            self._refill()
+
+    def _forget(self, worker: _Worker) -> None:
+        with self._lock:
+            known = worker in self._workers
+            self._workers.discard(worker)
+        if known and not self._closing.is_set():
+            code = worker.process.exitcode
+            log.warning("query worker %s ended (%s); starting another", worker.process.pid, _describe_exit(code))
+        _stop(worker)
+
     def _spawn(self, build: Build) -> _Worker:
         parent_conn, child_conn = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=worker_main,
-            args=(child_conn, str(build.path), build.manifest),
+            args=(child_conn, str(build.path), build.manifest, self.settings),
             name="policykg-query-worker",
             daemon=True,
         )
@@ -201,23 +378,31 @@ class QueryExecutor:
             raise GraphUnavailable(f"query worker did not load {build.path} in {STARTUP_TIMEOUT:.0f} s")
         try:
             status, detail = parent_conn.recv()
-        except EOFError:
-            status, detail = "failed", "the worker exited while loading the graph"
+        except (EOFError, OSError):
+            status, detail = "failed", f"the worker exited while loading the graph ({_describe_exit(None)})"
+        if status == "corrupt":
+            _stop(worker)
+            self._refuse(build.path, detail)
+            raise GraphUnavailable(detail)
         if status != "ready":
             _stop(worker)
             raise GraphUnavailable(f"query worker cannot load {build.path}: {detail}")
-        log.debug("query worker %s ready (%s quads)", process.pid, detail)
+        worker.info = detail
+        if detail.get("sandbox") != "netns":
+            log.error("query worker %s runs WITHOUT network isolation (%s): every query that could contain "
+                      "SERVICE is refused", process.pid, detail.get("sandbox_reason"))
+        log.debug("query worker %s ready: %s", process.pid, detail)
         return worker
 
-    def _replace_later(self, worker: _Worker) -> None:
+    def _retire(self, worker: _Worker) -> None:
         with self._lock:
             self._workers.discard(worker)
         _stop(worker)
-        threading.Thread(target=self._add_worker, daemon=True, name="policykg-respawn").start()
+        self._refill()
 
     def _checkout(self, deadline: float) -> _Worker:
         self._ensure_started()
-        self._refresh_build()
+        serving = self._serving_build().path
         while True:
             remaining = deadline - time.monotonic()
             try:
@@ -226,9 +411,11 @@ class QueryExecutor:
                 raise ServiceBusy(
                     "every query worker stayed busy for the whole time limit; try again shortly"
                 ) from exc
-            if worker.build_path == self.build.path and worker.process.is_alive():
+            with self._lock:
+                known = worker in self._workers
+            if known and worker.build_path == serving and worker.process.is_alive():
                 return worker
-            self._replace_later(worker)  # a new build appeared or the worker died
+            self._retire(worker)  # a new build appeared or the worker died
 
     def _call(self, job: SparqlJob | ReadJob, timeout: float) -> Any:
         deadline = time.monotonic() + timeout
@@ -237,25 +424,63 @@ class QueryExecutor:
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 log.warning("query stopped after %.1f s; replacing worker %s", timeout, worker.process.pid)
-                self._replace_later(worker)
+                self._retire(worker)
                 raise QueryTimeout(
                     f"The query ran longer than its time limit of {timeout:g} s and was stopped. "
                     "Narrow it down (LIMIT, more specific patterns) and try again."
                 )
             message = worker.conn.recv()
         except (EOFError, OSError) as exc:
-            self._replace_later(worker)
-            raise QueryFailed(f"the query worker died while running the query: {exc}") from exc
-        self._idle.put(worker)
-        return _unwrap(message)
+            worker.process.join(1)
+            code = worker.process.exitcode
+            self._retire(worker)
+            raise QueryFailed(self._death_message(worker, code)) from exc
+        notes = message[2] if len(message) > 2 else {}
+        if notes.get("retire"):
+            log.info("recycling query worker %s: resident memory grew by %d MiB", worker.process.pid,
+                     notes.get("grown", 0) >> 20)
+            self._retire(worker)
+        else:
+            self._idle.put(worker)
+        return _unwrap(message, worker)
+
+    def _death_message(self, worker: _Worker, code: int | None) -> str:
+        limit = worker.info.get("memory_limit")
+        if code is not None and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
+            return (
+                f"The query worker stopped while running this query ({_describe_exit(code)}): most likely the "
+                f"query needed more memory than a query worker may use ({(limit or 0) >> 20} MiB) or nested "
+                "too deeply. The worker was replaced; simplify the query (LIMIT, fewer joins, no ORDER BY "
+                "over large products) and try again."
+            )
+        return f"the query worker died while running the query ({_describe_exit(code)}); it was replaced"
 
 
-def _unwrap(message: tuple) -> Any:
+def candidate_path(data_dir: Path) -> Path | None:
+    link = data_dir / "current"
+    return link.resolve() if link.is_symlink() or link.exists() else None
+
+
+def _unwrap(message: tuple, worker: _Worker) -> Any:
     status, payload = message[0], message[1]
     if status == "ok":
         return payload
+    if status == "memory":
+        limit = worker.info.get("memory_limit") or 0
+        raise QueryFailed(f"{payload} ({limit >> 20} MiB); simplify the query and try again")
     error = _ERRORS.get(status, QueryFailed)
     raise error(payload)
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "still running or unknown exit"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
 
 
 def _stop(worker: _Worker) -> None:
@@ -271,12 +496,15 @@ def _stop(worker: _Worker) -> None:
 # -- worker process -------------------------------------------------------------------------
 
 
-def worker_main(conn: Connection, build_path: str, manifest: dict) -> None:
-    """Entry point of a query worker: load the build into memory, then answer jobs until EOF."""
-    from .worker import serve_jobs  # imported in the child only
+def worker_main(conn: Connection, build_path: str, manifest: dict, settings: WorkerSettings) -> None:
+    """Entry point of a query worker: leave the network, load the build, then answer jobs until EOF."""
+    from .sandbox import enter  # imported in the child only
+
+    sandbox = enter(settings.service_allowlist)  # first: no thread may exist yet
+    from .worker import serve_jobs
 
     _exit_with_parent()
-    serve_jobs(conn, Build(Path(build_path), manifest))
+    serve_jobs(conn, Build(Path(build_path), manifest), sandbox, settings)
 
 
 def _exit_with_parent(poll_seconds: float = 1.0) -> None:

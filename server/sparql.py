@@ -34,6 +34,7 @@ from .media import (
 )
 from .query_text import QueryText, analyse
 from .rdf import serialize_graph
+from .service_policy import allowed, parse_allowlist
 from .state import state
 
 log = logging.getLogger(__name__)
@@ -195,17 +196,22 @@ def _timeout(value: str | None, limit: float) -> float:
 
 
 def check_services(text: QueryText, allowlist: tuple[str, ...]) -> None:
-    """Refuse SERVICE calls to endpoints outside the allow-list, before anything runs."""
+    """A friendly early 403 for SERVICE calls that obviously fall outside the allow-list.
+
+    This is a courtesy, not the enforcement: the query workers have no network except a relay to the
+    allow-listed endpoints (server/sandbox.py), whatever this reading of the text finds.
+    """
     if text.unresolved_services:
         raise ServiceNotAllowed(
             f"SERVICE target {text.unresolved_services[0]} is not a fixed IRI; this endpoint only calls "
             "endpoints named in its allow-list."
         )
+    endpoints = parse_allowlist(allowlist)
     for target in text.service_targets:
-        if not any(target.startswith(prefix) for prefix in allowlist):
-            allowed = ", ".join(allowlist) if allowlist else "none configured"
+        if allowed(target, endpoints) is None:
+            listed = ", ".join(map(str, endpoints)) if endpoints else "none configured"
             raise ServiceNotAllowed(
-                f"SERVICE <{target}> is not in this endpoint's allow-list ({allowed}); "
+                f"SERVICE <{target}> is not in this endpoint's allow-list ({listed}); "
                 "set POLICYKG_SERVICE_ALLOWLIST to allow it."
             )
 

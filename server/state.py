@@ -14,8 +14,9 @@ from policykg.kg.namespaces import BASE, VOCABULARY_GRAPH
 
 from .config import ServerConfig
 from .examples import ExampleQuery, load_examples
-from .executor import QueryExecutor
+from .executor import QueryExecutor, WorkerSettings
 from .rdf import graph_from_ntriples
+from .service_policy import parse_allowlist
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "policykg"
@@ -27,7 +28,9 @@ class ServerState:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.executor = QueryExecutor(config.data_dir, size=config.workers)
+        settings = WorkerSettings(parse_allowlist(config.service_allowlist), config.worker_memory,
+                                  config.worker_memory_headroom, config.worker_recycle_growth)
+        self.executor = QueryExecutor(config.data_dir, size=config.workers, settings=settings)
         self.repo_root = config.repo_root or PROJECT_ROOT
         self.queries_dir = config.queries_dir or QUERIES_DIR
         self._vocabulary: tuple[Path, Graph] | None = None

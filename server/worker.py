@@ -1,12 +1,18 @@
 """The query worker process: holds the build in memory and answers SparqlJob / ReadJob messages.
 
-Runs only in child processes started by server.executor. Every answer is a tuple
-("ok", payload) or (error kind, message) that the parent turns into an HTTP response.
+Runs only in child processes started by server.executor, in this order: leave the host's network
+(server.sandbox, before any thread exists), load the verified build, cap the process's address space
+(setrlimit), then answer jobs. Every answer is a tuple (status, payload, notes) that the parent
+turns into an HTTP response; `notes["retire"]` asks the parent to replace this worker because its
+resident memory grew past the recycling threshold.
 """
 
 from __future__ import annotations
 
+import ctypes
+import io
 import logging
+import resource
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
@@ -14,9 +20,10 @@ import pyoxigraph as ox
 from policykg.kg.dataset import ScratchMerges, default_dataset
 from policykg.kg.namespaces import PREFIXES
 from policykg.kg.query import READ_OPERATIONS
-from policykg.kg.store import Build, open_store
+from policykg.kg.store import Build, CorruptBuild, open_store
 
-from .executor import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob
+from .executor import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
+from .sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,14 @@ GRAPH_FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
     "trig": ox.RdfFormat.TRIG,
 }
+SERVICE_FAILED = (
+    "a SERVICE call failed: the endpoint is not in this endpoint's allow-list, or it could not be "
+    "reached, or it did not answer with SPARQL results"
+)
+SERVICE_REFUSED = (
+    "this endpoint cannot isolate its query workers from the network on this machine, so it refuses "
+    "every query that could contain SERVICE"
+)
 
 
 class Dataset:
@@ -53,31 +68,55 @@ class Dataset:
         return self.store, self.defaults[spec.inference]
 
 
-def serve_jobs(conn: Connection, build: Build) -> None:
+def serve_jobs(conn: Connection, build: Build, sandbox: Sandbox, settings: WorkerSettings) -> None:
     try:
         dataset = Dataset(open_store(build, in_memory=True))
+    except CorruptBuild as exc:
+        conn.send(("corrupt", str(exc)))
+        return
     except Exception as exc:  # report any load failure to the parent, then stop
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", len(dataset.store)))
+    _release_free_memory()
+    baseline = resident_bytes()
+    limit = settings.memory_limit or (address_space_bytes() + settings.memory_headroom)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if sandbox.isolated:
+        sandbox.start_relays()
+    conn.send(("ready", {"quads": len(dataset.store), "rss": baseline, "memory_limit": limit,
+                         "sandbox": sandbox.mode, "sandbox_reason": sandbox.reason}))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(answer(dataset, job))
+        status, payload = answer(dataset, job, sandbox)
+        payload = payload if status == "ok" else str(payload)
+        _release_free_memory()
+        grown = resident_bytes() - baseline
+        retire = grown > settings.recycle_growth
+        conn.send((status, payload, {"retire": retire, "grown": grown}))
+        if retire:
+            return
 
 
-def answer(dataset: Dataset, job: SparqlJob | ReadJob) -> tuple:
+def answer(dataset: Dataset, job: SparqlJob | ReadJob, sandbox: Sandbox) -> tuple[str, object]:
     try:
         if isinstance(job, SparqlJob):
+            if sandbox.refuses_text(job.query):
+                return ("service_refused", SERVICE_REFUSED)
             return ("ok", run_sparql(dataset, job))
         return ("ok", READ_OPERATIONS[job.operation](dataset.store, *job.args))
     except SyntaxError as exc:
         return ("syntax", str(exc))
     except _Refused as exc:
         return (exc.kind, str(exc))
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+    except MemoryError:
+        return ("memory", "the query needed more memory than a query worker may use")
+    except OSError as exc:  # pyoxigraph raises OSError for SERVICE (HTTP) failures only
+        log.info("SERVICE failed: %s", exc)
+        return ("service_failed", SERVICE_FAILED)
+    except (ValueError, TypeError, RuntimeError) as exc:
         return ("failed", f"{type(exc).__name__}: {exc}")
 
 
@@ -87,29 +126,72 @@ class _Refused(Exception):
         self.kind = kind
 
 
+class BoundedWriter(io.RawIOBase):
+    """A file-like sink for pyoxigraph's serialisers that refuses to grow past `limit` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.buffer = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if len(self.buffer) + len(data) > self.limit:
+            raise _Refused(
+                "too_large",
+                f"the result is larger than this endpoint's limit of {self.limit} bytes; it was not sent "
+                "in part. Add LIMIT/OFFSET to page through it.",
+            )
+        self.buffer += data
+        return len(data)
+
+
 def run_sparql(dataset: Dataset, job: SparqlJob) -> SparqlAnswer:
     store, kwargs = dataset.for_request(job.dataset)
     result = store.query(job.query, base_iri=job.base_iri, **kwargs)
+    sink = BoundedWriter(job.max_result_bytes)
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
         if job.results_format is None:
             raise _Refused("not_acceptable", "none of the accepted media types can carry SELECT/ASK results")
-        body = result.serialize(format=RESULTS_FORMATS[job.results_format])
+        result.serialize(sink, format=RESULTS_FORMATS[job.results_format])
         fmt = job.results_format
     else:
         kind = "graph"
         if job.graph_format is None:
             raise _Refused("not_acceptable", "none of the accepted media types can carry an RDF graph")
-        body = ox.serialize(list(result), format=GRAPH_FORMATS[job.graph_format], prefixes=_prefixes(job))
+        ox.serialize(result, sink, format=GRAPH_FORMATS[job.graph_format], prefixes=_prefixes(job))
         fmt = job.graph_format
-    if len(body) > job.max_result_bytes:
-        raise _Refused(
-            "too_large",
-            f"the result has {len(body)} bytes, more than this endpoint's limit of {job.max_result_bytes}; "
-            "it was not sent in part. Add LIMIT/OFFSET to page through it.",
-        )
-    return SparqlAnswer(kind, fmt, body)
+    return SparqlAnswer(kind, fmt, bytes(sink.buffer))
 
 
 def _prefixes(job: SparqlJob) -> dict[str, str] | None:
     return PREFIXES if job.graph_format in ("turtle", "trig") else None
+
+
+# -- memory ---------------------------------------------------------------------------------
+
+
+def resident_bytes() -> int:
+    return _status_kib("VmRSS") * 1024
+
+
+def address_space_bytes() -> int:
+    return _status_kib("VmSize") * 1024
+
+
+def _status_kib(key: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _release_free_memory() -> None:
+    """Give freed heap back to the OS (glibc keeps it otherwise), so RSS tells what the worker holds."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

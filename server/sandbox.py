@@ -1,0 +1,336 @@
+"""A query worker's network: its own Linux network namespace, reachable only through an allow-list relay.
+
+pyoxigraph (0.5) makes its own HTTP connections for SERVICE and offers no hook to veto them, and
+any reading of the query text can disagree with the engine's parser. So the policy is enforced where
+the connection is made: before it loads anything, each query worker process leaves the host's
+network namespace (unshare(CLONE_NEWNET); as non-root with CLONE_NEWUSER too). Its new namespace has
+only a loopback interface and no route out, so any SERVICE call fails whatever the query text says.
+
+For each allow-listed endpoint on a loopback host (127.0.0.0/8, ::1, localhost) the worker listens
+on that same address and port inside its namespace. A connection there is relayed, after its HTTP
+request line has been checked against the allow-list (server/service_policy.py), over a connection
+made in the host namespace by a small connector process forked before the unshare; the connector
+only ever connects to allow-listed host:port pairs, named by index, and hands the socket back over
+a Unix socketpair (SCM_RIGHTS). Allow-listed endpoints on other hosts are not reachable (fail closed;
+see docs/security.md). When no namespace can be created, the worker runs without one and refuses
+every query that could contain SERVICE (fail closed, logged).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import logging
+import os
+import re
+import signal
+import socket
+import struct
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .service_policy import Endpoint, path_allowed
+
+log = logging.getLogger(__name__)
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+SIOCGIFFLAGS = 0x8913
+SIOCSIFFLAGS = 0x8914
+IFF_UP = 0x1
+PR_SET_PDEATHSIG = 1
+MAX_HEAD_BYTES = 64 * 1024
+RELAY_TIMEOUT = 60.0
+CONNECT_TIMEOUT = 10.0
+SANDBOX_ENV = "POLICYKG_SANDBOX"  # "off": do not try namespaces (SERVICE is then refused outright)
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class SandboxError(OSError):
+    """The network namespace could not be set up."""
+
+
+@dataclass
+class Sandbox:
+    """What a worker got: `isolated` when it runs in its own network namespace."""
+
+    isolated: bool
+    reason: str = ""
+    relayed: tuple[Endpoint, ...] = ()
+    unreachable: tuple[Endpoint, ...] = ()
+    _connector: socket.socket | None = field(default=None, repr=False)
+    _connector_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def mode(self) -> str:
+        return "netns" if self.isolated else "none"
+
+    def start_relays(self) -> None:
+        """Listen on every allow-listed loopback address:port inside the namespace (threads)."""
+        groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for index, endpoint in enumerate(self.relayed):
+            for address in _bind_addresses(endpoint.host):
+                groups[(address, endpoint.port)].append(index)
+        for (address, port), indexes in groups.items():
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            try:
+                listener = socket.create_server((address, port), family=family, backlog=64)
+            except OSError as exc:
+                log.warning("SERVICE relay cannot listen on %s:%s: %s", address, port, exc)
+                continue
+            threading.Thread(target=self._accept, args=(listener, tuple(indexes)), daemon=True,
+                             name=f"service-relay-{port}").start()
+
+    def refuses_text(self, query: str) -> bool:
+        """Without a namespace: whether a query could contain SERVICE (a deliberately broad test)."""
+        if self.isolated:
+            return False
+        decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+        return "service" in decoded.casefold()
+
+    # -- relay ------------------------------------------------------------------------------
+
+    def _accept(self, listener: socket.socket, indexes: tuple[int, ...]) -> None:
+        while True:
+            client, _ = listener.accept()
+            threading.Thread(target=self._relay, args=(client, indexes), daemon=True).start()
+
+    def _relay(self, client: socket.socket, indexes: tuple[int, ...]) -> None:
+        upstream = None
+        try:
+            client.settimeout(RELAY_TIMEOUT)
+            endpoints = [(i, self.relayed[i]) for i in indexes]
+            https = [(i, e) for i, e in endpoints if e.scheme == "https"]
+            if https:  # TLS: only host and port can be checked (documented)
+                upstream = self._connect(https[0][0])
+                if upstream is None:
+                    return
+                _pipe_both(client, upstream)
+                return
+            head, rest = _read_head(client)
+            request = _parse_head(head)
+            if request is None:
+                _refuse(client, "400 Bad Request")
+                return
+            target, headers, length = request
+            chosen = next((i for i, e in endpoints if path_allowed(target, e.path)), None)
+            if chosen is None:
+                log.warning("SERVICE relay refused request target %r", target[:200])
+                _refuse(client, "403 Forbidden")
+                return
+            upstream = self._connect(chosen)
+            if upstream is None:
+                _refuse(client, "502 Bad Gateway")
+                return
+            body = rest + _read_exactly(client, max(0, length - len(rest)))
+            upstream.sendall(headers + body[:length])
+            _pump(upstream, client)
+        except OSError as exc:
+            log.debug("SERVICE relay: %s", exc)
+        finally:
+            client.close()
+            if upstream is not None:
+                upstream.close()
+
+    def _connect(self, index: int) -> socket.socket | None:
+        """A connection to allow-listed endpoint `index`, made in the host namespace by the connector."""
+        if self._connector is None:
+            return None
+        with self._connector_lock:
+            self._connector.sendall(index.to_bytes(4, "big"))
+            message, fds, _flags, _addr = socket.recv_fds(self._connector, 1, 1)
+        if message != b"\x00" or not fds:
+            return None
+        upstream = socket.socket(fileno=fds[0])
+        upstream.settimeout(RELAY_TIMEOUT)
+        return upstream
+
+
+def enter(endpoints: tuple[Endpoint, ...]) -> Sandbox:
+    """Move this (single-threaded) process into its own network namespace; see the module docstring.
+
+    Must run before the process starts any thread: unshare(CLONE_NEWNET) moves the calling thread only,
+    and CLONE_NEWUSER needs a single-threaded process.
+    """
+    relayed = tuple(e for e in endpoints if e.is_loopback)
+    unreachable = tuple(e for e in endpoints if not e.is_loopback)
+    if os.environ.get(SANDBOX_ENV, "").lower() in ("off", "0", "no", "false"):
+        return Sandbox(False, f"{SANDBOX_ENV}=off")
+    threads = len(os.listdir("/proc/self/task"))
+    if threads != 1:
+        return Sandbox(False, f"the process already runs {threads} threads")
+    connector = _fork_connector(relayed) if relayed else None
+    try:
+        _unshare_network()
+        if relayed:
+            _bring_loopback_up()
+    except OSError as exc:
+        if connector is not None:
+            connector.close()
+        return Sandbox(False, str(exc))
+    return Sandbox(True, "", relayed, unreachable, connector)
+
+
+# -- namespaces -----------------------------------------------------------------------------
+
+
+def _unshare_network() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) == 0:
+        return
+    first = ctypes.get_errno()
+    uid, gid = os.geteuid(), os.getegid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        errno = ctypes.get_errno()
+        raise SandboxError(errno, f"unshare(CLONE_NEWNET): {os.strerror(first)}; "
+                                  f"with CLONE_NEWUSER: {os.strerror(errno)}")
+    # map our own ids so that files keep their owner; root inside may configure its own namespace
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"0 {uid} 1")
+    _write("/proc/self/gid_map", f"0 {gid} 1")
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="ascii") as handle:
+        handle.write(text)
+
+
+def _bring_loopback_up() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sH14s", b"lo", 0, b"")
+        flags = struct.unpack("16sH", fcntl.ioctl(sock, SIOCGIFFLAGS, request)[:18])[1]
+        fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sH14s", b"lo", flags | IFF_UP, b""))
+
+
+def _bind_addresses(host: str) -> list[str]:
+    return ["127.0.0.1", "::1"] if host == "localhost" else [host]
+
+
+# -- connector (stays in the host namespace) --------------------------------------------------
+
+
+def _fork_connector(endpoints: tuple[Endpoint, ...]) -> socket.socket:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the forked child
+        try:
+            ours.close()
+            _close_other_fds(theirs.fileno())
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            _serve_connections(theirs, endpoints)
+        finally:
+            os._exit(0)
+    theirs.close()
+    return ours
+
+
+def _close_other_fds(keep: int) -> None:
+    """The connector must not hold the worker's pipe to the web process (it would hide the worker's death)."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+
+
+def _serve_connections(sock: socket.socket, endpoints: tuple[Endpoint, ...]) -> None:
+    while True:
+        data = _read_exactly(sock, 4)
+        if len(data) < 4:
+            return
+        index = int.from_bytes(data, "big")
+        if index >= len(endpoints):
+            sock.sendall(b"\x01")
+            continue
+        endpoint = endpoints[index]
+        host = "127.0.0.1" if endpoint.host == "localhost" else endpoint.host
+        try:
+            upstream = socket.create_connection((host, endpoint.port), timeout=CONNECT_TIMEOUT)
+        except OSError:
+            sock.sendall(b"\x01")
+            continue
+        socket.send_fds(sock, [b"\x00"], [upstream.fileno()])
+        upstream.close()
+
+
+# -- HTTP/1.1 relaying ----------------------------------------------------------------------
+
+
+def _read_head(sock: socket.socket) -> tuple[bytes, bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        if len(data) > MAX_HEAD_BYTES:
+            raise SandboxError("request head too long")
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise SandboxError("connection closed before the request head ended")
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def _parse_head(head: bytes) -> tuple[str, bytes, int] | None:
+    """(request target, head to send upstream with `connection: close`, body length) or None."""
+    lines = head.split(b"\r\n")
+    parts = lines[0].split(b" ")
+    if len(parts) != 3 or not parts[2].startswith(b"HTTP/1."):
+        return None
+    try:
+        target = parts[1].decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    if not target.startswith("/"):
+        return None  # absolute-form or authority-form: not what a client of this address sends
+    kept, lengths = [lines[0]], []
+    for line in lines[1:]:
+        name, sep, value = line.partition(b":")
+        key = name.strip().lower()
+        if not sep or key == b"transfer-encoding":
+            return None
+        if key in (b"connection", b"keep-alive", b"proxy-connection"):
+            continue
+        if key == b"content-length":
+            lengths.append(value.strip())
+        kept.append(line)
+    if len(set(lengths)) > 1 or (lengths and not lengths[0].isdigit()):
+        return None
+    kept.append(b"connection: close")
+    return target, b"\r\n".join(kept) + b"\r\n\r\n", int(lengths[0]) if lengths else 0
+
+
+def _read_exactly(sock: socket.socket, count: int) -> bytes:
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(min(65536, count - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _refuse(client: socket.socket, status: str) -> None:
+    body = b"refused by the SERVICE allow-list relay\n"
+    client.sendall(f"HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {len(body)}\r\n"
+                   "connection: close\r\n\r\n".encode("ascii") + body)
+
+
+def _pump(source: socket.socket, sink: socket.socket) -> None:
+    while True:
+        chunk = source.recv(65536)
+        if not chunk:
+            return
+        sink.sendall(chunk)
+
+
+def _pipe_both(a: socket.socket, b: socket.socket) -> None:
+    other = threading.Thread(target=_pump_quietly, args=(b, a), daemon=True)
+    other.start()
+    _pump_quietly(a, b)
+    other.join(RELAY_TIMEOUT)
+
+
+def _pump_quietly(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        _pump(source, sink)
+        sink.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
