@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -10,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from policykg import __version__
 
 from .config import ServerConfig
-from .errors import GraphUnavailable, ResourceNotFound, ServerError
+from .errors import GraphUnavailable, InsufficientStorage, ResourceNotFound, ServerError
 from .media import HTML_PAGE, RESOURCE_FORMATS, prefers_html
 from .state import install, state
 
@@ -44,14 +45,19 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.after_request(add_cors_headers)
     app.register_error_handler(ServerError, server_error_response)
     app.register_error_handler(HTTPException, http_error_response)
+    app.register_error_handler(OSError, os_error_response)
     app.jinja_env.globals.update(version=__version__)
     return app
 
 
 def health() -> Response:
-    """Liveness and what is being served: 200 with triple count, build time and version."""
+    """Liveness and what is being served: 200 with triple count, build time and version.
+
+    Answered from the in-process store's build (the cheap lane), so it never waits behind queries;
+    `queries` tells how full admission control is.
+    """
     try:
-        build = state().executor.build
+        build = state().local.build
     except GraphUnavailable as exc:
         response = jsonify(status="unavailable", message=str(exc), version=__version__)
         response.status_code = 503
@@ -65,6 +71,7 @@ def health() -> Response:
         built_at=manifest.get("built_at"),
         triples=manifest.get("triples"),
         documents=_count(manifest.get("documents")),
+        queries=state().admission.snapshot(),
     )
 
 
@@ -80,6 +87,18 @@ def add_cors_headers(response: Response) -> Response:
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def os_error_response(error: OSError) -> Response:
+    """A full disk is a clear, temporary 503; any other OS error stays a server error, without a traceback."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        log.error("disk full: %s", error)
+        return server_error_response(InsufficientStorage(
+            "the server's disk is full, so it cannot write the file this request needs; "
+            "the operator has been told (see the log). Try again later."
+        ))
+    log.exception("unexpected OS error")
+    return server_error_response(ServerError(f"the server could not complete the request: {error.strerror}"))
 
 
 def server_error_response(error: ServerError) -> Response:
