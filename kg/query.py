@@ -132,16 +132,7 @@ def describe_resource(store: ox.Store, iri: str, incoming_limit: int = INCOMING_
 def source_quotes(store: ox.Store, iri: str, context_chars: int = CONTEXT_CHARS) -> list[dict]:
     """The spans the resource was derived from (or the resource itself when it is a span), each with
     its quote and the text around it."""
-    rows = _select(
-        store,
-        """SELECT DISTINCT ?span ?begin ?end ?context ?anchor ?type ?id WHERE {
-             { GRAPH ?g { ?x prov:wasDerivedFrom ?span } } UNION { BIND(?x AS ?span) }
-             GRAPH ?g2 { ?span nif:referenceContext ?context ; nif:beginIndex ?begin ; nif:endIndex ?end .
-               OPTIONAL { ?span nif:anchorOf ?anchor } OPTIONAL { ?span pkg:annotationType ?type }
-               OPTIONAL { ?span pkg:annotationId ?id } }
-           } ORDER BY ?context ?begin ?end""",
-        x=_iri_node(iri),
-    )
+    rows = _span_rows(store, _iri_node(iri))
     texts = _context_strings(store, {row["context"].value for row in rows})
     quotes = []
     for row in rows:
@@ -162,6 +153,53 @@ def source_quotes(store: ox.Store, iri: str, context_chars: int = CONTEXT_CHARS)
             }
         )
     return quotes
+
+
+_DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
+_SPAN_REQUIRED = {name: ox.NamedNode(PREFIXES["nif"] + local)
+                  for name, local in (("context", "referenceContext"), ("begin", "beginIndex"), ("end", "endIndex"))}
+_SPAN_OPTIONAL = {"anchor": ox.NamedNode(PREFIXES["nif"] + "anchorOf"),
+                  "type": ox.NamedNode(PREFIXES["pkg"] + "annotationType"),
+                  "id": ox.NamedNode(PREFIXES["pkg"] + "annotationId")}
+
+
+def _span_rows(store: ox.Store, node: ox.NamedNode) -> list[dict[str, ox.Term]]:
+    """The solutions of
+    `SELECT DISTINCT ?span ?begin ?end ?context ?anchor ?type ?id WHERE {
+       { GRAPH ?g { ?x prov:wasDerivedFrom ?span } } UNION { BIND(?x AS ?span) }
+       GRAPH ?g2 { ?span nif:referenceContext ?context ; nif:beginIndex ?begin ; nif:endIndex ?end .
+         OPTIONAL { ?span nif:anchorOf ?anchor } OPTIONAL { ?span pkg:annotationType ?type }
+         OPTIONAL { ?span pkg:annotationId ?id } } } ORDER BY ?context ?begin ?end`
+    read straight from the indexes: Oxigraph plans that query as a scan (~90 ms), the lookups take
+    well under 1 ms (issue 10)."""
+
+    def objects(subject, predicate, graph) -> list:
+        return [quad.object for quad in store.quads_for_pattern(subject, predicate, None, graph)]
+
+    spans = {node} | {quad.object for quad in store.quads_for_pattern(node, _DERIVED_FROM, None, None)
+                      if not isinstance(quad.graph_name, ox.DefaultGraph) and not isinstance(quad.object, ox.Literal)}
+    found: dict[tuple, dict[str, ox.Term]] = {}
+    for span in spans:
+        graphs = {quad.graph_name for quad in store.quads_for_pattern(span, _SPAN_REQUIRED["context"], None, None)
+                  if not isinstance(quad.graph_name, ox.DefaultGraph)}
+        for graph in graphs:
+            partial = [{"span": span}]
+            for name, predicate in _SPAN_REQUIRED.items():
+                partial = [{**row, name: value} for row in partial for value in objects(span, predicate, graph)]
+            for name, predicate in _SPAN_OPTIONAL.items():
+                partial = [{**row, name: value} if value is not None else row
+                           for row in partial for value in (objects(span, predicate, graph) or [None])]
+            for row in partial:
+                found.setdefault(tuple(sorted((k, str(v)) for k, v in row.items())), row)
+    return sorted(found.values(), key=lambda row: (row["context"].value, _number(row["begin"]),
+                                                    _number(row["end"]), row["span"].value))
+
+
+def _number(term: ox.Term) -> float:
+    try:
+        return float(term.value)
+    except ValueError:
+        return float("inf")
 
 
 def _context_strings(store: ox.Store, contexts: set[str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -10,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from policykg import __version__
 
 from .config import ServerConfig
-from .errors import GraphUnavailable, ResourceNotFound, ServerError
+from .errors import GraphUnavailable, InsufficientStorage, ResourceNotFound, ServerError
 from .media import HTML_PAGE, RESOURCE_FORMATS, prefers_html
 from .state import install, state
 
@@ -44,12 +45,17 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.after_request(add_cors_headers)
     app.register_error_handler(ServerError, server_error_response)
     app.register_error_handler(HTTPException, http_error_response)
+    app.register_error_handler(OSError, os_error_response)
     app.jinja_env.globals.update(version=__version__)
     return app
 
 
 def health() -> Response:
-    """200 when queries can run (live workers, a verified build), else 503; says which build is served."""
+    """200 when queries can run (live workers, a verified build), else 503; says which build is served.
+
+    Never waits behind queries: the workers' state is read from the pool's bookkeeping and the
+    build from the in-process store (the cheap lane); `queries` tells how full admission control is.
+    """
     executor = state().executor
     report = executor.health()
     try:
@@ -72,6 +78,7 @@ def health() -> Response:
         workers_serve=report["workers_serve"],
         sandbox=report["sandbox"],
         refused_build=report.get("refused_build"),
+        queries=state().admission.snapshot(),
     )
 
 
@@ -87,6 +94,18 @@ def add_cors_headers(response: Response) -> Response:
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def os_error_response(error: OSError) -> Response:
+    """A full disk is a clear, temporary 503; any other OS error stays a server error, without a traceback."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        log.error("disk full: %s", error)
+        return server_error_response(InsufficientStorage(
+            "the server's disk is full, so it cannot write the file this request needs; "
+            "the operator has been told (see the log). Try again later."
+        ))
+    log.exception("unexpected OS error")
+    return server_error_response(ServerError(f"the server could not complete the request: {error.strerror}"))
 
 
 def server_error_response(error: ServerError) -> Response:

@@ -14,6 +14,8 @@ DEFAULT_PORT = 8000
 DEFAULT_QUERY_TIMEOUT = 30.0
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 DEFAULT_MAX_RESULT_BYTES = 256 << 20
+DEFAULT_MAX_QUERY_BYTES = 128 << 10
+DEFAULT_MAX_QUERY_BRACKETS = 500
 
 
 def _default_workers() -> int:
@@ -42,6 +44,21 @@ class ServerConfig:
     worker_recycle_growth: int = 256 << 20
     workers: int = field(default_factory=_default_workers)
     threads: int = 16
+    # admission control (server/admission.py): arbitrary queries beyond the running ones wait in a
+    # queue of `query_queue`; one client (its address) runs or waits for at most `client_queries`
+    query_queue: int = 16
+    client_queries: int = 2
+    retry_after: int = 5
+    # request limits checked before the engine sees a query (server/limits.py)
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES
+    max_query_brackets: int = DEFAULT_MAX_QUERY_BRACKETS
+    # the front end (server/wsgi.py): a request's headers and body must arrive within
+    # `read_timeout` seconds of its first byte; an idle connection is closed after `idle_timeout`
+    read_timeout: float = 10.0
+    idle_timeout: float = 30.0
+    connection_limit: int = 1000
+    # the address of a reverse proxy whose X-Forwarded-For/-Proto/-Host headers are believed
+    trusted_proxy: str | None = None
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     queries_dir: Path | None = None
@@ -73,6 +90,11 @@ class ServerConfig:
             values["workers"] = int(env["POLICYKG_WORKERS"])
         if env.get("POLICYKG_THREADS"):
             values["threads"] = int(env["POLICYKG_THREADS"])
+        for name, key, kind in _LIMIT_VARIABLES:
+            if env.get(name):
+                values[key] = kind(env[name])
+        if env.get("POLICYKG_TRUSTED_PROXY"):
+            values["trusted_proxy"] = env["POLICYKG_TRUSTED_PROXY"]
         if env.get("POLICYKG_HOST"):
             values["host"] = env["POLICYKG_HOST"]
         if env.get("POLICYKG_PORT"):
@@ -93,6 +115,17 @@ def parse_bytes(text: str, name: str) -> int:
         return int(float(number) * units[unit])
     except ValueError as exc:
         raise ValueError(f"{name}={text!r}: give a number of bytes, optionally with K, M or G") from exc
+
+
+_LIMIT_VARIABLES = (
+    ("POLICYKG_QUERY_QUEUE", "query_queue", int),
+    ("POLICYKG_CLIENT_QUERIES", "client_queries", int),
+    ("POLICYKG_MAX_QUERY_BYTES", "max_query_bytes", int),
+    ("POLICYKG_MAX_QUERY_BRACKETS", "max_query_brackets", int),
+    ("POLICYKG_READ_TIMEOUT", "read_timeout", float),
+    ("POLICYKG_IDLE_TIMEOUT", "idle_timeout", float),
+    ("POLICYKG_CONNECTION_LIMIT", "connection_limit", int),
+)
 
 
 def _with_slash(url: str) -> str:

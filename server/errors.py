@@ -110,3 +110,33 @@ class GraphUnavailable(ServerError):
 
     status = 503
     title = "Graph not built"
+
+
+class Overloaded(ServerError):
+    """Admission control refused the query: the client's share or the queue is full, or it waited too long.
+
+    Always carries Retry-After, so that well-behaved clients back off instead of retrying at once.
+    """
+
+    status = 503
+    title = "Too many queries"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+class QueryTooComplex(ServerError):
+    """The query text is over the size or bracket-nesting limit; the engine never sees it."""
+
+    status = 400
+    title = "Query too large"
+
+
+class InsufficientStorage(ServerError):
+    """The disk is full: the server cannot buffer or write what it needs to (temporary, so 503)."""
+
+    status = 503
+    title = "Insufficient storage"
+
+    def __init__(self, message: str, retry_after: int = 60) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})

@@ -461,12 +461,13 @@ def candidate_path(data_dir: Path) -> Path | None:
     return link.resolve() if link.is_symlink() or link.exists() else None
 
 
-def _unwrap(message: tuple, worker: _Worker) -> Any:
+def _unwrap(message: tuple, worker: _Worker | None = None) -> Any:
+    """The payload of an ("ok", payload) answer, or the error it reports (`worker`: who answered)."""
     status, payload = message[0], message[1]
     if status == "ok":
         return payload
     if status == "memory":
-        limit = worker.info.get("memory_limit") or 0
+        limit = (worker.info.get("memory_limit") if worker else 0) or 0
         raise QueryFailed(f"{payload} ({limit >> 20} MiB); simplify the query and try again")
     error = _ERRORS.get(status, QueryFailed)
     raise error(payload)

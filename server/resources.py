@@ -7,6 +7,7 @@ the document view: the full text with every annotated span marked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -174,12 +175,9 @@ def document_page(text_iri: str) -> str:
 
 
 def _focus(value: str | None) -> tuple[int, int] | None:
-    if not value:
-        return None
-    begin, _, end = value.partition("-")
-    if begin.isdigit() and end.isdigit():
-        return int(begin), int(end)
-    return None
+    """`span=B-E` in ASCII digits (str.isdigit also accepts "²", which int() refuses); else no focus."""
+    match = re.fullmatch(r"([0-9]{1,9})-([0-9]{1,9})", value or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 # -- 404 -------------------------------------------------------------------------------------------

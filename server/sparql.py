@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -14,6 +15,7 @@ from rdflib.namespace import RDF, VOID, XSD
 
 from policykg.kg.namespaces import INFERRED_GRAPH, SD
 
+from .admission import client_address, client_disconnected
 from .errors import (
     BadProtocolRequest,
     NotAcceptable,
@@ -22,7 +24,8 @@ from .errors import (
     UnsupportedMediaType,
     UpdateRefused,
 )
-from .executor import DatasetSpec, SparqlJob
+from .executor import DatasetSpec, SparqlAnswer, SparqlJob
+from .limits import check_graph_iris, check_query_text, parse_timeout
 from .media import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -92,7 +95,7 @@ def run_query(protocol_request: ProtocolRequest) -> Response:
         base_iri=request.base_url,
     )
     try:
-        answer = state().executor.run_sparql(job, protocol_request.timeout)
+        answer = execute(job, protocol_request.timeout)
     except QuerySyntaxError as exc:
         raise QuerySyntaxError(explain_syntax_error(protocol_request.query, exc.message)) from exc
     fmt = results_format if answer.kind in ("solutions", "boolean") else graph_format
@@ -101,6 +104,18 @@ def run_query(protocol_request: ProtocolRequest) -> Response:
     response.headers["Server-Timing"] = f"query;dur={answer.elapsed * 1000:.1f}"
     response.headers["Vary"] = "Accept"
     return response
+
+
+def execute(job: SparqlJob, timeout: float) -> SparqlAnswer:
+    """A single-pattern lookup runs in this process (the cheap lane); any other query waits for a slot
+    from admission control, then runs in a killable worker process."""
+    server = state()
+    if server.local.can_answer(job.query, job.dataset):
+        started = time.monotonic()
+        answer = server.local.run_sparql(job)
+        return replace(answer, elapsed=time.monotonic() - started)
+    with server.admission.slot(client_address(request.environ), client_disconnected(request.environ)):
+        return server.executor.run_sparql(job, timeout)
 
 
 def explain_syntax_error(query: str, message: str) -> str:
@@ -128,10 +143,12 @@ def read_protocol_request(req: Request) -> ProtocolRequest:
             raise UpdateRefused(READ_ONLY)
         query, params = _single(req.args.getlist("query")), req.args
     config = state().config
+    if query is not None:
+        check_query_text(query, config.max_query_bytes, config.max_query_brackets)
     return ProtocolRequest(
         query=query,
         dataset=_dataset(params),
-        timeout=_timeout(params.get("timeout"), config.query_timeout),
+        timeout=parse_timeout(params.get("timeout"), config.query_timeout),
         format_name=params.get("format") or None,
     )
 
@@ -178,21 +195,10 @@ def _single(queries: list[str]) -> str | None:
 def _dataset(params) -> DatasetSpec:
     defaults = tuple(params.getlist("default-graph-uri"))
     named = tuple(params.getlist("named-graph-uri"))
+    check_graph_iris("default-graph-uri", defaults)
+    check_graph_iris("named-graph-uri", named)
     inference = str(params.get("inference", "")).lower() in TRUE_WORDS
     return DatasetSpec(defaults, named, protocol=bool(defaults or named), inference=inference)
-
-
-def _timeout(value: str | None, limit: float) -> float:
-    """The request's own time limit (seconds), which may lower the server's but never raise it."""
-    if not value:
-        return limit
-    try:
-        requested = float(value)
-    except ValueError as exc:
-        raise BadProtocolRequest(f"timeout must be a number of seconds, not {value!r}") from exc
-    if requested <= 0:
-        raise BadProtocolRequest("timeout must be positive")
-    return min(requested, limit)
 
 
 def check_services(text: QueryText, allowlist: tuple[str, ...]) -> None:

@@ -12,9 +12,11 @@ from rdflib import Graph
 from policykg.config import PROJECT_ROOT, QUERIES_DIR
 from policykg.kg.namespaces import BASE, VOCABULARY_GRAPH
 
+from .admission import QueryAdmission
 from .config import ServerConfig
 from .examples import ExampleQuery, load_examples
 from .executor import QueryExecutor, WorkerSettings
+from .lookup import LocalStore
 from .rdf import graph_from_ntriples
 from .service_policy import parse_allowlist
 
@@ -31,18 +33,26 @@ class ServerState:
         settings = WorkerSettings(parse_allowlist(config.service_allowlist), config.worker_memory,
                                   config.worker_memory_headroom, config.worker_recycle_growth)
         self.executor = QueryExecutor(config.data_dir, size=config.workers, settings=settings)
+        self.local = LocalStore(config.data_dir, select_build=lambda: self.executor.build)
+        self.admission = QueryAdmission(
+            running=config.workers,
+            queued=config.query_queue,
+            per_client=config.client_queries,
+            max_wait=config.query_timeout,
+            retry_after=config.retry_after,
+        )
         self.repo_root = config.repo_root or PROJECT_ROOT
         self.queries_dir = config.queries_dir or QUERIES_DIR
         self._vocabulary: tuple[Path, Graph] | None = None
         self._lock = threading.Lock()
 
     def read(self, operation: str, *args):
-        """Run a policykg.kg.query read operation in a worker, under the configured time limit."""
-        return self.executor.read(operation, *args, timeout=self.config.query_timeout)
+        """Run a policykg.kg.query read operation on the in-process store (the cheap lane)."""
+        return self.local.read(operation, *args)
 
     def vocabulary(self) -> Graph:
         """graph/vocabulary (ontology, SKOS schemes) and graph/shapes of the current build, cached per build."""
-        build = self.executor.build
+        build = self.local.build
         with self._lock:
             if self._vocabulary is None or self._vocabulary[0] != build.path:
                 data = b"".join(self.read("graph_ntriples", name) for name in (VOCABULARY_GRAPH, SHAPES_GRAPH))

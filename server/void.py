@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def dump_list() -> Response:
     if negotiate(request.headers.get("Accept"), (HTML_PAGE, RESOURCE_FORMATS[2])) is HTML_PAGE:
         return _vary(Response(render_template("dumps.html", dumps=listed), content_type=HTML_PAGE.content_type))
     body = json.dumps([{"file": d.file, "media_type": d.media_type, "sha256": d.sha256, "bytes": d.bytes,
-                        "url": request.host_url + "dumps/" + d.file} for d in listed], indent=2)
+                        "url": state().config.public_base + "dumps/" + d.file} for d in listed], indent=2)
     return _vary(Response(body, content_type="application/json"))
 
 
@@ -102,7 +103,7 @@ def _vary(response: Response) -> Response:
 
 def dumps() -> list[Dump]:
     """The build's dumps (from its manifest when it lists them) plus a Turtle dump of the union."""
-    build = state().executor.build
+    build = state().local.build
     listed = build.manifest.get("dumps") or []
     found = [
         Dump(d["file"], d["media_type"], d["sha256"], int(d["bytes"]), build.dump(d["file"]))
@@ -129,7 +130,7 @@ def _turtle_dump(build: Build) -> Path:
     target = state().config.data_dir / "server-cache" / build.path.name / TURTLE_DUMP
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.part")
+        partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
         state().read("write_turtle_dump", str(partial))
         partial.replace(target)
     return target
@@ -139,7 +140,7 @@ def _turtle_dump(build: Build) -> Path:
 
 
 def void_graph() -> Graph:
-    build = state().executor.build
+    build = state().local.build
     graph = Graph()
     bind_prefixes(graph)
     graph.bind("spdx", SPDX)

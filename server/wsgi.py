@@ -1,17 +1,35 @@
-"""Running the app under gunicorn: `policykg serve`, or `gunicorn 'policykg.server.wsgi:create()'`.
+"""The front end: waitress reads every request in full before it takes a request thread.
 
-gunicorn's gthread worker serves many requests at once per process; each web process has its own
-pool of query worker processes (server.executor). gunicorn writes one access-log line per request
-and stops gracefully on SIGTERM; the query workers are stopped with their web process.
+`policykg serve` runs the app under waitress. Its asynchronous main loop reads headers and body
+of every connection (bodies over `inbuf_overflow` spill to a temporary file) and hands a request
+to a thread only once it is complete, so slow or silent connections cost a socket, not a thread.
+Two limits are added to waitress's own (`max_request_header_size`, `max_request_body_size` → 413
+also for chunked bodies, `channel_timeout` for idle connections, `connection_limit`):
+
+* a request's headers and body must arrive within `read_timeout` seconds of its first byte
+  (a slowloris client that sends one byte every few seconds is cut off, which waitress's
+  inactivity timeout alone would not do);
+* the thread pool is larger than what admission control lets queries hold
+  (server/admission.py), so cheap requests always find a thread.
+
+Why waitress (measured with bench/attack.py and bench/endpoint_frontends.py, see docs/security.md):
+it buffers whole requests like uvicorn/hypercorn do but runs the WSGI app directly, without an
+ASGI bridge, and tells the app when a client has gone (`waitress.client_disconnected`), which
+admission control uses to drop abandoned queries.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import time
 from collections.abc import Callable
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import MultiSocketServer, TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
 
 from .app import create_app
 from .config import ServerConfig
@@ -19,8 +37,11 @@ from .errors import GraphUnavailable
 from .state import EXTENSION_KEY
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("policykg.access")
 
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+CHEAP_THREADS = 8  # request threads that admission control never lets arbitrary queries hold
+MAX_HEADER_BYTES = 64 << 10
+MAINTENANCE_SECONDS = 1  # how often deadlines are checked
 
 
 def create(config: ServerConfig | None = None) -> Flask:
@@ -29,7 +50,7 @@ def create(config: ServerConfig | None = None) -> Flask:
 
 
 def application(environ, start_response):
-    """A module-level WSGI callable, created on first use (`gunicorn policykg.server.wsgi:application`)."""
+    """A module-level WSGI callable, created on first use (`waitress-serve policykg.server.wsgi:application`)."""
     global _application
     if _application is None:
         _application = create()
@@ -39,64 +60,123 @@ def application(environ, start_response):
 _application: Flask | None = None
 
 
-class PolicyKGServer(BaseApplication):
-    """gunicorn, configured from a ServerConfig instead of the command line."""
+class DeadlineChannel(HTTPChannel):
+    """A waitress channel that remembers when the request it is still reading began."""
 
-    def __init__(self, config: ServerConfig) -> None:
-        self.server_config = config
-        super().__init__()
+    request_started: float | None = None
 
-    def load_config(self) -> None:
-        config = self.server_config
-        settings = {
-            "bind": f"{config.host}:{config.port}",
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": max(config.threads, config.workers * 2),
-            "timeout": int(config.query_timeout) + 30,
-            "graceful_timeout": 10,
-            "accesslog": "-",
-            "errorlog": "-",
-            "access_log_format": ACCESS_LOG_FORMAT,
-            "limit_request_line": 8190,
-            "post_worker_init": _start_query_workers,
-            "worker_exit": _stop_query_workers,
-            "proc_name": "policykg-serve",
-            # gunicorn >= 25.1: no shared control socket, so several servers can run side by side
-            "control_socket_disable": True,
-        }
-        for key, value in settings.items():
-            if key in self.cfg.settings:
-                self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        return create_app(self.server_config)
+    def received(self, data: bytes) -> bool:
+        if data and self.request_started is None:
+            self.request_started = time.time()
+        result = super().received(data)
+        if self.request is None:  # nothing half-read: the request went to a thread (or none began)
+            self.request_started = None
+        return result
 
 
-def _server_state(worker):
-    app = getattr(worker, "wsgi", None)
-    return getattr(app, "extensions", {}).get(EXTENSION_KEY) if app is not None else None
+class DeadlineServer(TcpWSGIServer):
+    """waitress's TCP server, also closing connections whose request is not read in `read_timeout`."""
+
+    channel_class = DeadlineChannel
+    read_timeout: float = 10.0
+
+    def maintenance(self, now: float) -> None:
+        super().maintenance(now)
+        cutoff = now - self.read_timeout
+        for channel in list(self.active_channels.values()):
+            started = getattr(channel, "request_started", None)
+            if started is not None and started < cutoff and not channel.requests:
+                log.info("closing %s: request not received within %g s", channel.addr, self.read_timeout)
+                channel.will_close = True
 
 
-def _start_query_workers(worker) -> None:
-    """Load the graph into the query workers before the first request arrives."""
-    state = _server_state(worker)
-    if state is None:
-        return
-    try:
-        state.executor.start()
-    except GraphUnavailable as exc:
-        log.warning("query workers not started: %s", exc)
+def thread_count(config: ServerConfig, query_lane: int) -> int:
+    """Threads for the app: what the query lane may hold plus CHEAP_THREADS for everything else."""
+    return max(config.threads, query_lane + CHEAP_THREADS)
 
 
-def _stop_query_workers(server, worker) -> None:
-    state = _server_state(worker)
-    if state is not None:
-        state.executor.close()
+def create_front_end(app, config: ServerConfig, query_lane: int, **overrides) -> TcpWSGIServer | MultiSocketServer:
+    """A waitress server for `app` on config.host:config.port (port 0: any free port)."""
+    settings = {
+        "host": config.host,
+        "port": config.port,
+        "threads": thread_count(config, query_lane),
+        "connection_limit": config.connection_limit,
+        "channel_timeout": config.idle_timeout,
+        "cleanup_interval": MAINTENANCE_SECONDS,
+        "max_request_header_size": MAX_HEADER_BYTES,
+        "max_request_body_size": config.max_body_bytes,
+        "channel_request_lookahead": 1,  # lets the app see a client hang up (waitress.client_disconnected)
+        # a response is buffered whole (spilling to a temporary file), so a slow reader never holds a thread
+        "outbuf_high_watermark": config.max_result_bytes + (1 << 20),
+        "asyncore_use_poll": True,  # select() cannot watch more than 1,024 sockets
+        "clear_untrusted_proxy_headers": True,
+        "ident": "policykg",
+    }
+    if config.trusted_proxy:
+        settings.update(trusted_proxy=config.trusted_proxy, trusted_proxy_count=1,
+                        trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"})
+    settings.update(overrides)
+    adj = Adjustments(**settings)
+    dispatcher = ThreadedTaskDispatcher()
+    dispatcher.set_thread_count(adj.threads)
+    socket_map: dict = {}
+    servers = []
+    for sockinfo in adj.listen:
+        server = DeadlineServer(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=sockinfo)
+        server.read_timeout = config.read_timeout
+        servers.append(server)
+    if len(servers) == 1:
+        return servers[0]
+    listening = [(s.effective_host, s.effective_port) for s in servers]
+    return MultiSocketServer(socket_map, adj, listening, dispatcher, servers[-1].log_info)
+
+
+class AccessLog:
+    """One log line per request: client, request line, status, bytes, milliseconds."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        started = time.monotonic()
+        seen: dict = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            seen["status"] = status.split(" ", 1)[0]
+            seen["bytes"] = next((v for k, v in headers if k.lower() == "content-length"), "-")
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self.app(environ, recording_start_response)
+        finally:
+            query = environ.get("QUERY_STRING")
+            target = environ.get("PATH_INFO", "") + ("?" + query if query else "")
+            access_log.info('%s "%s %s %s" %s %s %.1fms', environ.get("REMOTE_ADDR", "-"),
+                            environ.get("REQUEST_METHOD"), target, environ.get("SERVER_PROTOCOL"),
+                            seen.get("status", "-"), seen.get("bytes", "-"), (time.monotonic() - started) * 1000)
 
 
 def serve(config: ServerConfig, ensure_built: Callable[[], None]) -> None:
     """Build the graph if it is missing, then serve it until SIGTERM/SIGINT."""
     ensure_built()
-    log.info("serving %s on http://%s:%s/", config.data_dir, config.host, config.port)
-    PolicyKGServer(config).run()
+    app = create_app(config)
+    state = app.extensions[EXTENSION_KEY]
+    try:
+        state.executor.start()  # load the graph into the query workers before the first request
+    except GraphUnavailable as exc:
+        log.warning("query workers not started: %s", exc)
+    server = create_front_end(AccessLog(app), config, state.admission.capacity)
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("serving %s on http://%s:%s/ with waitress (%d threads)", config.data_dir, config.host, config.port,
+             server.adj.threads)
+    try:
+        server.run()  # returns on SystemExit/KeyboardInterrupt after stopping the request threads
+    finally:
+        server.close()
+        state.executor.close()
+        log.info("stopped")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from werkzeug.serving import make_server
 
+from policykg.kg.dataset import materialise_default_graph
 from policykg.kg.namespaces import INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
 from policykg.server.config import ServerConfig
 
@@ -63,6 +64,7 @@ def lay_out_build(
     if with_store:
         store = ox.Store(str(build / "store"))
         store.extend(asserted + inferred)
+        materialise_default_graph(store)  # as the builder does (build/pipeline.py)
         store.flush()
         del store
     graphs = sorted({q.graph_name.value for q in asserted if isinstance(q.graph_name, ox.NamedNode)})

@@ -71,11 +71,12 @@ def test_health_and_dump_headers_name_the_verified_build(two_builds):
     app = create_app(ServerConfig(data_dir=data_dir, workers=1))
     client = app.test_client()
     try:
+        app.extensions["policykg"].executor.start()  # as the server does at boot
         good = client.get("/dumps/policykg.nq")
         lay_out_build(data_dir, asserted[:10], inferred, name="bad", with_store=False)
         cut_in_half(data_dir / "builds" / "bad" / "policykg.nq")
         health = client.get("/health")
-        assert health.status_code == 200
+        assert health.status_code == 200, health.get_json()
         assert health.get_json()["build"] == "good"
         assert health.get_json()["refused_build"]["build"] == "bad"
         dump = client.get("/dumps/policykg.nq")

@@ -378,10 +378,10 @@ def test_slow_query_is_stopped_with_503_while_others_are_served(live_server):
 
 
 def test_a_request_cannot_raise_the_time_limit(client, config):
-    from policykg.server.sparql import _timeout
+    from policykg.server.limits import parse_timeout
 
-    assert _timeout("1000", config.query_timeout) == config.query_timeout
-    assert _timeout("0.5", config.query_timeout) == 0.5
+    assert parse_timeout("1000", config.query_timeout) == config.query_timeout
+    assert parse_timeout("0.5", config.query_timeout) == 0.5
 
 
 # -- real HTTP clients ----------------------------------------------------------------------------------

@@ -1,0 +1,209 @@
+"""The cheap lane: linked-data pages, /health and single-pattern lookups answered in this process.
+
+The build's on-disk store is opened read-only here (reopened when `current` moves), so these
+requests skip the query workers' queue and the pickling round trip. Only work whose cost the
+server can bound runs here: the read operations of policykg.kg.query (index lookups around one
+IRI) and SPARQL queries that consist of one triple pattern (`is_lookup`). Everything else goes to
+the killable worker processes through admission control (server/admission.py).
+
+`is_lookup` accepts a small sub-language whose tokens cannot contain a comment, a string or a
+nested group (no `#`, no quotes, no brackets other than the one group), so the engine, which
+parses the query again, reads the same single triple pattern; a query outside it just takes the
+query lane.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from policykg.errors import StoreError
+from policykg.kg.dataset import has_merged_default_graph
+from policykg.kg.query import READ_OPERATIONS
+from policykg.kg.store import CURRENT_LINK, Build, current_build, open_store
+
+from .errors import GraphUnavailable, QueryFailed
+from .executor import DatasetSpec, SparqlAnswer, SparqlJob, _unwrap
+from .sandbox import Sandbox
+from .worker import Dataset, answer
+
+log = logging.getLogger(__name__)
+
+_NO_NAMESPACE = Sandbox(isolated=False, reason="the web process answers lookups in its own namespace")
+
+# operations whose answer depends on the build only: computed once per build
+PER_BUILD_OPERATIONS = frozenset({"statistics"})
+
+_LOOKUP_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$][A-Za-z_][A-Za-z0-9_]*)
+      | (?P<pname>[A-Za-z][A-Za-z0-9_\-]*:[A-Za-z0-9_][A-Za-z0-9_\-]*|[A-Za-z][A-Za-z0-9_\-]*:|:[A-Za-z0-9_\-]*)
+      | (?P<word>[A-Za-z]+)
+      | (?P<number>[0-9]{1,6})
+      | (?P<punct>[{}.*])
+    )""",
+    re.VERBOSE,
+)
+
+
+def _lookup_tokens(query: str) -> list[tuple[str, str]] | None:
+    """The query's tokens in the lookup sub-language, or None when it has any other character."""
+    found, position, end = [], 0, len(query.rstrip())
+    while position < end:
+        match = _LOOKUP_TOKEN.match(query, position)
+        if match is None or match.end() == position:
+            return None
+        kind = match.lastgroup or ""
+        found.append((kind, match.group(kind)))
+        position = match.end()
+    return found
+
+
+def is_lookup(query: str) -> bool:
+    """True for `PREFIX…* (SELECT [DISTINCT] vars|* | ASK) [WHERE] { s p o [.] } [LIMIT n] [OFFSET n]`
+    where a SELECT names an IRI as subject or object; such a query costs one index scan."""
+    tokens = _lookup_tokens(query)
+    if not tokens:
+        return False
+    position = 0
+
+    def word(expected: str) -> bool:
+        nonlocal position
+        if position < len(tokens) and tokens[position][0] == "word" and tokens[position][1].upper() == expected:
+            position += 1
+            return True
+        return False
+
+    while word("PREFIX"):
+        if position + 1 >= len(tokens) or tokens[position][0] != "pname" or tokens[position + 1][0] != "iri":
+            return False
+        position += 2
+    if word("ASK"):
+        form = "ASK"
+    elif word("SELECT"):
+        form = "SELECT"
+        word("DISTINCT") or word("REDUCED")
+        if position < len(tokens) and tokens[position] == ("punct", "*"):
+            position += 1
+        else:
+            start = position
+            while position < len(tokens) and tokens[position][0] == "var":
+                position += 1
+            if position == start:
+                return False
+    else:
+        return False
+    word("WHERE")
+    pattern = tokens[position : position + 5]
+    if len(pattern) < 5 or pattern[0] != ("punct", "{"):
+        return False
+    terms = pattern[1:4]
+    if not all(kind in ("iri", "var", "pname") or (kind, text) == ("word", "a") for kind, text in terms):
+        return False
+    position += 4
+    if position < len(tokens) and tokens[position] == ("punct", "."):
+        position += 1
+    if position >= len(tokens) or tokens[position] != ("punct", "}"):
+        return False
+    position += 1
+    for keyword in ("LIMIT", "OFFSET"):
+        if word(keyword):
+            if position >= len(tokens) or tokens[position][0] != "number":
+                return False
+            position += 1
+    if position != len(tokens):
+        return False
+    bound_ends = [kind for kind, _ in (terms[0], terms[2]) if kind != "var"]
+    return form == "ASK" or bool(bound_ends)
+
+
+@dataclass
+class _Opened:
+    link: str
+    build: Build
+    store: ox.Store
+    dataset: Dataset | None
+    cache: dict[str, Any]
+
+
+class LocalStore:
+    """The current build, opened read-only in this process; reopened when the `current` link moves."""
+
+    def __init__(self, data_dir: Path, select_build: Callable[[], Build] | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        # which build to serve when `current` moves: the query pool's choice (a verified build, or the
+        # last good one while `current` is refused), so both lanes always serve the same build
+        self._select = select_build or (lambda: current_build(self.data_dir))
+        self._link = self.data_dir / CURRENT_LINK
+        self._opened: _Opened | None = None
+        self._lock = threading.Lock()
+
+    def _current(self) -> _Opened:
+        # one readlink per request instead of resolving the path: the link names builds/<digest>
+        try:
+            target = os.readlink(self._link)
+        except OSError as exc:
+            raise GraphUnavailable(f"no built graph in {self.data_dir} (run `policykg build` first)") from exc
+        opened = self._opened
+        if opened is not None and opened.link == target:
+            return opened
+        with self._lock:
+            if self._opened is None or self._opened.link != target:
+                self._opened = self._open(target)
+            return self._opened
+
+    def _open(self, target: str) -> _Opened:
+        try:
+            build = self._select()
+            # a build laid out without its on-disk store (dumps only) is loaded into memory instead
+            store = open_store(build, in_memory=not build.store_path.is_dir())
+        except StoreError as exc:
+            raise GraphUnavailable(str(exc)) from exc
+        # a store without the merged default graph (an older layout) answers page reads only
+        dataset = Dataset(store) if has_merged_default_graph(store) else None
+        log.info("cheap lane serving build %s", build.path.name)
+        return _Opened(target, build, store, dataset, {})
+
+    @property
+    def build(self) -> Build:
+        return self._current().build
+
+    def read(self, operation: str, *args: Any) -> Any:
+        """Run a policykg.kg.query read operation on the current build."""
+        opened = self._current()
+        if operation in PER_BUILD_OPERATIONS and not args:
+            if operation not in opened.cache:
+                opened.cache[operation] = self._run(opened, operation)
+            return opened.cache[operation]
+        return self._run(opened, operation, *args)
+
+    @staticmethod
+    def _run(opened: _Opened, operation: str, *args: Any) -> Any:
+        try:
+            return READ_OPERATIONS[operation](opened.store, *args)
+        except ValueError as exc:
+            raise QueryFailed(f"{operation} failed: {exc}") from exc
+
+    def can_answer(self, query: str, dataset: DatasetSpec) -> bool:
+        """True when the query is a lookup over the default dataset, which this store can answer."""
+        if dataset.protocol or dataset.query_has_dataset:
+            return False
+        opened = self._current()
+        return opened.dataset is not None and is_lookup(query)
+
+    def run_sparql(self, job: SparqlJob) -> SparqlAnswer:
+        """Answer a lookup (see `can_answer`) exactly as a query worker would."""
+        opened = self._current()
+        assert opened.dataset is not None
+        # this process has the host's network: a lookup has no SERVICE (see is_lookup), and the
+        # un-isolated sandbox refuses any query that could hold one, as a worker without a namespace does
+        return _unwrap(answer(opened.dataset, job, _NO_NAMESPACE))
