@@ -23,6 +23,18 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Type, Content-Length, Server-Timing, Link",
     "Access-Control-Max-Age": "86400",
 }
+# Sent with every response (issue 11 item 7): no script but this server's own files (no inline script,
+# no eval), no framing, no MIME sniffing, and no full URL (which may carry a query) sent to other sites.
+# Styles may be inline: the vendored editor sets them from script.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
 
 
 def create_app(config: ServerConfig | None = None) -> Flask:
@@ -42,6 +54,7 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.register_blueprint(resources.bp)  # last: it serves every other path as a resource IRI
     app.add_url_rule("/health", "health", health)
     app.after_request(add_cors_headers)
+    app.after_request(add_security_headers)
     app.register_error_handler(ServerError, server_error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.jinja_env.globals.update(version=__version__)
@@ -78,6 +91,12 @@ def _count(value) -> int | None:
 def add_cors_headers(response: Response) -> Response:
     """Public read-only data: any origin may read it, without credentials."""
     for name, value in CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
 

@@ -89,7 +89,8 @@ class _Refused(Exception):
 
 def run_sparql(dataset: Dataset, job: SparqlJob) -> SparqlAnswer:
     store, kwargs = dataset.for_request(job.dataset)
-    result = store.query(job.query, base_iri=job.base_iri, **kwargs)
+    # the project's prefixes are predeclared, as on the Wikidata Query Service and Virtuoso
+    result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **kwargs)
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
         if job.results_format is None:
