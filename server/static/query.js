@@ -24,6 +24,7 @@
   const NAMESPACES = Object.keys(PREFIXES).map(function (p) { return [p, PREFIXES[p]]; })
     .sort(function (a, b) { return b[1].length - a[1].length; });
   const XSD = "http://www.w3.org/2001/XMLSchema#";
+  const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
   const NUMERIC = new Set(["integer", "decimal", "double", "float", "long", "int", "short", "nonNegativeInteger",
     "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt"].map(function (t) { return XSD + t; }));
   const LABEL_PROPERTIES = ["rdfs:label", "skos:prefLabel", "eli:title", "foaf:name"];
@@ -130,8 +131,28 @@
     },
     persistenceId: null,
   }));
+  // Yasqe's grammar state is stale after the first triple of a group: also take a term that follows a
+  // variable or `;` as a predicate.
+  const propertyPosition = Yasqe.Autocompleters.property.isValidCompletionPosition;
+  function isPropertyPosition(yasqe) {
+    const token = yasqe.getCompleteToken();
+    if (isClassPosition(yasqe)) return false;
+    if (propertyPosition(yasqe)) return true;
+    if (!token.string || token.string[0] === "?" || token.string[0] === "$" || token.string[0] === "<") return false;
+    const previous = yasqe.getPreviousNonWsToken(yasqe.getDoc().getCursor().line, token);
+    return !!previous && (previous.string === ";" || /^[?$]/.test(previous.string));
+  }
+  // and a class only right after `a` / rdf:type (Yasqe runs every completer that says yes, and a stale
+  // "last property a" would replace the property hints with an empty class list)
+  function isClassPosition(yasqe) {
+    const token = yasqe.getCompleteToken();
+    if (!token.string || token.string[0] === "?" || token.string[0] === "$") return false;
+    const previous = yasqe.getPreviousNonWsToken(yasqe.getDoc().getCursor().line, token);
+    return !!previous && ["a", "rdf:type", "rdfs:domain", "rdfs:range", "<" + RDF_TYPE + ">"].indexOf(previous.string) >= 0;
+  }
   for (const kind of ["class", "property"]) {
     Yasqe.registerAutocompleter(Object.assign({}, Yasqe.Autocompleters[kind], {
+      isValidCompletionPosition: kind === "property" ? isPropertyPosition : isClassPosition,
       get: function () { return graphTerms(kind); },
       bulk: true,
       autoShow: true,
@@ -340,6 +361,7 @@
   yasqe.on("queryResponse", function (_instance, response, duration) {
     const note = document.getElementById("results-note");
     if (note) note.remove();
+    yasrEl.hidden = false;
     yasr.setResponse(response, duration);
     const seconds = ((performance.now() - started) / 1000).toFixed(2) + " s";
     const status = response && (response.status || (response.response && response.response.status));
