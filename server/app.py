@@ -45,9 +45,10 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     install(app, config)
 
-    from . import pages, resources, sparql, vocabulary, void
+    from . import analysis, pages, resources, sparql, vocabulary, void
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(analysis.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
     app.register_blueprint(vocabulary.bp)

@@ -8,6 +8,7 @@ link. Screenshots are saved under test-artifacts/screenshots/ (git-ignored; POLI
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -281,3 +282,54 @@ def test_no_external_resources(browser, live_server):
     assert sources and all(src.startswith(live_server.url) for src in sources)
     requested = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert all(url.startswith(live_server.url) for url in requested), requested
+
+
+@pytest.fixture(scope="module")
+def real_server(built):
+    """The real build served (the analysis views need the corpus, not the hand-written fixture)."""
+    from server_testkit import start_live_server
+
+    from policykg import config as project_config
+    from policykg.server.app import create_app
+    from policykg.server.config import ServerConfig
+
+    app = create_app(ServerConfig(data_dir=built.path.parent.parent, workers=1,
+                                  queries_dir=project_config.CORPUS_DIR.parent / "queries"))
+    live, stop = start_live_server(app)
+    yield live
+    stop()
+    app.extensions["policykg"].executor.close()
+
+
+def full_page_screenshot(driver, name: str) -> Path:
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(1000, height), 4000))
+    try:
+        return screenshot(driver, name)
+    finally:
+        driver.set_window_size(1280, 1000)
+
+
+def test_each_analysis_view_opens_with_its_picture(browser, real_server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(real_server.url + "/analysis/")
+    cascades = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#cascades a")]
+    assert cascades
+    full_page_screenshot(browser, "analysis-index")
+    views = [cascades[0], real_server.url + "/analysis/groups", real_server.url + "/analysis/programmes",
+             real_server.url + "/analysis/timeline"]
+    for url in views:
+        browser.get(url)
+        svg = browser.find_element(By.CSS_SELECTOR, "figure.chart svg")
+        assert svg.size["width"] > 300 and svg.size["height"] > 50
+        assert re.search(r"[\u4e00-\u9fff]", svg.text), url  # Chinese labels in the picture
+        assert browser.find_element(By.PARTIAL_LINK_TEXT, "CSV").get_attribute("href").endswith(".csv")
+        full_page_screenshot(browser, "analysis-" + url.rstrip("/").rsplit("/", 1)[1])
+    # the stated query opens in the editor and gives the rows of the view
+    browser.get(views[0])
+    rows_in_view = len(browser.find_elements(By.CSS_SELECTOR, "table.data tbody tr"))
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Open this query in the editor").click()
+    wait_for(browser, lambda d: "rows" in d.find_element(By.ID, "status").text)
+    assert rows_in_view > 0
+    assert csp_violations(browser) == []
