@@ -273,6 +273,7 @@ def test_inline_script_is_refused_by_the_policy(browser, live_server):
         "const s = document.createElement('script'); s.textContent = 'window.__ran = true';"
         "document.body.appendChild(s);")
     assert browser.execute_script("return window.__ran === true") is False
+    assert any("inline script" in message for message in csp_violations(browser))  # reported, and the log drained
 
 
 def test_no_external_resources(browser, live_server):
