@@ -11,8 +11,9 @@ $(BIN)/policykg: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# `make serve PORT=9000 HOST=0.0.0.0` passes them on (default 127.0.0.1:8000, or POLICYKG_PORT/POLICYKG_HOST)
 serve: $(BIN)/policykg
-	$(BIN)/policykg serve
+	$(BIN)/policykg serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 test: $(BIN)/policykg
 	$(BIN)/ruff check .

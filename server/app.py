@@ -24,6 +24,18 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Type, Content-Length, Server-Timing, Link",
     "Access-Control-Max-Age": "86400",
 }
+# Sent with every response (issue 11 item 7): no script but this server's own files (no inline script,
+# no eval), no framing, no MIME sniffing, and no full URL (which may carry a query) sent to other sites.
+# Styles may be inline: the vendored editor sets them from script.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
 
 
 def create_app(config: ServerConfig | None = None) -> Flask:
@@ -34,15 +46,17 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     install(app, config)
 
-    from . import pages, resources, sparql, vocabulary, void
+    from . import analysis, pages, resources, sparql, vocabulary, void
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(analysis.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
     app.register_blueprint(vocabulary.bp)
     app.register_blueprint(resources.bp)  # last: it serves every other path as a resource IRI
     app.add_url_rule("/health", "health", health)
     app.after_request(add_cors_headers)
+    app.after_request(add_security_headers)
     app.register_error_handler(ServerError, server_error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(OSError, os_error_response)
@@ -106,6 +120,12 @@ def os_error_response(error: OSError) -> Response:
         ))
     log.exception("unexpected OS error")
     return server_error_response(ServerError(f"the server could not complete the request: {error.strerror}"))
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def server_error_response(error: ServerError) -> Response:

@@ -145,10 +145,19 @@ def prefers_html(accept: str | None, offers: tuple[Format, ...]) -> bool:
     return html_q > 0 and all(_offer_quality(ranges, fmt) < html_q for fmt in offers)
 
 
+# `format=` names whose meaning depends on the query form, as Virtuoso, Fuseki and GraphDB read them:
+# `xml` is SPARQL XML results for SELECT/ASK and RDF/XML for a graph, `json` is SPARQL JSON results or
+# JSON-LD, `n3` (which SPARQLWrapper sends) is answered with Turtle, a subset of N3.
+_GRAPH_PARAM_ALIASES = {"xml": "rdfxml", "json": "jsonld", "n3": "turtle", "text/n3": "turtle",
+                        "text/rdf+n3": "turtle"}
+
+
 def format_by_name(name: str, offers: tuple[Format, ...]) -> Format | None:
     """The offer named by a `format` parameter: a short name, an extension or a media type."""
     key = name.strip().lower()
     key = _FORMAT_PARAM_ALIASES.get(key, key)
+    if not any(fmt in RESULT_FORMATS for fmt in offers):
+        key = _GRAPH_PARAM_ALIASES.get(key, key)
     for fmt in offers:
         if key in (fmt.name, fmt.extension, fmt.media_type):
             return fmt

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 
-from policykg.kg.namespaces import sparql_prologue
+from policykg.kg.namespaces import PREFIXES
 
 from .media import GRAPH_FORMATS, RESULT_FORMATS
 from .state import state
 
 bp = Blueprint("pages", __name__)
 
+# The endpoint predeclares the project's prefixes, so the starter query needs no PREFIX lines.
 STARTER_QUERY = """SELECT ?plan ?title ?target ?value ?valueText WHERE {
   ?plan a pkg:Plan ; eli:title ?title ; pkg:hasTarget ?target .
   ?target pkg:value ?value ; pkg:valueText ?valueText .
@@ -25,8 +26,8 @@ def query_page() -> str:
     config = state().config
     return render_template(
         "query.html",
-        prologue=sparql_prologue(),
-        starter=sparql_prologue() + "\n" + STARTER_QUERY,
+        prefixes=PREFIXES,
+        starter=STARTER_QUERY,
         examples=[example.as_dict() for example in state().examples()],
         result_formats=RESULT_FORMATS,
         graph_formats=GRAPH_FORMATS,

@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Request, Response, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, VOID, XSD
+from rdflib.namespace import RDF, SH, VOID, XSD
 
-from policykg.kg.namespaces import INFERRED_GRAPH, SD
+from policykg.kg.namespaces import INFERRED_GRAPH, PREFIXES, SD
 
 from .admission import client_address, client_disconnected
 from .errors import (
@@ -149,7 +149,7 @@ def read_protocol_request(req: Request) -> ProtocolRequest:
         query=query,
         dataset=_dataset(params),
         timeout=parse_timeout(params.get("timeout"), config.query_timeout),
-        format_name=params.get("format") or None,
+        format_name=_format_name(params),
     )
 
 
@@ -190,6 +190,16 @@ def _single(queries: list[str]) -> str | None:
     if len(queries) > 1:
         raise BadProtocolRequest("the request carries more than one query; send exactly one `query`")
     return queries[0] if queries else None
+
+
+def _format_name(params) -> str | None:
+    """The first non-empty `format` (Virtuoso, GraphDB) or `output` (Fuseki) value. SPARQLWrapper sends
+    both, sometimes twice (`format=tsv&format=text/tab-separated-values`): the first one decides."""
+    for key in ("format", "output"):
+        for value in params.getlist(key):
+            if value.strip():
+                return value.strip()
+    return None
 
 
 def _dataset(params) -> DatasetSpec:
@@ -277,6 +287,13 @@ def describe_service(endpoint_url: str) -> Graph:
         graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
     if state().config.service_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    # the predeclared prefixes, as SHACL prefix declarations (as the SIB endpoints list theirs)
+    for prefix, namespace in PREFIXES.items():
+        declaration = BNode()
+        graph.add((service, SH.declare, declaration))
+        graph.add((declaration, RDF.type, SH.PrefixDeclaration))
+        graph.add((declaration, SH.prefix, Literal(prefix)))
+        graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     graph.add((service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
     dataset = BNode()
     graph.add((service, SD.defaultDataset, dataset))

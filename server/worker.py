@@ -149,7 +149,8 @@ class BoundedWriter(io.RawIOBase):
 
 def run_sparql(dataset: Dataset, job: SparqlJob) -> SparqlAnswer:
     store, kwargs = dataset.for_request(job.dataset)
-    result = store.query(job.query, base_iri=job.base_iri, **kwargs)
+    # the project's prefixes are predeclared, as on the Wikidata Query Service and Virtuoso
+    result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **kwargs)
     sink = BoundedWriter(job.max_result_bytes)
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"

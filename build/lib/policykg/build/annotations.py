@@ -1,0 +1,329 @@
+"""Read brat standoff files (.ann) and the annotation scheme (annotation.conf), and check them."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policykg.errors import AnnotationError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_KEYS = {"id", "concept", "parent"}
+NOTE_KEY_RE = re.compile(r"^[a-z]+$")
+
+# Notes each entity type must carry; relations each type must have as Arg1 (exactly once).
+REQUIRED_NOTES = {
+    "Agency": ("id",),
+    "Person": ("id",),
+    "Jurisdiction": ("code",),
+    "Indicator": ("concept",),
+    "Program": ("box",),
+    "NamedProgram": ("id",),
+    "TargetGroup": ("id",),
+    "CitedDocument": ("id",),
+    "PlanTitle": ("juris",),
+}
+REQUIRED_RELATIONS = {
+    "Target": ("measures", "during"),
+    "Baseline": ("measures", "during"),
+    "ProgramItem": ("itemOf",),
+    "Deadline": ("deadlineFor",),
+}
+REQUIRED_ATTRIBUTES = {"Agency": ("Role",), "Date": ("DateRole",), "CitedDocument": ("CiteRole",)}
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """The entity types, relation signatures and attributes declared in annotation.conf."""
+
+    entities: frozenset[str]
+    relations: dict[str, tuple[frozenset[str], frozenset[str]]]
+    attributes: dict[str, tuple[frozenset[str], frozenset[str] | None]]
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    fragments: tuple[tuple[int, int], ...]
+    text: str
+    line: int
+    attributes: dict[str, str | bool] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: str
+    type: str
+    arg1: str
+    arg2: str
+    line: int
+
+
+@dataclass
+class AnnotatedDocument:
+    """One corpus text with its annotations, all offsets checked against the text."""
+
+    stem: str
+    ann_path: Path
+    text: str
+    entities: dict[str, Entity]
+    relations: list[Relation]
+
+    def of_type(self, *types: str) -> list[Entity]:
+        return sorted(
+            (e for e in self.entities.values() if e.type in types), key=lambda e: e.fragments
+        )
+
+    def targets_of(self, entity: Entity, relation: str) -> list[Entity]:
+        """Arg2 entities of `relation` whose Arg1 is `entity`."""
+        return [self.entities[r.arg2] for r in self.relations if r.type == relation and r.arg1 == entity.id]
+
+    def sources_of(self, entity: Entity, relation: str) -> list[Entity]:
+        """Arg1 entities of `relation` whose Arg2 is `entity`."""
+        return [self.entities[r.arg1] for r in self.relations if r.type == relation and r.arg2 == entity.id]
+
+
+def _split_types(spec: str) -> frozenset[str]:
+    return frozenset(t.strip() for t in spec.split("|") if t.strip())
+
+
+def read_scheme(path: Path) -> Scheme:
+    """Parse the [entities], [relations] and [attributes] sections of a brat annotation.conf."""
+    section = None
+    entities: set[str] = set()
+    relations: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    attributes: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("<") else raw.strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            continue
+        if section == "entities":
+            entities.add(line)
+        elif section == "relations" and not line.startswith("<"):
+            name, _, rest = line.partition(" ")
+            args = dict(part.strip().split(":", 1) for part in rest.split(","))
+            relations[name] = (_split_types(args["Arg1"]), _split_types(args["Arg2"]))
+        elif section == "attributes":
+            name, _, rest = line.partition(" ")
+            parts = dict(part.strip().split(":", 1) for part in rest.split(","))
+            if "Arg" not in parts:
+                raise AnnotationError(str(path), number, f"attribute {name} has no Arg:")
+            values = _split_types(parts["Value"]) if "Value" in parts else None
+            attributes[name] = (_split_types(parts["Arg"]), values)
+    return Scheme(frozenset(entities), relations, attributes)
+
+
+def parse_notes(text: str, where: tuple[str, int]) -> dict[str, str]:
+    """Parse `key=value; key=value` annotator notes."""
+    notes: dict[str, str] = {}
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not NOTE_KEY_RE.match(key) or not value:
+            raise AnnotationError(*where, f"note part {part!r} is not key=value")
+        if key in SLUG_KEYS and not SLUG_RE.match(value):
+            raise AnnotationError(*where, f"{key}={value!r} is not an ASCII slug [a-z0-9-]")
+        if key in notes:
+            raise AnnotationError(*where, f"note key {key!r} given twice")
+        notes[key] = value
+    return notes
+
+
+def _parse_fragments(spec: str, where: tuple[str, int]) -> tuple[tuple[int, int], ...]:
+    fragments = []
+    for part in spec.split(";"):
+        try:
+            start, end = (int(x) for x in part.split())
+        except ValueError:
+            raise AnnotationError(*where, f"bad offsets {spec!r}") from None
+        if not 0 <= start < end:
+            raise AnnotationError(*where, f"empty or negative span {part!r}")
+        fragments.append((start, end))
+    return tuple(fragments)
+
+
+def _parse_line(doc: AnnotatedDocument, number: int, line: str, notes_for: list) -> None:
+    where = (str(doc.ann_path), number)
+    ann_id, _, rest = line.partition("\t")
+    if not rest:
+        raise AnnotationError(*where, "expected a TAB after the annotation ID")
+    kind = ann_id[:1]
+    if kind == "T":
+        head, _, quote = rest.partition("\t")
+        etype, _, offsets = head.partition(" ")
+        fragments = _parse_fragments(offsets, where)
+        if ann_id in doc.entities:
+            raise AnnotationError(*where, f"duplicate ID {ann_id}")
+        doc.entities[ann_id] = Entity(ann_id, etype, fragments, quote, number)
+    elif kind == "R":
+        parts = rest.split()
+        if len(parts) != 3 or not parts[1].startswith("Arg1:") or not parts[2].startswith("Arg2:"):
+            raise AnnotationError(*where, "relation must read 'Type Arg1:T1 Arg2:T2'")
+        doc.relations.append(Relation(ann_id, parts[0], parts[1][5:], parts[2][5:], number))
+    elif kind == "A":
+        parts = rest.split()
+        if len(parts) not in (2, 3):
+            raise AnnotationError(*where, "attribute must read 'Name T1 [Value]'")
+        notes_for.append(("A", number, parts))
+    elif kind == "#":
+        head, _, note = rest.partition("\t")
+        parts = head.split()
+        if len(parts) != 2 or parts[0] != "AnnotatorNotes":
+            raise AnnotationError(*where, "note must read 'AnnotatorNotes T1<TAB>key=value; ...'")
+        notes_for.append(("#", number, (parts[1], note)))
+    else:
+        raise AnnotationError(*where, f"unsupported annotation kind {ann_id!r} (use T, R, A or #)")
+
+
+def _check_entity(doc: AnnotatedDocument, entity: Entity, scheme: Scheme) -> None:
+    where = (str(doc.ann_path), entity.line)
+    if entity.type not in scheme.entities:
+        raise AnnotationError(*where, f"unknown entity type {entity.type!r} (see annotation.conf)")
+    for start, end in entity.fragments:
+        if end > len(doc.text):
+            raise AnnotationError(*where, f"offset {end} is past the end of the text ({len(doc.text)})")
+        if "\n" in doc.text[start:end]:
+            raise AnnotationError(*where, f"span {start}-{end} crosses a line break")
+    actual = " ".join(doc.text[s:e] for s, e in entity.fragments)
+    if actual != entity.text:
+        raise AnnotationError(
+            *where, f"{entity.id} quote {entity.text!r} differs from the text at its offsets: {actual!r}"
+        )
+    if actual != actual.strip():
+        raise AnnotationError(*where, f"{entity.id} span {actual!r} has surrounding white space")
+
+
+def _apply_extras(doc: AnnotatedDocument, extras: list, scheme: Scheme) -> None:
+    for kind, number, parts in extras:
+        where = (str(doc.ann_path), number)
+        if kind == "A":
+            name, target = parts[0], parts[1]
+            value: str | bool = parts[2] if len(parts) == 3 else True
+            if name not in scheme.attributes:
+                raise AnnotationError(*where, f"unknown attribute {name!r}")
+            entity = doc.entities.get(target)
+            if entity is None:
+                raise AnnotationError(*where, f"attribute on unknown annotation {target}")
+            arg_types, values = scheme.attributes[name]
+            if entity.type not in arg_types:
+                raise AnnotationError(*where, f"attribute {name} does not apply to {entity.type}")
+            if (values is None) != (value is True) or (values and value not in values):
+                allowed = "no value (a flag)" if values is None else "|".join(sorted(values))
+                raise AnnotationError(*where, f"{name} value {value!r} invalid; allowed: {allowed}")
+            if name in entity.attributes:
+                raise AnnotationError(*where, f"{target} has attribute {name} twice")
+            entity.attributes[name] = value
+        else:
+            target, note = parts
+            entity = doc.entities.get(target)
+            if entity is None:
+                raise AnnotationError(*where, f"note on unknown annotation {target}")
+            for key, value in parse_notes(note, where).items():
+                if key in entity.notes:
+                    raise AnnotationError(*where, f"{target} has note key {key!r} twice")
+                entity.notes[key] = value
+
+
+def _check_relations(doc: AnnotatedDocument, scheme: Scheme) -> None:
+    seen: set[str] = set()
+    for rel in doc.relations:
+        where = (str(doc.ann_path), rel.line)
+        if rel.id in seen:
+            raise AnnotationError(*where, f"duplicate ID {rel.id}")
+        seen.add(rel.id)
+        if rel.type not in scheme.relations:
+            raise AnnotationError(*where, f"unknown relation {rel.type!r} (see annotation.conf)")
+        arg1_types, arg2_types = scheme.relations[rel.type]
+        for arg, allowed in ((rel.arg1, arg1_types), (rel.arg2, arg2_types)):
+            entity = doc.entities.get(arg)
+            if entity is None:
+                raise AnnotationError(*where, f"{rel.type} refers to unknown annotation {arg}")
+            if entity.type not in allowed:
+                raise AnnotationError(
+                    *where,
+                    f"{rel.type} cannot take {entity.type} {arg} ({entity.text!r}); "
+                    f"allowed: {'|'.join(sorted(allowed))}",
+                )
+
+
+def _check_completeness(doc: AnnotatedDocument) -> None:
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for rel in doc.relations:
+        counts[(rel.arg1, rel.type)] += 1
+    for entity in doc.entities.values():
+        where = (str(doc.ann_path), entity.line)
+        label = f"{entity.type} {entity.id} ({entity.text!r})"
+        for key in REQUIRED_NOTES.get(entity.type, ()):
+            if key not in entity.notes:
+                raise AnnotationError(*where, f"{label} needs a note {key}=")
+        for name in REQUIRED_ATTRIBUTES.get(entity.type, ()):
+            if name not in entity.attributes:
+                raise AnnotationError(*where, f"{label} needs the attribute {name}")
+        for rel_type in REQUIRED_RELATIONS.get(entity.type, ()):
+            n = counts[(entity.id, rel_type)]
+            if n != 1:
+                raise AnnotationError(*where, f"{label} needs exactly one {rel_type} relation, has {n}")
+
+
+def read_document(text_path: Path, scheme: Scheme) -> AnnotatedDocument:
+    """Read `<stem>.txt` and `<stem>.ann`, checking every line against the text and the scheme."""
+    ann_path = text_path.with_suffix(".ann")
+    if not ann_path.exists():
+        raise AnnotationError(str(ann_path), None, "annotation file is missing")
+    text = text_path.read_text(encoding="utf-8")
+    doc = AnnotatedDocument(text_path.stem, ann_path, text, {}, [])
+    extras: list = []
+    for number, line in enumerate(ann_path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            _parse_line(doc, number, line.rstrip("\r"), extras)
+    for entity in doc.entities.values():
+        _check_entity(doc, entity, scheme)
+    _apply_extras(doc, extras, scheme)
+    _check_relations(doc, scheme)
+    _check_completeness(doc)
+    return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check .ann files given on the command line: `python -m policykg.build.annotations X.ann`."""
+    from policykg.config import CORPUS_DIR
+
+    scheme = read_scheme(CORPUS_DIR / "annotation.conf")
+    status = 0
+    for arg in argv if argv is not None else sys.argv[1:]:
+        path = Path(arg)
+        try:
+            doc = read_document(path.with_suffix(".txt"), scheme)
+        except AnnotationError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        types: dict[str, int] = defaultdict(int)
+        for e in doc.entities.values():
+            types[e.type] += 1
+        summary = ", ".join(f"{t} {n}" for t, n in sorted(types.items()))
+        print(f"{path}: ok — {len(doc.entities)} spans, {len(doc.relations)} relations ({summary})")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

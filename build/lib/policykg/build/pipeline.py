@@ -1,0 +1,201 @@
+"""The whole build: corpus → quads → reasoning → artefacts in a fresh folder, then an atomic swap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from policykg import __version__
+from policykg.build import void
+from policykg.build.corpus import load_corpus
+from policykg.build.emit import emit_document
+from policykg.build.registry import build_registry
+from policykg.build.vocabulary import read_turtle, unit_tables
+from policykg.kg import reasoning
+from policykg.kg.dataset import materialise_default_graph
+from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
+from policykg.kg.store import CURRENT_LINK, MANIFEST, STORE_DIR
+
+log = logging.getLogger(__name__)
+
+SHAPES_GRAPH = BASE + "graph/shapes"
+VOID_GRAPH = BASE + "graph/void"
+DUMPS = [
+    ("policykg.trig", "application/trig", ox.RdfFormat.TRIG),
+    ("policykg.nq", "application/n-quads", ox.RdfFormat.N_QUADS),
+    ("policykg.ttl", "text/turtle", ox.RdfFormat.TURTLE),
+]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    corpus_dir: Path
+    ontology_dir: Path
+    shapes_dir: Path
+    data_dir: Path
+    progress: bool = True
+
+
+@dataclass
+class BuildSummary:
+    build_dir: Path
+    documents: dict[str, dict[str, int]] = field(default_factory=dict)  # corpus file → class → count
+    graphs: dict[str, str] = field(default_factory=dict)  # corpus file → named graph IRI
+    triples: int = 0
+    inferred: int = 0
+    classes: Counter = field(default_factory=Counter)
+
+
+def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def triple_key(t: ox.Triple) -> tuple[str, str, str]:
+    return (str(t.subject), str(t.predicate), str(t.object))
+
+
+def collect_quads(opts: BuildOptions) -> tuple[list[ox.Quad], list[str], dict]:
+    """Every asserted quad (documents + vocabulary + shapes), the document graphs, and doc metadata."""
+    docs = load_corpus(opts.corpus_dir)
+    registry = build_registry(docs)
+    units, unit_en = unit_tables(opts.ontology_dir / "units.ttl")
+    quads: set[ox.Quad] = set()
+    doc_graphs = []
+    for doc in tqdm(docs, desc="documents", unit="doc", disable=not opts.progress):
+        quads |= emit_document(doc, registry, units, unit_en)
+        doc_graphs.append(registry.documents[doc.stem].graph)
+    for path in sorted(opts.ontology_dir.glob("*.ttl")):
+        quads.update(read_turtle(path, VOCABULARY_GRAPH))
+    for path in sorted(opts.shapes_dir.glob("*.ttl")):
+        quads.update(read_turtle(path, SHAPES_GRAPH))
+    files = {registry.documents[d.stem].graph: d.stem for d in docs}
+    return sorted(quads, key=quad_key), sorted(doc_graphs), files
+
+
+def write_sorted(path: Path, items: list, fmt: ox.RdfFormat) -> None:
+    """Serialise already-sorted quads or triples with the project prefixes (deterministic bytes)."""
+    # no prefix for the instance namespace: its local names hold slashes, which Turtle must escape
+    prefixes = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
+    prefixes = prefixes if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
+        data = b"".join(sorted(set(data.splitlines(keepends=True))))
+    path.write_bytes(data)
+
+
+def file_entry(path: Path, media_type: str) -> dict:
+    data = path.read_bytes()
+    return {"file": path.name, "media_type": media_type, "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data)}
+
+
+def _class_counts(store: ox.Store, graphs: list[str]) -> dict[str, int]:
+    """Distinct resources per ontology class in the union of `graphs`."""
+    query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+    counts = {}
+    for row in store.query(query, default_graph=[ox.NamedNode(g) for g in graphs]):
+        iri = row["c"].value
+        if iri.startswith(BASE + "ontology#"):
+            counts[iri.split("#", 1)[1]] = int(row["n"].value)
+    return dict(sorted(counts.items()))
+
+
+def run_build(opts: BuildOptions) -> BuildSummary:
+    """Build everything into a temporary folder and swap it in; on any error nothing changes."""
+    asserted, doc_graphs, files = collect_quads(opts)
+    store = ox.Store()
+    store.extend(asserted)
+    ontology_path = opts.ontology_dir / "policykg.ttl"
+    log.info("computing the OWL-RL closure")
+    inferred = reasoning.infer(store, [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]], ontology_path)
+    # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge
+    asserted_triples = {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}
+    inferred = sorted({q for q in inferred if ox.Triple(q.subject, q.predicate, q.object) not in asserted_triples},
+                      key=quad_key)
+    store.extend(inferred)
+
+    builds = opts.data_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+    try:
+        dumps = []
+        for name, media_type, fmt in DUMPS:
+            items = asserted if fmt != ox.RdfFormat.TURTLE else sorted(
+                {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}, key=triple_key)
+            write_sorted(tmp / name, items, fmt)
+            dumps.append(file_entry(tmp / name, media_type))
+        write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
+        dumps.append(file_entry(tmp / "inferred.nq", "application/n-quads"))
+        metadata = void.read_metadata(opts.corpus_dir / "dataset.ttl")
+        void_triples = void.describe(store, metadata, dumps, doc_graphs, INFERRED_GRAPH)
+        write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
+        void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples]
+        store.extend(void_quads)
+        disk = ox.Store(str(tmp / STORE_DIR))
+        disk.bulk_load(path=str(tmp / "policykg.nq"), format=ox.RdfFormat.N_QUADS)
+        disk.bulk_load(path=str(tmp / "inferred.nq"), format=ox.RdfFormat.N_QUADS)
+        disk.extend(void_quads)
+        materialise_default_graph(disk)
+        disk.flush()
+        disk.optimize()
+        del disk
+        summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred))
+        for graph in doc_graphs:
+            summary.documents[files[graph]] = _class_counts(store, [graph])
+            summary.graphs[files[graph]] = graph
+        # shared resources (agencies, groups, concepts) appear in several documents: count them once
+        summary.classes.update(_class_counts(store, doc_graphs))
+        digest = hashlib.sha256("".join(d["sha256"] for d in dumps).encode()).hexdigest()[:16]
+        manifest = {
+            "version": __version__,
+            "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "content_hash": digest,
+            "triples": len(asserted),
+            "inferred_triples": len(inferred),
+            "graphs": {"documents": doc_graphs, "vocabulary": VOCABULARY_GRAPH, "shapes": SHAPES_GRAPH,
+                       "inferred": INFERRED_GRAPH, "void": VOID_GRAPH},
+            "documents": {files[g]: g for g in doc_graphs},
+            "dumps": dumps,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        final = builds / digest
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    swap_current(opts.data_dir, final)
+    prune_old_builds(builds, keep=final)
+    summary.build_dir = final
+    return summary
+
+
+def swap_current(data_dir: Path, target: Path) -> None:
+    """Point `current` at the new build atomically (rename of a fresh symlink over the old one)."""
+    link = data_dir / CURRENT_LINK
+    tmp_link = data_dir / f".{CURRENT_LINK}.tmp"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.relative_to(data_dir))
+    os.replace(tmp_link, link)
+
+
+def prune_old_builds(builds: Path, keep: Path) -> None:
+    """Remove finished builds other than the current one (a server may still hold files open: ignore)."""
+    for old in builds.iterdir():
+        if old != keep and not old.name.startswith(".tmp-"):
+            shutil.rmtree(old, ignore_errors=True)
+
+

@@ -1,0 +1,135 @@
+"""The `policykg` command: build, validate, query and serve the knowledge graph.
+
+Exit codes follow pySHACL: 0 success / conforms, 1 does not conform, 2 input or runtime error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from policykg import config
+from policykg.errors import PolicyKGError
+
+log = logging.getLogger("policykg")
+OUTPUT_FORMATS = ("table", "json", "csv", "tsv", "turtle")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging detail.")
+@click.version_option(package_name="policykg")
+def main(verbose: bool) -> None:
+    """Knowledge graph of China's vocational skills training plans."""
+    _setup_logging(verbose)
+
+
+def _fail(exc: PolicyKGError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+def build_graph(data_dir: Path, corpus_dir: Path | None = None, progress: bool = True):
+    """Run the builder; shared by `build` and by `serve` on first use."""
+    from policykg.build.pipeline import BuildOptions, run_build
+
+    opts = BuildOptions(corpus_dir=corpus_dir or config.CORPUS_DIR, ontology_dir=config.ONTOLOGY_DIR,
+                        shapes_dir=config.SHAPES_DIR, data_dir=data_dir, progress=progress)
+    return run_build(opts)
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Corpus folder (default: the project's corpus/).")
+@click.option("--no-progress", is_flag=True, help="No progress bars.")
+def build(corpus_dir: Path | None, no_progress: bool) -> None:
+    """Build the graph from corpus/ into $POLICYKG_DATA (atomically)."""
+    data_dir = config.data_dir()
+    try:
+        summary = build_graph(data_dir, corpus_dir, progress=not no_progress)
+    except PolicyKGError as exc:
+        _fail(exc)
+    click.echo(f"built {summary.build_dir} ({data_dir / 'current'})")
+    click.echo(f"{len(summary.documents)} documents, {summary.triples} asserted triples, "
+               f"{summary.inferred} inferred triples")
+    classes = sorted({c for counts in summary.documents.values() for c in counts})
+    width = max((len(c) for c in classes), default=5)
+    docs = sorted(summary.documents)
+    click.echo(f"{'class':<{width}}  " + "  ".join(d[:3] for d in docs) + "  distinct")
+    for cls in classes:
+        row = [summary.documents[d].get(cls, 0) for d in docs]
+        click.echo(f"{cls:<{width}}  " + "  ".join(f"{n:>3}" for n in row) + f"  {summary.classes.get(cls, 0):>8}")
+    for doc in docs:
+        click.echo(f"{doc[:3]} = {doc} → {summary.graphs.get(doc, '?')}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text",
+              help="Report as text or as a SHACL validation report in Turtle.")
+def validate(fmt: str) -> None:
+    """SHACL-validate the built graph; exit 0 only when it conforms (warnings are printed)."""
+    from policykg.kg.store import current_build, open_store
+    from policykg.kg.validate import validate as run_validation
+
+    try:
+        build_dir = current_build(config.data_dir())
+        store = open_store(build_dir, in_memory=True, merge=False)
+        report = run_validation(store, sorted(config.SHAPES_DIR.glob("*.ttl")))
+    except PolicyKGError as exc:
+        _fail(exc)
+    click.echo(report.turtle() if fmt == "turtle" else report.text())
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", help="Output format.")
+@click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples in the default graph.")
+def query(query: str, fmt: str, inferred: bool) -> None:
+    """Run QUERY (a .rq file or a query string) against the built graph."""
+    from policykg.kg.sparql import run_query
+    from policykg.kg.store import current_build, open_store
+
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).exists() else query
+    try:
+        build_dir = current_build(config.data_dir())
+        store = open_store(build_dir, in_memory=True)
+        output = run_query(store, build_dir, text, fmt, include_inferred=inferred)
+    except PolicyKGError as exc:
+        _fail(exc)
+    click.echo(output, nl=not output.endswith("\n"))
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, env POLICYKG_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default 8000, env POLICYKG_PORT).")
+@click.option("--workers", type=int, default=None, help="Query worker processes.")
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the SPARQL endpoint, linked data and query page (building the graph on first use)."""
+    from policykg.kg.store import has_build
+    from policykg.server.config import ServerConfig
+    from policykg.server.wsgi import serve as run_server
+
+    cfg = ServerConfig.from_env(data_dir=config.data_dir(), host=host, port=port, workers=workers)
+
+    def ensure_built() -> None:
+        if not has_build(cfg.data_dir):
+            click.echo(f"no graph in {cfg.data_dir}: building it first", err=True)
+            build_graph(cfg.data_dir)
+
+    try:
+        run_server(cfg, ensure_built)
+    except PolicyKGError as exc:
+        _fail(exc)
+
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""The project's exception types; every message names what to fix and where."""
+
+from __future__ import annotations
+
+
+class PolicyKGError(Exception):
+    """Root of all policykg errors."""
+
+
+class AnnotationError(PolicyKGError):
+    """A brat annotation file is malformed or inconsistent."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class CorpusError(PolicyKGError):
+    """The corpus folder is incomplete or a text differs from its recorded checksum."""
+
+
+class NormalizationError(PolicyKGError):
+    """A quoted value (number, unit, period, date) cannot be read."""
+
+
+class BuildError(PolicyKGError):
+    """The graph cannot be built from the annotations."""
+
+
+class StoreError(PolicyKGError):
+    """The built graph is missing or cannot be opened."""
+
+
+class QueryError(PolicyKGError):
+    """A SPARQL query is malformed or failed."""
+
+
+class ValidationError(PolicyKGError):
+    """A shapes graph, an ontology or the data to validate cannot be read or evaluated."""

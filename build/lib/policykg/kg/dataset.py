@@ -1,0 +1,93 @@
+"""The RDF dataset a query runs against: the default graph is the RDF merge (a set) of the asserted graphs.
+
+Oxigraph 0.5 evaluates a default graph made of several graphs as a bag: a triple asserted in two
+document graphs (a shared jurisdiction's label, say) matches twice, so joins repeat rows and COUNT
+and SUM double (oxigraph/oxigraph#1919, fixed upstream after pyoxigraph 0.5.13). SPARQL 1.1 §13.1
+says the default graph is a merge, so the merge is materialised once: into the store's own default
+graph for the everyday dataset, and into a scratch store for a request that names several
+`default-graph-uri`s. The inferred graph holds no asserted triple (the builder guarantees it), so
+default graph + graph/inferred is a merge too.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+
+import pyoxigraph as ox
+
+from policykg.kg.namespaces import BASE, INFERRED_GRAPH
+
+INFERRED = ox.NamedNode(INFERRED_GRAPH)
+VOID = ox.NamedNode(BASE + "graph/void")
+# graph/void describes the dataset rather than being part of it; graph/inferred is asked for explicitly
+NOT_ASSERTED = frozenset({INFERRED, VOID})
+DEFAULT = ox.DefaultGraph()
+
+
+def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The named graphs whose merge is the default graph: documents, vocabulary, shapes."""
+    return sorted((g for g in store.named_graphs() if g not in NOT_ASSERTED), key=str)
+
+
+def has_merged_default_graph(store: ox.Store) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, DEFAULT)), None) is not None
+
+
+def materialise_default_graph(store: ox.Store) -> int:
+    """Copy the set union of the asserted graphs into the store's (empty) default graph; return its size."""
+    if has_merged_default_graph(store):
+        raise ValueError("the store's default graph is not empty; it would not be the merge of its named graphs")
+    triples = merged_triples(store, asserted_graphs(store))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, DEFAULT) for t in triples)
+    return len(triples)
+
+
+def merged_triples(store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object)
+            for g in graphs for q in store.quads_for_pattern(None, None, None, g)}
+
+
+def merge_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> ox.Store:
+    """The RDF merge (set union) of the graphs, in the default graph of a new in-memory store."""
+    merged = ox.Store()
+    merged.extend(ox.Quad(t.subject, t.predicate, t.object, DEFAULT) for t in merged_triples(store, graphs))
+    return merged
+
+
+def default_dataset(store: ox.Store, inference: bool = False) -> dict:
+    """Keyword arguments for Store.query: the merged default graph (+ graph/inferred), every named graph."""
+    if not has_merged_default_graph(store):
+        raise ValueError("call materialise_default_graph(store) first")
+    default: list = [DEFAULT, INFERRED] if inference else [DEFAULT]
+    return {"default_graph": default, "named_graphs": sorted(store.named_graphs(), key=str)}
+
+
+class ScratchMerges:
+    """Stores holding the merge of a requested list of default graphs, with the requested named graphs.
+
+    Kept in a small least-recently-used cache: clients that pass `default-graph-uri` tend to repeat it.
+    """
+
+    def __init__(self, store: ox.Store, size: int = 4) -> None:
+        self.store = store
+        self.size = size
+        self._cache: OrderedDict[tuple, ox.Store] = OrderedDict()
+
+    def dataset(self, default_graphs: Sequence[str], named_graphs: Sequence[str],
+                inference: bool = False) -> tuple[ox.Store, dict]:
+        """The store to query and the keyword arguments for Store.query."""
+        defaults = [ox.NamedNode(g) for g in default_graphs] + ([INFERRED] if inference else [])
+        named = [ox.NamedNode(g) for g in named_graphs]
+        if len(defaults) <= 1:
+            return self.store, {"default_graph": defaults, "named_graphs": named}
+        key = (tuple(sorted(set(map(str, defaults)))), tuple(sorted(set(map(str, named)))))
+        scratch = self._cache.pop(key, None)
+        if scratch is None:
+            scratch = merge_graphs(self.store, defaults)
+            for g in named:
+                scratch.extend(self.store.quads_for_pattern(None, None, None, g))
+        self._cache[key] = scratch
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return scratch, {"default_graph": [DEFAULT], "named_graphs": named}

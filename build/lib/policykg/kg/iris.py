@@ -1,0 +1,130 @@
+"""Mint the project's IRIs: readable ASCII, derived from document identity and content."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
+
+from policykg.errors import BuildError
+from policykg.kg.namespaces import BASE
+
+DOC_NUMBER_RE = re.compile(r"^(?P<series>.+?)[〔\[［(（](?P<year>\d{4})[〕\]］)）](?P<number>\d+)号$")
+
+
+def series_slug(series: str) -> str:
+    """Pinyin of a document series: 人社部发 → renshebufa."""
+    slug = "".join(lazy_pinyin(series)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "", slug)
+    if not slug:
+        raise BuildError(f"cannot romanise the document series {series!r}")
+    return slug
+
+
+def document_slug(number: str) -> str:
+    """`人社部发〔2021〕102号` → `renshebufa-2021-102`."""
+    m = DOC_NUMBER_RE.match(number)
+    if not m:
+        raise BuildError(f"document number {number!r} is not of the form 系列〔年份〕序号号")
+    return f"{series_slug(m.group('series'))}-{m.group('year')}-{int(m.group('number'))}"
+
+
+@dataclass(frozen=True)
+class DocumentIRIs:
+    """IRIs of one corpus document and of the resources minted inside it."""
+
+    slug: str
+
+    @property
+    def notice(self) -> str:
+        return f"{BASE}doc/{self.slug}"
+
+    @property
+    def plan(self) -> str:
+        return f"{self.notice}/plan"
+
+    @property
+    def text(self) -> str:
+        return f"{self.notice}/text"
+
+    @property
+    def graph(self) -> str:
+        return f"{BASE}graph/{self.slug}"
+
+    @property
+    def receipt(self) -> str:
+        return f"{self.notice}/receipt"
+
+    def span(self, start: int, end: int) -> str:
+        return f"{self.text}/{start}-{end}"
+
+    def addressee(self, start: int) -> str:
+        return f"{self.notice}/addressee/{start}"
+
+    def indicator(self, concept: str) -> str:
+        return f"{self.notice}/indicator/{concept}"
+
+    def statement(self, kind: str, concept: str, period_slug: str, suffix: str = "") -> str:
+        return f"{self.notice}/{kind}/{concept}/{period_slug}{suffix}"
+
+    def deadline(self, start: int) -> str:
+        return f"{self.notice}/deadline/{start}"
+
+    def task(self, start: int) -> str:
+        return f"{self.notice}/task/{start}"
+
+    def box(self, n: int) -> str:
+        return f"{self.notice}/programme/box-{n}"
+
+    def item(self, box: int, n: int) -> str:
+        return f"{self.box(box)}/item-{n}"
+
+
+def agency(slug: str) -> str:
+    return f"{BASE}agency/{slug}"
+
+
+def person(slug: str) -> str:
+    return f"{BASE}person/{slug}"
+
+
+def target_group(slug: str) -> str:
+    return f"{BASE}group/{slug}"
+
+
+def indicator_concept(slug: str) -> str:
+    return f"{BASE}indicator/{slug}"
+
+
+def named_programme(slug: str) -> str:
+    return f"{BASE}programme/{slug}"
+
+
+def jurisdiction(code: str) -> str:
+    return f"{BASE}jurisdiction/{code}"
+
+
+def cited_work(slug: str) -> str:
+    return f"{BASE}work/{slug}"
+
+
+def period(slug: str) -> str:
+    return f"{BASE}period/{slug}"
+
+
+def duration(iso: str) -> str:
+    """An OWL-Time duration by its ISO 8601 form: duration/P1Y."""
+    return f"{BASE}duration/{iso}"
+
+
+def instant(date_iso: str) -> str:
+    return f"{BASE}instant/{date_iso}"
+
+
+def unit(slug: str) -> str:
+    return f"{BASE}unit/{slug}"
+
+
+def scheme(name: str) -> str:
+    return f"{BASE}scheme/{name}"

@@ -1,0 +1,53 @@
+"""Namespaces and well-known IRIs, defined once for the builder, the store and the server."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
+
+BASE = "https://w3id.org/policykg/"
+PKG = Namespace(BASE + "ontology#")
+PKGR = Namespace(BASE)
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+ONTOLOGY_IRI = BASE + "ontology"
+SHAPES_IRI = BASE + "shapes"
+DATASET_IRI = BASE + "dataset"
+VOCABULARY_GRAPH = BASE + "graph/vocabulary"
+INFERRED_GRAPH = BASE + "graph/inferred"
+
+PREFIXES: dict[str, str] = {
+    "pkg": str(PKG),
+    "pkgr": BASE,
+    "eli": str(ELI),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "time": str(TIME),
+    "nif": str(NIF),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "foaf": str(FOAF),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "sd": str(SD),
+    "sh": str(SH),
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for every project prefix, for queries and the query editor."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def bind_prefixes(graph) -> None:
+    """Bind the project prefixes on an rdflib Graph or Dataset."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)

@@ -1,0 +1,296 @@
+"""Read operations on the built graph that the server needs, as plain (picklable) data.
+
+Each function takes an open pyoxigraph Store and returns dicts, lists and strings only, so it can
+run inside a query worker process and send its answer back through a pipe. RDF terms are returned
+in the SPARQL 1.1 JSON results shape: {"type": "uri"|"bnode"|"literal", "value", "xml:lang"?,
+"datatype"?}. Asserted triples live in the document graphs and graph/vocabulary; OWL-RL
+consequences live in graph/inferred only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from policykg.kg.namespaces import (
+    BASE,
+    ELI,
+    INFERRED_GRAPH,
+    PREFIXES,
+    VOCABULARY_GRAPH,
+    sparql_prologue,
+)
+
+LABEL_PREDICATES = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    str(ELI.title),
+    "http://xmlns.com/foaf/0.1/name",
+    "http://purl.org/dc/terms/title",
+)
+CONTEXT_CHARS = 60
+INCOMING_LIMIT = 500
+
+Term = dict[str, str]
+
+
+def term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Term | None:
+    """An Oxigraph term in the SPARQL JSON results shape."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        found: Term = {"type": "literal", "value": term.value}
+        if term.language:
+            found["xml:lang"] = term.language
+        else:
+            found["datatype"] = term.datatype.value
+        return found
+    return {"type": "triple", "value": str(term)}
+
+
+def _iri_node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)  # raises ValueError for a string that is not an IRI
+
+
+def _bind(query: str, bindings: dict[str, ox.NamedNode]) -> str:
+    """Put validated IRIs in place of the variables `?name` (written out as `<iri>`)."""
+    for name, value in bindings.items():
+        query = re.sub(rf"\?{name}\b", lambda _match, v=value: str(v), query)
+    return query
+
+
+def _select(store: ox.Store, query: str, **bindings: ox.NamedNode) -> list[dict[str, ox.Term]]:
+    solutions = store.query(sparql_prologue() + _bind(query, bindings))
+    names = [v.value for v in solutions.variables]
+    return [{name: row[name] for name in names if row[name] is not None} for row in solutions]
+
+
+def resource_exists(store: ox.Store, iri: str) -> bool:
+    """True when the IRI is used as a subject, an object or a graph name anywhere in the store."""
+    node = _iri_node(iri)
+    query = "ASK { { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?p ?x } } UNION { GRAPH ?x { ?s ?p ?o } } }"
+    return bool(store.query(_bind(query, {"x": node})))
+
+
+def is_graph_name(store: ox.Store, iri: str) -> bool:
+    return store.contains_named_graph(_iri_node(iri))
+
+
+def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """Labels by IRI, then by language tag ("" for none), from the usual label properties."""
+    nodes = sorted({iri for iri in iris if iri})
+    found: dict[str, dict[str, list[str]]] = {}
+    for start in range(0, len(nodes), 400):
+        values = " ".join(str(_iri_node(iri)) for iri in nodes[start : start + 400])
+        predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+        rows = _select(
+            store,
+            f"SELECT DISTINCT ?x ?label WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} "
+            "GRAPH ?g { ?x ?p ?label } FILTER(isLiteral(?label)) }",
+        )
+        for row in rows:
+            by_lang = found.setdefault(row["x"].value, {})
+            values_for_lang = by_lang.setdefault(row["label"].language or "", [])
+            if row["label"].value not in values_for_lang:
+                values_for_lang.append(row["label"].value)
+    return found
+
+
+def describe_resource(store: ox.Store, iri: str, incoming_limit: int = INCOMING_LIMIT) -> dict:
+    """Everything the resource page shows: outgoing and incoming triples, labels, source quotes."""
+    node = _iri_node(iri)
+    outgoing = [
+        {"p": row["p"].value, "o": term_json(row["o"]), "g": row["g"].value}
+        for row in _select(store, "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?p ?o", x=node)
+    ]
+    incoming_rows = _select(
+        store,
+        f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p ?x }} FILTER(isIRI(?s)) }} ORDER BY ?p ?s "
+        f"LIMIT {incoming_limit + 1}",
+        x=node,
+    )
+    incoming = [{"s": r["s"].value, "p": r["p"].value, "g": r["g"].value} for r in incoming_rows]
+    mentioned = {iri} | {t["p"] for t in outgoing} | {t["s"] for t in incoming} | {t["p"] for t in incoming}
+    mentioned |= {t["o"]["value"] for t in outgoing if t["o"]["type"] == "uri"}
+    return {
+        "iri": iri,
+        "outgoing": outgoing,
+        "incoming": incoming[:incoming_limit],
+        "incoming_truncated": len(incoming) > incoming_limit,
+        "labels": labels(store, mentioned),
+        "sources": source_quotes(store, iri),
+        "graphs": sorted({t["g"] for t in outgoing}),
+    }
+
+
+def source_quotes(store: ox.Store, iri: str, context_chars: int = CONTEXT_CHARS) -> list[dict]:
+    """The spans the resource was derived from (or the resource itself when it is a span), each with
+    its quote and the text around it."""
+    rows = _select(
+        store,
+        """SELECT DISTINCT ?span ?begin ?end ?context ?anchor ?type ?id WHERE {
+             { GRAPH ?g { ?x prov:wasDerivedFrom ?span } } UNION { BIND(?x AS ?span) }
+             GRAPH ?g2 { ?span nif:referenceContext ?context ; nif:beginIndex ?begin ; nif:endIndex ?end .
+               OPTIONAL { ?span nif:anchorOf ?anchor } OPTIONAL { ?span pkg:annotationType ?type }
+               OPTIONAL { ?span pkg:annotationId ?id } }
+           } ORDER BY ?context ?begin ?end""",
+        x=_iri_node(iri),
+    )
+    texts = _context_strings(store, {row["context"].value for row in rows})
+    quotes = []
+    for row in rows:
+        begin, end = int(row["begin"].value), int(row["end"].value)
+        text = texts.get(row["context"].value, "")
+        quotes.append(
+            {
+                "span": row["span"].value,
+                "context": row["context"].value,
+                "begin": begin,
+                "end": end,
+                "anchor": row["anchor"].value if "anchor" in row else text[begin:end],
+                "quote": text[begin:end],
+                "before": text[max(0, begin - context_chars) : begin],
+                "after": text[end : end + context_chars],
+                "type": row["type"].value if "type" in row else "",
+                "id": row["id"].value if "id" in row else "",
+            }
+        )
+    return quotes
+
+
+def _context_strings(store: ox.Store, contexts: set[str]) -> dict[str, str]:
+    found = {}
+    for context in contexts:
+        rows = _select(store, "SELECT ?text WHERE { GRAPH ?g { ?c nif:isString ?text } } LIMIT 1", c=_iri_node(context))
+        if rows:
+            found[context] = rows[0]["text"].value
+    return found
+
+
+def document_view(store: ox.Store, text_iri: str) -> dict | None:
+    """A document's full text with every annotated span and the resources derived from each."""
+    node = _iri_node(text_iri)
+    text = _context_strings(store, {text_iri}).get(text_iri)
+    if text is None:
+        return None
+    rows = _select(
+        store,
+        """SELECT ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
+           WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex ?end .
+                   OPTIONAL { ?span pkg:annotationType ?type } OPTIONAL { ?span pkg:annotationId ?id } }
+                   OPTIONAL { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } } }
+           GROUP BY ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end)""",
+        x=node,
+    )
+    spans = [
+        {
+            "span": row["span"].value,
+            "begin": int(row["begin"].value),
+            "end": int(row["end"].value),
+            "type": row["type"].value if "type" in row else "",
+            "id": row["id"].value if "id" in row else "",
+            "derived": row["derived"].value.split() if "derived" in row else [],
+        }
+        for row in rows
+    ]
+    notices = [r["n"].value for r in _select(store, "SELECT ?n WHERE { GRAPH ?g { ?n pkg:text ?x } }", x=node)]
+    mentioned = {text_iri, *notices, *(iri for span in spans for iri in span["derived"])}
+    return {"iri": text_iri, "text": text, "spans": spans, "notices": notices, "labels": labels(store, mentioned)}
+
+
+def description_ntriples(store: ox.Store, iri: str) -> bytes:
+    """N-Triples of the resource's asserted description: its triples (following blank nodes) and the
+    triples that point at it; for a named graph IRI, the graph's triples."""
+    node = _iri_node(iri)
+    if store.contains_named_graph(node):
+        return graph_ntriples(store, iri)
+    query = f"""CONSTRUCT {{ ?x ?p ?o . ?o ?bp ?bo . ?s ?ip ?x }} WHERE {{
+        {{ GRAPH ?g {{ ?x ?p ?o OPTIONAL {{ ?o ?bp ?bo FILTER(isBlank(?o)) }} }} FILTER(?g != <{INFERRED_GRAPH}>) }}
+        UNION {{ GRAPH ?g {{ ?s ?ip ?x }} FILTER(?g != <{INFERRED_GRAPH}>) }} }}"""
+    return store.query(_bind(query, {"x": node})).serialize(format=ox.RdfFormat.N_TRIPLES)
+
+
+def graph_ntriples(store: ox.Store, graph_iri: str = VOCABULARY_GRAPH) -> bytes:
+    """All triples of one named graph as N-Triples."""
+    quads = store.quads_for_pattern(None, None, None, _iri_node(graph_iri))
+    return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+
+
+def statistics(store: ox.Store) -> dict:
+    """Counts for the dataset description: triples (asserted, inferred), graphs, class partitions."""
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    graphs = [g for g in store.named_graphs() if g != inferred]
+    inferred_count = sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
+    classes = _select(
+        store,
+        f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
+            FILTER(?g != <{INFERRED_GRAPH}>) }} GROUP BY ?class ORDER BY DESC(?n)""",
+    )
+    graph_triples = {
+        g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in graphs
+    }
+    linksets = _select(
+        store,
+        f"""SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+            FILTER(?g != <{INFERRED_GRAPH}> && ?g != <{VOCABULARY_GRAPH}> && isIRI(?o) && ?p != rdf:type
+                   && !STRSTARTS(STR(?o), "{BASE}"))
+            BIND(REPLACE(STR(?o), "[^/#]*$", "") AS ?space) }} GROUP BY ?p ?space ORDER BY ?space ?p""",
+    )
+    return {
+        "linksets": [
+            {"predicate": r["p"].value, "target": r["space"].value, "triples": int(r["n"].value)} for r in linksets
+        ],
+        "triples": sum(graph_triples.values()),  # quads in the named graphs; the default graph is their merge
+        "inferred_triples": inferred_count,
+        "graphs": [g.value for g in graphs],
+        "graph_triples": graph_triples,
+        "classes": [{"class": r["class"].value, "entities": int(r["n"].value)} for r in classes],
+    }
+
+
+READ_OPERATIONS = {
+    "resource_exists": resource_exists,
+    "is_graph_name": is_graph_name,
+    "labels": labels,
+    "describe_resource": describe_resource,
+    "document_view": document_view,
+    "description_ntriples": description_ntriples,
+    "graph_ntriples": graph_ntriples,
+    "statistics": statistics,
+}
+"""The functions a query worker may be asked to run by name."""
+
+
+def similar_iris(store: ox.Store, iri: str, limit: int = 20) -> list[str]:
+    """IRIs that share the longest path prefix with `iri` (for a helpful 404 page)."""
+    prefix = iri
+    while "/" in prefix.rstrip("/")[8:]:
+        prefix = prefix.rstrip("/").rsplit("/", 1)[0] + "/"
+        rows = _select(
+            store,
+            f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) &&
+                STRSTARTS(STR(?s), {ox.Literal(prefix)})) }} ORDER BY ?s LIMIT {limit}""",
+        )
+        if rows:
+            return [row["s"].value for row in rows]
+    return []
+
+
+READ_OPERATIONS["similar_iris"] = similar_iris
+
+
+def write_turtle_dump(store: ox.Store, path: str) -> str:
+    """Write every asserted triple (all graphs but graph/inferred, merged) as Turtle to `path`."""
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    triples = (quad.triple for quad in store if quad.graph_name != inferred)
+    ox.serialize(triples, path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return path
+
+
+READ_OPERATIONS["write_turtle_dump"] = write_turtle_dump

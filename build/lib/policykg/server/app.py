@@ -1,0 +1,138 @@
+"""The Flask application: blueprints, CORS, and the one place where errors become HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from policykg import __version__
+
+from .config import ServerConfig
+from .errors import GraphUnavailable, ResourceNotFound, ServerError
+from .media import HTML_PAGE, RESOURCE_FORMATS, prefers_html
+from .state import install, state
+
+log = logging.getLogger(__name__)
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Expose-Headers": "Content-Type, Content-Length, Server-Timing, Link",
+    "Access-Control-Max-Age": "86400",
+}
+# Sent with every response (issue 11 item 7): no script but this server's own files (no inline script,
+# no eval), no framing, no MIME sniffing, and no full URL (which may carry a query) sent to other sites.
+# Styles may be inline: the vendored editor sets them from script.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def create_app(config: ServerConfig | None = None) -> Flask:
+    """Build the app for `config` (default: from POLICYKG_* environment variables)."""
+    config = config or ServerConfig.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    install(app, config)
+
+    from . import analysis, pages, resources, sparql, vocabulary, void
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(analysis.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(void.bp)
+    app.register_blueprint(vocabulary.bp)
+    app.register_blueprint(resources.bp)  # last: it serves every other path as a resource IRI
+    app.add_url_rule("/health", "health", health)
+    app.after_request(add_cors_headers)
+    app.after_request(add_security_headers)
+    app.register_error_handler(ServerError, server_error_response)
+    app.register_error_handler(HTTPException, http_error_response)
+    app.jinja_env.globals.update(version=__version__)
+    return app
+
+
+def health() -> Response:
+    """Liveness and what is being served: 200 with triple count, build time and version."""
+    try:
+        build = state().executor.build
+    except GraphUnavailable as exc:
+        response = jsonify(status="unavailable", message=str(exc), version=__version__)
+        response.status_code = 503
+        return response
+    manifest = build.manifest
+    return jsonify(
+        status="ok",
+        version=__version__,
+        graph_version=manifest.get("version"),
+        build=build.path.name,
+        built_at=manifest.get("built_at"),
+        triples=manifest.get("triples"),
+        documents=_count(manifest.get("documents")),
+    )
+
+
+def _count(value) -> int | None:
+    """The manifest gives documents as a number or as a mapping/list of them."""
+    if value is None or isinstance(value, int):
+        return value
+    return len(value)
+
+
+def add_cors_headers(response: Response) -> Response:
+    """Public read-only data: any origin may read it, without credentials."""
+    for name, value in CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def server_error_response(error: ServerError) -> Response:
+    if error.status >= 500:
+        log.warning("%s: %s", error.title, error.message)
+    if prefers_html(request.headers.get("Accept"), RESOURCE_FORMATS[1:]) and request.method != "POST":
+        body = _error_page(error)
+        response = Response(body, status=error.status, content_type=HTML_PAGE.content_type)
+    else:
+        text = f"{error.status} {error.title}\n\n{error.message}\n"
+        response = Response(text, status=error.status, content_type="text/plain; charset=utf-8")
+    response.headers.update(error.headers)
+    return response
+
+
+def _error_page(error: ServerError) -> str:
+    if isinstance(error, ResourceNotFound):
+        from .resources import not_found_page
+
+        return not_found_page(error)
+    return render_template("error.html", status=error.status, title=error.title, message=error.message)
+
+
+def http_error_response(error: HTTPException) -> Response:
+    """Werkzeug's own errors (405, 413, …) as readable text, keeping their headers (e.g. Allow)."""
+    status = error.code or 500
+    message = error.description or error.name
+    if status == 413:
+        message = f"the request body is larger than this endpoint's limit of {state().config.max_body_bytes} bytes"
+    response = Response(
+        f"{status} {error.name}\n\n{message}\n", status=status, content_type="text/plain; charset=utf-8"
+    )
+    for name, value in error.get_headers():
+        if name.lower() == "allow":
+            response.headers[name] = value
+    return response

@@ -1,0 +1,105 @@
+"""Domain errors of the web layer, each with the HTTP status it maps to (mapped in app.py only)."""
+
+from __future__ import annotations
+
+from policykg.errors import PolicyKGError, QueryError
+
+
+class ServerError(PolicyKGError):
+    """An error a client receives as an HTTP response with `status` and a readable message."""
+
+    status = 500
+    title = "Server error"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class BadProtocolRequest(ServerError):
+    """The request does not follow the SPARQL 1.1 Protocol (missing or repeated query, bad encoding)."""
+
+    status = 400
+    title = "Bad request"
+
+
+class QuerySyntaxError(ServerError, QueryError):
+    """The SPARQL parser rejected the query; the message carries its line:column position."""
+
+    status = 400
+    title = "Malformed query"
+
+
+class UpdateRefused(ServerError):
+    """SPARQL Update on a read-only endpoint."""
+
+    status = 403
+    title = "Read-only endpoint"
+
+
+class ServiceNotAllowed(ServerError):
+    """A SERVICE clause names an endpoint that the allow-list does not contain."""
+
+    status = 403
+    title = "SERVICE not allowed"
+
+
+class ResourceNotFound(ServerError):
+    status = 404
+    title = "Not found"
+
+    def __init__(self, message: str, iri: str = "") -> None:
+        super().__init__(message)
+        self.iri = iri
+
+
+class MethodNotAllowed(ServerError):
+    status = 405
+    title = "Method not allowed"
+
+
+class NotAcceptable(ServerError):
+    status = 406
+    title = "Not acceptable"
+
+
+class PayloadTooLarge(ServerError):
+    status = 413
+    title = "Request too large"
+
+
+class UnsupportedMediaType(ServerError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class QueryFailed(ServerError, QueryError):
+    """The query was valid but its evaluation failed (e.g. a SERVICE endpoint did not answer)."""
+
+    status = 500
+    title = "Query failed"
+
+
+class ResultTooLarge(ServerError):
+    """The serialised result exceeds the configured cap; results are never truncated silently."""
+
+    status = 500
+    title = "Result too large"
+
+
+class QueryTimeout(ServerError):
+    status = 503
+    title = "Query time limit reached"
+
+
+class ServiceBusy(ServerError):
+    status = 503
+    title = "All query workers busy"
+
+
+class GraphUnavailable(ServerError):
+    """No build to serve yet."""
+
+    status = 503
+    title = "Graph not built"

@@ -1,0 +1,195 @@
+"""Linked data: every IRI under the project namespace, dereferenced with content negotiation.
+
+`/x` serves the IRI `iri_base + "x"` as HTML for browsers and as Turtle, JSON-LD, N-Triples or
+RDF/XML for machines (by Accept, or by a file-extension suffix: `/x.ttl`). A DocumentText's page is
+the document view: the full text with every annotated span marked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request, url_for
+from rdflib.namespace import RDF
+
+from policykg.kg.namespaces import INFERRED_GRAPH, NIF, PKG
+
+from .errors import NotAcceptable, ResourceNotFound, ServerError
+from .media import (
+    HTML_PAGE,
+    RESOURCE_FORMATS,
+    Format,
+    format_by_extension,
+    negotiate,
+    offered_media_types,
+)
+from .rdf import graph_from_ntriples, jsonld_context, serialize_graph
+from .state import state
+from .views import Labels, compact, href, segments, span_anchor
+
+bp = Blueprint("resources", __name__)
+
+TEXT_TYPES = {str(PKG.DocumentText), str(NIF.Context)}
+RDF_TYPE = str(RDF.type)
+
+
+@bp.route("/context.jsonld")
+def jsonld_context_document() -> Response:
+    """The JSON-LD @context that every JSON-LD description refers to."""
+    import json
+
+    body = json.dumps(jsonld_context(), ensure_ascii=False, indent=2)
+    return Response(body, content_type="application/ld+json; charset=utf-8")
+
+
+@bp.route("/<path:path>", methods=["GET"])
+def serve_resource(path: str) -> Response:
+    iri, fmt = resolve(path)
+    if fmt.name == "html":
+        return _html(iri)
+    data = state().read("description_ntriples", iri)
+    if not data:
+        raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
+    body = serialize_graph(graph_from_ntriples(data), fmt, url_for("resources.jsonld_context_document", _external=True))
+    return _negotiated(Response(body, content_type=fmt.content_type), iri)
+
+
+def resolve(path: str) -> tuple[str, Format]:
+    """The IRI a path names and the format to answer in (suffix first, then Accept)."""
+    base = state().config.iri_base
+    try:
+        ox.NamedNode(base + path)
+    except ValueError as exc:
+        raise ResourceNotFound(f"<{base + path}> is not a valid IRI: {exc}", "") from exc
+    stem, dot, extension = path.rpartition(".")
+    if dot and "/" not in extension:
+        by_suffix = format_by_extension(extension, RESOURCE_FORMATS)
+        if by_suffix is not None:
+            return base + stem, by_suffix
+    fmt = negotiate(request.headers.get("Accept"), RESOURCE_FORMATS)
+    if fmt is None:
+        raise NotAcceptable(f"<{base + path}> is available as " + offered_media_types(RESOURCE_FORMATS))
+    return base + path, fmt
+
+
+def _negotiated(response: Response, iri: str) -> Response:
+    """Headers every conneg'd resource response carries: Vary and links to the other variants."""
+    local = href(iri)
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = ", ".join(
+        f'<{local}.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"' for fmt in RESOURCE_FORMATS
+    )
+    return response
+
+
+def _html(iri: str) -> Response:
+    description = state().read("describe_resource", iri)
+    is_graph = state().read("is_graph_name", iri)
+    if not description["outgoing"] and not description["incoming"] and not is_graph:
+        raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
+    types = [t["o"]["value"] for t in description["outgoing"] if t["p"] == RDF_TYPE]
+    if TEXT_TYPES & set(types):
+        page = document_page(iri)
+    else:
+        page = resource_page(description, is_graph)
+    return _negotiated(Response(page, content_type=HTML_PAGE.content_type), iri)
+
+
+# -- resource page ------------------------------------------------------------------------------
+
+
+@dataclass
+class Value:
+    term: dict
+    inferred: bool
+    graph: str
+
+    @property
+    def is_iri(self) -> bool:
+        return self.term["type"] == "uri"
+
+
+@dataclass
+class PropertyRow:
+    iri: str
+    values: list[Value] = field(default_factory=list)
+
+
+def resource_page(description: dict, is_graph: bool = False) -> str:
+    iri = description["iri"]
+    labels = Labels(description["labels"], state().vocabulary())
+    types, rows = [], {}
+    for triple in description["outgoing"]:
+        inferred = triple["g"] == INFERRED_GRAPH
+        if triple["p"] == RDF_TYPE:
+            if triple["o"]["value"] not in [t for t, _ in types]:
+                types.append((triple["o"]["value"], inferred))
+            continue
+        row = rows.setdefault(triple["p"], PropertyRow(triple["p"]))
+        row.values.append(Value(triple["o"], inferred, triple["g"]))
+    incoming = [t for t in description["incoming"] if t["g"] != INFERRED_GRAPH]
+    return render_template(
+        "resource.html",
+        iri=iri,
+        labels=labels,
+        types=types,
+        rows=sorted(rows.values(), key=lambda r: (compact(r.iri))),
+        incoming=incoming,
+        incoming_truncated=description["incoming_truncated"],
+        sources=description["sources"],
+        graphs=description["graphs"],
+        formats=RESOURCE_FORMATS[1:],
+        href=href,
+        compact=compact,
+        span_anchor=span_anchor,
+        local=href(iri),
+        is_graph=is_graph,
+        graph_query=f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 200",
+    )
+
+
+# -- document view -------------------------------------------------------------------------------
+
+
+def document_page(text_iri: str) -> str:
+    view = state().read("document_view", text_iri)
+    if view is None:
+        raise ResourceNotFound(f"<{text_iri}> has no text.", text_iri)
+    focus = _focus(request.args.get("span"))
+    labels = Labels(view["labels"], state().vocabulary())
+    return render_template(
+        "document.html",
+        iri=text_iri,
+        view=view,
+        labels=labels,
+        pieces=segments(view["text"], view["spans"], focus),
+        focus=focus,
+        href=href,
+        compact=compact,
+        span_anchor=span_anchor,
+        formats=RESOURCE_FORMATS[1:],
+        local=href(text_iri),
+    )
+
+
+def _focus(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    begin, _, end = value.partition("-")
+    if begin.isdigit() and end.isdigit():
+        return int(begin), int(end)
+    return None
+
+
+# -- 404 -------------------------------------------------------------------------------------------
+
+
+def not_found_page(error: ResourceNotFound) -> str:
+    similar = []
+    if error.iri:
+        try:
+            similar = state().read("similar_iris", error.iri)
+        except ServerError:  # the suggestions are optional; never fail the 404 itself
+            similar = []
+    return render_template("not_found.html", iri=error.iri, message=error.message, similar=similar, href=href)
