@@ -25,12 +25,14 @@ REQUIRED_NOTES = {
     "TargetGroup": ("id",),
     "CitedDocument": ("id",),
     "PlanTitle": ("juris",),
+    "Funding": ("id",),
 }
 REQUIRED_RELATIONS = {
     "Target": ("measures", "during"),
     "Baseline": ("measures", "during"),
     "ProgramItem": ("itemOf",),
     "Deadline": ("deadlineFor",),
+    "Approval": ("approvedBy",),
 }
 REQUIRED_ATTRIBUTES = {"Agency": ("Role",), "Date": ("DateRole",), "CitedDocument": ("CiteRole",)}
 

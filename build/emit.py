@@ -24,7 +24,7 @@ LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Muni
 NATURES = {"预期性": "Expected", "约束性": "Binding"}
 ITEM_NUMBER_RE = re.compile(r"^\s*[（(]?(\d+|[一二三四五六七八九十]+)[)）.．、]")
 COMPARATOR_SIGNS = {"AtLeast": "≥", "MoreThan": ">", "AtMost": "≤", "LessThan": "<", "Exactly": "=",
-                    "Approximately": "≈"}
+                    "Reach": "reach", "Nearly": "nearly", "Approximately": "≈"}
 
 
 def N(iri: str) -> ox.NamedNode:
@@ -147,9 +147,10 @@ def emit_document(doc: AnnotatedDocument, reg: Registry, units: dict[str, str],
     _emit_citations(ctx)
     _emit_shared_resources(ctx)
     indicators = _emit_indicators(ctx)
-    _emit_statements(ctx, indicators, plan_period)
+    statements = _emit_statements(ctx, indicators, plan_period)
     _emit_programmes(ctx)
-    _emit_tasks_and_deadlines(ctx)
+    _emit_approvals(ctx)
+    _emit_tasks_and_deadlines(ctx, statements, plan_period)
     return ctx.out.quads
 
 
@@ -279,6 +280,7 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
 AGENCY_ROLES = {
     "Issuer": ("notice", PKG.issuer), "CoIssuer": ("notice", PKG.coIssuer),
     "Seal": ("notice", PKG.sealAgency), "Recipient": ("notice", PKG.recipientAgency),
+    "Circulation": ("receipt", PKG.circulatedTo), "Approver": ("plan", PKG.approvedBy),
     "Receiver": ("receipt", PKG.receivedBy), "Duty": ("plan", PKG.dutyAgency),
     "Contact": ("notice", PKG.contactAgency), "Mentioned": ("plan", PKG.mentionsAgency),
 }
@@ -289,8 +291,39 @@ PERSON_ROLES = {
 }
 
 
+def receipt_form_region(doc: AnnotatedDocument) -> tuple[int, int] | None:
+    """Where the receipt form printed on a received copy lies: from the start of the text to the
+    notice's first own line (its number, title, or issuers printed after the form's last entry)."""
+    receipt = doc.of_type("ReceiptNumber")
+    if not receipt:
+        return None
+    form = [e.start for e in doc.entities.values()
+            if e.type == "ReceiptNumber" or e.attributes.get("DateRole") == "Received"
+            or e.attributes.get("PersonRole") in ("ResponsibleLeader", "AssistingLeader")
+            or e.attributes.get("Role") in ("Receiver", "Circulation")]
+    own = [e.start for e in doc.of_type("DocNumber", "NoticeTitle")]
+    own += [e.start for e in doc.of_type("Agency")
+            if e.attributes.get("Role") in ("Issuer", "CoIssuer") and e.start > max(form)]
+    notice_start = min(own, default=len(doc.text))
+    if receipt[0].start < notice_start:
+        return 0, notice_start
+    return doc.text.rfind("\n", 0, receipt[0].start) + 1, len(doc.text)
+
+
+def _check_recipients(ctx: Context) -> None:
+    """A notice's addressees are those of its own text; a receipt form's 送阅 list is Circulation."""
+    region = receipt_form_region(ctx.doc)
+    if region is None:
+        return
+    for agency in ctx.doc.of_type("Agency"):
+        if agency.attributes["Role"] == "Recipient" and region[0] <= agency.start < region[1]:
+            raise ctx.error(agency, "an addressee of the notice cannot come from the receipt form "
+                                    f"(characters {region[0]}-{region[1]}); give it Role Circulation")
+
+
 def _emit_people_and_agencies(ctx: Context) -> None:
     d = ctx.iris
+    _check_recipients(ctx)
     holders = {"notice": d.notice, "plan": d.plan, "receipt": d.receipt}
     for agency in ctx.doc.of_type("Agency"):
         node = iris.agency(agency.notes["id"])
@@ -356,9 +389,16 @@ def _emit_shared_resources(ctx: Context) -> None:
             label = FOAF.name
         elif kind == "group":
             node = iris.target_group(slug)
-            out.add(node, RDF.type, PKG.TargetGroup)
+            organisations = ident.note("kind") == "organisations"
+            out.add(node, RDF.type, PKG.OrganisationCategory if organisations else PKG.TargetGroup)
             out.add(node, SKOS.inScheme, iris.scheme("target-groups"))
             out.add(ctx.iris.plan, PKG.mentionsGroup, node)
+            label = SKOS.prefLabel
+        elif kind == "funding":
+            node = iris.funding(slug)
+            out.add(node, RDF.type, PKG.FundingSource)
+            out.add(node, SKOS.inScheme, iris.scheme("funding-sources"))
+            out.add(ctx.iris.plan, PKG.mentionsFunding, node)
             label = SKOS.prefLabel
         elif kind == "programme":
             node = iris.named_programme(slug)
@@ -381,14 +421,14 @@ def _emit_shared_resources(ctx: Context) -> None:
             out.add(node, SKOS.altLabel, zh(alt))
         if ident.note("en"):
             out.add(node, label, en(ident.note("en")))
-        if kind in ("group", "programme", "jurisdiction", "agency"):
+        if kind in ("group", "programme", "jurisdiction", "agency", "funding"):
             out.add(node, RDFS.label, zh(ident.label_zh))
             if ident.note("en"):
                 out.add(node, RDFS.label, en(ident.note("en")))
-    for entity in ctx.doc.of_type("TargetGroup", "NamedProgram", "Jurisdiction"):
+    for entity in ctx.doc.of_type("TargetGroup", "NamedProgram", "Jurisdiction", "Funding"):
         key = identity_key(entity)
         make = {"group": iris.target_group, "programme": iris.named_programme,
-                "jurisdiction": iris.jurisdiction}[key[0]]
+                "jurisdiction": iris.jurisdiction, "funding": iris.funding}[key[0]]
         ctx.derive(make(key[1]), entity)
 
 
@@ -457,8 +497,10 @@ def _statement_unit(ctx: Context, entity: Entity, indicator: Entity, quantity: n
     return (quantity.value * multiplier).normalize(), unit
 
 
-def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> None:
+def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> dict[str, str]:
+    """Emit targets and baselines; return annotation id → statement IRI."""
     d = ctx.iris
+    nodes: dict[str, str] = {}
     groups: dict[str, list[tuple]] = defaultdict(list)
     for entity in ctx.doc.of_type("Target", "Baseline"):
         indicator = ctx.doc.targets_of(entity, "measures")[0]
@@ -479,9 +521,12 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> N
         comparator = _shared_comparator(members)
         for i, member in enumerate(members):
             if comparator is None:  # the text states different values: keep each statement apart
-                _emit_statement(ctx, f"{key}-at-{member[0].start}", concept_of, *member)
+                nodes[member[0].id] = f"{key}-at-{member[0].start}"
+                _emit_statement(ctx, nodes[member[0].id], concept_of, *member)
             else:  # one statement, labelled after its first mention
+                nodes[member[0].id] = key
                 _emit_statement(ctx, key, concept_of, *member, comparator=comparator, labelled=i == 0)
+    return nodes
 
 
 def _shared_comparator(members: list[tuple]) -> str | None:
@@ -492,10 +537,14 @@ def _shared_comparator(members: list[tuple]) -> str | None:
     """
     if len({(m[4], m[5]) for m in members}) != 1:
         return None
-    explicit = {m[3].comparator for m in members} - {"Exactly"}
-    if len(explicit) > 1:
-        return None
-    return explicit.pop() if explicit else "Exactly"
+    return normalize.most_specific({_comparator(m[0], m[3]) for m in members})
+
+
+def _comparator(entity: Entity, quantity: normalize.Quantity) -> str:
+    """达到 on a Baseline reports the level reached: the figure itself, not a level still to reach."""
+    if entity.type == "Baseline" and quantity.comparator == "Reach":
+        return "Exactly"
+    return quantity.comparator
 
 
 @dataclass(frozen=True)
@@ -534,7 +583,7 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     is_target = entity.type == "Target"
     out.add(node, RDF.type, PKG.IndicatorTarget if is_target else PKG.Baseline)
     out.add(node, PKG.indicator, d.indicator(concept))
-    comparator = comparator or quantity.comparator
+    comparator = comparator or _comparator(entity, quantity)
     out.add(node, PKG.comparator, PKG[comparator])
     out.add(node, PKG.value, decimal_literal(value))
     out.add(node, PKG.unit, iris.unit(unit))
@@ -592,11 +641,22 @@ def _item_number(ctx: Context, item: Entity) -> int:
     return int(m.group(1)) if m.group(1).isdigit() else normalize.chinese_integer(m.group(1))
 
 
+# relation → property of the measure for the agency; every one of them also gives responsibleAgency
+DUTY_RELATIONS = {"responsibleFor": None, "leads": PKG.leadAgency, "primaryFor": PKG.primaryResponsibleAgency}
+
+
 def _serve_and_duty(ctx: Context, entity: Entity, node: str) -> None:
     for group in ctx.doc.targets_of(entity, "serves"):
         ctx.out.add(node, PKG.serves, iris.target_group(group.notes["id"]))
-    for agency in ctx.doc.sources_of(entity, "responsibleFor"):
-        ctx.out.add(node, PKG.responsibleAgency, iris.agency(agency.notes["id"]))
+    for relation, prop in DUTY_RELATIONS.items():
+        for agency in ctx.doc.sources_of(entity, relation):
+            ctx.out.add(node, PKG.responsibleAgency, iris.agency(agency.notes["id"]))
+            if prop is not None:
+                ctx.out.add(node, prop, iris.agency(agency.notes["id"]))
+    for fund in ctx.doc.targets_of(entity, "fundedBy"):
+        ctx.out.add(node, PKG.fundedBy, iris.funding(fund.notes["id"]))
+    for fund in ctx.doc.targets_of(entity, "governs"):
+        ctx.out.add(node, PKG.concernsFunding, iris.funding(fund.notes["id"]))
 
 
 def _emit_programmes(ctx: Context) -> None:
@@ -633,7 +693,22 @@ def _emit_programmes(ctx: Context) -> None:
         _serve_and_duty(ctx, named, iris.named_programme(named.notes["id"]))
 
 
-def _emit_tasks_and_deadlines(ctx: Context) -> None:
+def _emit_approvals(ctx: Context) -> None:
+    """经国务院同意: the plan was issued with the consent of a higher body."""
+    out, d = ctx.out, ctx.iris
+    for approval in ctx.doc.of_type("Approval"):
+        node = d.approval(approval.start)
+        agency = ctx.doc.targets_of(approval, "approvedBy")[0]
+        out.add(node, RDF.type, PKG.Approval)
+        out.add(node, PKG.approvingAgency, iris.agency(agency.notes["id"]))
+        out.add(node, PKG.approves, d.plan)
+        out.add(d.plan, PKG.approval, node)
+        out.add(node, RDFS.label, zh(approval.text))
+        out.add(node, RDFS.label, en(f"Approval by {ctx.reg.get('agency', agency.notes['id']).note('en')}"))
+        ctx.derive(node, approval)
+
+
+def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_period) -> None:
     out, d = ctx.out, ctx.iris
     signed = [e for e in ctx.doc.of_type("Date") if e.attributes["DateRole"] in ("Signed", "Received")]
     default_year = normalize.read_date(signed[0].text).year if signed else None
@@ -644,6 +719,16 @@ def _emit_tasks_and_deadlines(ctx: Context) -> None:
         out.add(node, PKG.inPlan, d.plan)
         ctx.derive(node, task)
         _serve_and_duty(ctx, task, node)
+        for period_entity in ctx.doc.targets_of(task, "during"):
+            interval = _period_of(ctx, period_entity, plan_period.start if plan_period else None)
+            out.add(node, PKG.period, emit_period(out, interval))
+            try:
+                every = normalize.read_recurrence(period_entity.notes)
+            except NormalizationError as exc:
+                raise ctx.error(period_entity, str(exc)) from None
+            if every:
+                out.add(node, PKG.recurrence, emit_duration(out, every))
+            ctx.derive(node, period_entity)
         item = ctx.containing(task, "ProgramItem")
         if item is not None:
             out.add(node, PKG.inProgram, _item_iri(ctx, item))
@@ -657,7 +742,11 @@ def _emit_tasks_and_deadlines(ctx: Context) -> None:
         task = ctx.doc.targets_of(deadline, "deadlineFor")[0]
         out.add(node, RDF.type, PKG.Deadline)
         out.add(node, PKG.dueDate, date_literal(due))
-        out.add(node, PKG.deadlineFor, d.task(task.start))
+        if task.type == "Target":
+            out.add(node, PKG.deadlineFor, statements[task.id])
+            out.add(statements[task.id], PKG.deadline, node)
+        else:
+            out.add(node, PKG.deadlineFor, d.task(task.start))
         out.add(node, PKG.inPlan, d.plan)
         out.add(d.plan, PKG.hasDeadline, node)
         out.add(node, RDFS.label, zh(f"{deadline.text}{task.text}"))

@@ -17,15 +17,20 @@ CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000), "百": Decimal(100)}
 
-# Comparator words, longest first so that 不少于 wins over 少于; values are ontology local names.
+# Comparator words, longest first so that 不少于 wins over 少于; values are ontology local names
+# (corpus/GUIDELINES.md, "Comparators"). None marks a word that states no comparison (累计, 共, 总量).
+BOUNDS = ("AtLeast", "MoreThan", "AtMost", "LessThan")
+QUALIFIERS = ("Reach", "Nearly", "Approximately")
 PREFIX_COMPARATORS = [
+    ("力争达到", "Reach"), ("力争", "Reach"),
     ("至少不少于", "AtLeast"), ("不少于", "AtLeast"), ("不低于", "AtLeast"), ("至少", "AtLeast"),
     ("不超过", "AtMost"), ("不高于", "AtMost"), ("不多于", "AtMost"), ("最多", "AtMost"),
     ("超过", "MoreThan"), ("多于", "MoreThan"), ("高于", "MoreThan"), ("大于", "MoreThan"),
     ("少于", "LessThan"), ("低于", "LessThan"), ("小于", "LessThan"),
     ("≥", "AtLeast"), (">=", "AtLeast"), ("≤", "AtMost"), ("<=", "AtMost"),
-    (">", "MoreThan"), ("<", "LessThan"), ("近", "Approximately"), ("约", "Approximately"),
-    ("达到", "Exactly"), ("达", "Exactly"), ("累计", "Exactly"), ("共", "Exactly"), ("总量", "Exactly"),
+    (">", "MoreThan"), ("<", "LessThan"), ("接近", "Nearly"), ("将近", "Nearly"), ("近", "Nearly"),
+    ("大约", "Approximately"), ("约", "Approximately"),
+    ("达到", "Reach"), ("达", "Reach"), ("累计", None), ("共", None), ("总量", None),
 ]
 SUFFIX_COMPARATORS = [("以上", "AtLeast"), ("以下", "AtMost"), ("以内", "AtMost"), ("左右", "Approximately"),
                       ("余", "MoreThan"), ("多", "MoreThan")]
@@ -110,7 +115,8 @@ def _strip_comparators(text: str) -> tuple[str, list[str]]:
         for word, name in PREFIX_COMPARATORS:
             if text.startswith(word):
                 text, changed = text[len(word):], True
-                found.append(name)
+                if name:
+                    found.append(name)
                 break
         for word, name in SUFFIX_COMPARATORS:
             if text.endswith(word) and len(text) > len(word):
@@ -121,10 +127,28 @@ def _strip_comparators(text: str) -> tuple[str, list[str]]:
 
 
 def _combine(names: list[str], quote: str) -> str:
-    strict = [n for n in names if n != "Exactly"]
-    if len(set(strict)) > 1:
-        raise NormalizationError(f"{quote!r} has contradictory comparators {sorted(set(strict))}")
-    return strict[0] if strict else "Exactly"
+    """One comparator from the words found: a bound (≥, 以上 …) wins over a qualifier (达到, 近, 约);
+    a figure with no comparator word is Exactly. `达到25%以上` is AtLeast."""
+    bounds = {n for n in names if n in BOUNDS}
+    qualifiers = {n for n in names if n in QUALIFIERS}
+    for found in (bounds, qualifiers):
+        if len(found) > 1:
+            raise NormalizationError(f"{quote!r} has contradictory comparators {sorted(found)}")
+        if found:
+            return found.pop()
+    return "Exactly"
+
+
+def most_specific(comparators: set[str]) -> str | None:
+    """The comparator of one value stated several times (a table cell and a sentence), or None if they
+    disagree: a bound wins over a qualifier, and both over a bare figure (Exactly)."""
+    for rank in (BOUNDS, QUALIFIERS):
+        found = comparators & set(rank)
+        if len(found) > 1:
+            return None
+        if found:
+            return found.pop()
+    return "Exactly"
 
 
 def read_unit(text: str, units: dict[str, str]) -> tuple[Decimal, str | None]:

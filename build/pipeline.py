@@ -22,6 +22,7 @@ from policykg.build.corpus import load_corpus
 from policykg.build.emit import emit_document
 from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
+from policykg.errors import NonConformingBuildError
 from policykg.kg import reasoning
 from policykg.kg.dataset import materialise_default_graph
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
@@ -55,6 +56,7 @@ class BuildSummary:
     triples: int = 0
     inferred: int = 0
     classes: Counter = field(default_factory=Counter)
+    report: object | None = None  # the kg.validate.ValidationReport of the build (conforming)
 
 
 def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
@@ -124,6 +126,7 @@ def run_build(opts: BuildOptions) -> BuildSummary:
     inferred = sorted({q for q in inferred if ox.Triple(q.subject, q.predicate, q.object) not in asserted_triples},
                       key=quad_key)
     store.extend(inferred)
+    report = validate_build(store, opts)
 
     builds = opts.data_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -150,7 +153,7 @@ def run_build(opts: BuildOptions) -> BuildSummary:
         disk.flush()
         disk.optimize()
         del disk
-        summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred))
+        summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred), report=report)
         for graph in doc_graphs:
             summary.documents[files[graph]] = _class_counts(store, [graph])
             summary.graphs[files[graph]] = graph
@@ -180,6 +183,19 @@ def run_build(opts: BuildOptions) -> BuildSummary:
     prune_old_builds(builds, keep=final)
     summary.build_dir = final
     return summary
+
+
+def validate_build(store: ox.Store, opts: BuildOptions):
+    """SHACL-validate the asserted graphs before anything is written; a violation stops the build,
+    so that a non-conforming graph never becomes `current/` (warnings and infos are kept)."""
+    from policykg.kg.validate import ValidationOptions, validate
+
+    log.info("validating against the SHACL shapes")
+    vocabulary = tuple(sorted(opts.ontology_dir.glob("*.ttl")))
+    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), options=ValidationOptions(vocabulary=vocabulary))
+    if not report.conforms:
+        raise NonConformingBuildError(report)
+    return report
 
 
 def swap_current(data_dir: Path, target: Path) -> None:

@@ -18,9 +18,10 @@ IDENTIFIED = {
     "Indicator": ("concept", "concept"),
     "Jurisdiction": ("jurisdiction", "code"),
     "CitedDocument": ("work", "id"),
+    "Funding": ("funding", "id"),
 }
 # note keys whose value must agree on every mention of one identity
-SHARED_NOTES = ("en", "zh", "parent", "juris", "doc")
+SHARED_NOTES = ("en", "zh", "parent", "juris", "doc", "kind")
 
 
 @dataclass

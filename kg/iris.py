@@ -74,6 +74,13 @@ class DocumentIRIs:
     def task(self, start: int) -> str:
         return f"{self.notice}/task/{start}"
 
+    def approval(self, start: int) -> str:
+        return f"{self.notice}/approval/{start}"
+
+    def annotation(self, ann_id: str) -> str:
+        """One brat annotation (T12) of this document: a mention or the record of a statement."""
+        return f"{self.text}/annotation/{ann_id}"
+
     def box(self, n: int) -> str:
         return f"{self.notice}/programme/box-{n}"
 
@@ -99,6 +106,10 @@ def indicator_concept(slug: str) -> str:
 
 def named_programme(slug: str) -> str:
     return f"{BASE}programme/{slug}"
+
+
+def funding(slug: str) -> str:
+    return f"{BASE}funding/{slug}"
 
 
 def jurisdiction(code: str) -> str:

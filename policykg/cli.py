@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from policykg import config
-from policykg.errors import PolicyKGError
+from policykg.errors import NonConformingBuildError, PolicyKGError
 
 log = logging.getLogger("policykg")
 OUTPUT_FORMATS = ("table", "json", "csv", "tsv", "turtle")
@@ -54,6 +54,9 @@ def build(corpus_dir: Path | None, no_progress: bool) -> None:
     data_dir = config.data_dir()
     try:
         summary = build_graph(data_dir, corpus_dir, progress=not no_progress)
+    except NonConformingBuildError as exc:  # exit codes as pySHACL's: 1 violations, 2 errors
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     except PolicyKGError as exc:
         _fail(exc)
     click.echo(f"built {summary.build_dir} ({data_dir / 'current'})")

@@ -40,3 +40,19 @@ class QueryError(PolicyKGError):
 
 class ValidationError(PolicyKGError):
     """A shapes graph, an ontology or the data to validate cannot be read or evaluated."""
+
+
+class UnknownDivisionError(PolicyKGError, KeyError):
+    """A code is not in the GB/T 2260 list of administrative divisions (kg/divisions.py)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class NonConformingBuildError(BuildError):
+    """The built graph does not conform to the shapes: it is not published (`current/` is kept)."""
+
+    def __init__(self, report) -> None:
+        self.report = report
+        super().__init__("the new build does not conform to the SHACL shapes; the previous build stays "
+                         "current:\n" + report.text())

@@ -8,6 +8,7 @@ import pytest
 from policykg.build.normalize import (
     chinese_integer,
     five_year_plan,
+    most_specific,
     read_date,
     read_number,
     read_period,
@@ -31,7 +32,12 @@ UNITS = {"人次": "person-time", "人": "person", "个": "item", "%": "percent"
         ("≥ [380]", "AtLeast", "380", None, True),
         ("25%以上", "AtLeast", "25", "percent", False),
         ("不少于 3 个", "AtLeast", "3", "item", False),
-        ("近1亿人次", "Approximately", "100000000", "person-time", False),
+        ("近1亿人次", "Nearly", "100000000", "person-time", False),
+        ("约5万人", "Approximately", "50000", "person", False),
+        ("达到565万人", "Reach", "5650000", "person", False),
+        ("力争达到300家", "Reach", "300", "establishment", False),
+        ("达到25%以上", "AtLeast", "25", "percent", False),
+        ("累计150万人次", "Exactly", "1500000", "person-time", False),
         ("超过3000万人次", "MoreThan", "30000000", "person-time", False),
         ("6.7万人次以上", "AtLeast", "67000", "person-time", False),
         ("不超过40%", "AtMost", "40", "percent", False),
@@ -43,6 +49,13 @@ UNITS = {"人次": "person-time", "人": "person", "个": "item", "%": "percent"
 def test_read_quantity(quote, comparator, value, unit, bracketed):
     q = read_quantity(quote, UNITS)
     assert (q.comparator, q.value, q.unit, q.bracketed) == (comparator, Decimal(value), unit, bracketed)
+
+
+def test_most_specific_comparator_of_a_restated_value():
+    assert most_specific({"Exactly", "AtLeast"}) == "AtLeast"
+    assert most_specific({"Exactly", "Reach"}) == "Reach"
+    assert most_specific({"Reach", "AtLeast"}) == "AtLeast"
+    assert most_specific({"AtLeast", "AtMost"}) is None
 
 
 def test_contradictory_comparators_are_refused():

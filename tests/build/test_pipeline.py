@@ -9,7 +9,7 @@ import pytest
 
 from policykg import config
 from policykg.build.pipeline import run_build
-from policykg.errors import AnnotationError, CorpusError
+from policykg.errors import AnnotationError, CorpusError, NonConformingBuildError
 from policykg.kg.namespaces import BASE
 from policykg.kg.store import current_build
 
@@ -64,6 +64,31 @@ def test_failed_build_leaves_the_previous_one_intact(built, tmp_path, build_opti
     assert after.path == before.path
     assert (after.path / "policykg.nq").read_bytes() == (built.path / "policykg.nq").read_bytes()
     assert not [p for p in (data / "builds").iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_non_conforming_build_is_not_published(tmp_path, build_options, monkeypatch):
+    """A build whose graph violates a shape keeps the previous `current/`; the CLI exits 1 (as pySHACL)."""
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    data = tmp_path / "data"
+    run_build(build_options(data))
+    before = current_build(data)
+    corpus = copy_corpus(tmp_path)
+    ann = corpus / "002_8402b0486c431577.ann"
+    text = ann.read_text(encoding="utf-8")
+    # the only en= of an indicator concept: without it the concept has no English label (pkgsh:labelEn)
+    ann.write_text(text.replace("; en=Training classes spot-checked per county", ""), encoding="utf-8")
+    with pytest.raises(NonConformingBuildError) as info:
+        run_build(build_options(data, corpus))
+    assert "training-classes-spot-checked" in str(info.value) and not info.value.report.conforms
+    assert current_build(data).path == before.path
+    assert not [p for p in (data / "builds").iterdir() if p.name.startswith(".tmp-")]
+    monkeypatch.setenv("POLICYKG_DATA", str(data))
+    result = CliRunner().invoke(main, ["build", "--corpus", str(corpus), "--no-progress"])
+    assert result.exit_code == 1 and "does not conform" in result.output
+    assert current_build(data).path == before.path
 
 
 def test_changed_source_text_is_refused(tmp_path, build_options):
