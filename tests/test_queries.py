@@ -572,10 +572,10 @@ def test_agency_duties(store, built):
     assert got[NATIONAL] == {"mohrss", "moe", "ndrc", "mof", "miit", "mca", "mohurd", "mara", "mva", "mem", "nrra",
                              "cdpf"}
     # 发展改革、教育、工业和信息化、民政、司法、财政、人力资源社会保障、农业农村、商务、退役军人、应急、残联等部门;
-    # 各地 (主体责任, 资金保障)
+    # 各地 (主体责任, 资金保障); 推动各市积极开展…职业技能竞赛
     assert got[SHANDONG] == {f"shandong-{s}" for s in (
         "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "hrss", "agriculture", "commerce",
-        "veterans-affairs", "emergency", "disabled-federation", "local-governments")}  # 各地要切实承担主体责任
+        "veterans-affairs", "emergency", "disabled-federation", "local-governments", "city-governments")}
     # 专栏2 item 3 and (三十三) name provincial departments; (三十三) 各级就业工作领导小组;
     # (三十四) 各地 … 18 local departments and 各地 themselves (主体责任);
     # (十三) 各地工商联 … 会同当地人力资源社会保障部门; (三十五) 各地 (funding)
