@@ -47,7 +47,9 @@ class ServerConfig:
     # admission control (server/admission.py): arbitrary queries beyond the running ones wait in a
     # queue of `query_queue`; one client (its address) runs or waits for at most `client_queries`
     query_queue: int = 16
-    client_queries: int = 2
+    # 6: a browser opens up to six connections per host, and the query page sends its query, the
+    # autocompletion term lists and the label look-ups at once
+    client_queries: int = 6
     retry_after: int = 5
     # request limits checked before the engine sees a query (server/limits.py)
     max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES
