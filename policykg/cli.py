@@ -130,6 +130,29 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         _fail(exc)
 
 
+@main.command()
+@click.option("--to", "store_url", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
+                   "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")
+@click.option("--user", default=None, envvar="POLICYKG_PUBLISH_USER", help="User (env POLICYKG_PUBLISH_USER).")
+@click.option("--password", default=None, envvar="POLICYKG_PUBLISH_PASSWORD",
+              help="Password (env POLICYKG_PUBLISH_PASSWORD; prefer the variable to the option).")
+@click.option("--no-inferred", is_flag=True, help="Leave out graph/inferred (the OWL-RL entailments).")
+def publish(store_url: str, user: str | None, password: str | None, no_inferred: bool) -> None:
+    """Replace each named graph of the built graph in a triple store (SPARQL 1.1 Graph Store Protocol)."""
+    from policykg.kg.publish import publish as publish_build
+    from policykg.kg.store import current_build
+
+    try:
+        report = publish_build(current_build(config.data_dir()), store_url, include_inferred=not no_inferred,
+                               user=user, password=password)
+    except PolicyKGError as exc:
+        _fail(exc)
+    click.echo(f"published {len(report.triples)} graphs, {report.total} triples to {store_url} "
+               f"in {report.seconds:.1f} s")
+    for graph, count in report.triples.items():
+        click.echo(f"{count:>8}  {graph}")
+
 
 if __name__ == "__main__":
     main()
