@@ -56,6 +56,11 @@ def build(corpus_dir: Path | None, no_progress: bool) -> None:
         summary = build_graph(data_dir, corpus_dir, progress=not no_progress)
     except PolicyKGError as exc:
         _fail(exc)
+    except OSError as exc:
+        from policykg.errors import BuildError
+
+        _fail(BuildError(f"cannot write the build into {data_dir}: {exc.strerror or exc} (set POLICYKG_DATA "
+                         "to a folder you can write)"))
     click.echo(f"built {summary.build_dir} ({data_dir / 'current'})")
     click.echo(f"{len(summary.documents)} documents, {summary.triples} asserted triples, "
                f"{summary.inferred} inferred triples")
@@ -97,14 +102,50 @@ def query(query: str, fmt: str, inferred: bool) -> None:
     from policykg.kg.sparql import run_query
     from policykg.kg.store import current_build, open_store
 
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).exists() else query
     try:
+        text = query_text(query)
         build_dir = current_build(config.data_dir())
         store = open_store(build_dir, in_memory=True)
         output = run_query(store, build_dir, text, fmt, include_inferred=inferred)
     except PolicyKGError as exc:
         _fail(exc)
     click.echo(output, nl=not output.endswith("\n"))
+
+
+UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+def query_text(query: str) -> str:
+    """QUERY as given: a `.rq` file, a file or catalogue name without `.rq`, or the query itself."""
+    from policykg.errors import QueryError
+
+    looks_like_name = not any(c in query for c in " \n\t{}?")
+    candidates = [Path(query)] if query.endswith(".rq") else [Path(query + ".rq"),
+                                                               config.QUERIES_DIR / (query + ".rq")]
+    for path in candidates:
+        if looks_like_name and path.is_file():
+            return path.read_text(encoding="utf-8")
+    if looks_like_name:
+        tried = " or ".join(str(p) for p in candidates)
+        raise QueryError(f"no query file {tried} (QUERY is a .rq file, a name in queries/, or the query text)")
+    words = [w.upper() for w in query.split() if not w.upper().startswith(("PREFIX", "BASE", "<")) and ":" not in w]
+    if words and words[0] in UPDATE_WORDS:
+        raise QueryError(f"{words[0]} is a SPARQL update: `policykg query` only reads; the graph is rebuilt from "
+                         "the annotations with `policykg build`")
+    return query
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether `host:port` can be listened on now (so that a busy port is reported at once)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+        return True
+    except OSError:
+        return False
 
 
 @main.command()
@@ -117,12 +158,21 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from policykg.server.config import ServerConfig
     from policykg.server.wsgi import serve as run_server
 
+    from policykg.errors import StoreError
+
     cfg = ServerConfig.from_env(data_dir=config.data_dir(), host=host, port=port, workers=workers)
+    if not port_is_free(cfg.host, cfg.port):
+        _fail(StoreError(f"cannot listen on {cfg.host}:{cfg.port}: the port is in use (choose another with "
+                         "--port, POLICYKG_PORT or `make serve PORT=…`)"))
 
     def ensure_built() -> None:
         if not has_build(cfg.data_dir):
             click.echo(f"no graph in {cfg.data_dir}: building it first", err=True)
-            build_graph(cfg.data_dir)
+            try:
+                build_graph(cfg.data_dir)
+            except OSError as exc:
+                raise StoreError(f"cannot build the graph into {cfg.data_dir}: {exc.strerror or exc} "
+                                 "(set POLICYKG_DATA to a folder you can write, or build it there first)") from None
 
     try:
         run_server(cfg, ensure_built)
