@@ -154,11 +154,10 @@ def port_is_free(host: str, port: int) -> bool:
 @click.option("--workers", type=int, default=None, help="Query worker processes.")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the SPARQL endpoint, linked data and query page (building the graph on first use)."""
+    from policykg.errors import StoreError
     from policykg.kg.store import has_build
     from policykg.server.config import ServerConfig
     from policykg.server.wsgi import serve as run_server
-
-    from policykg.errors import StoreError
 
     cfg = ServerConfig.from_env(data_dir=config.data_dir(), host=host, port=port, workers=workers)
     if not port_is_free(cfg.host, cfg.port):
