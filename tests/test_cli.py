@@ -23,7 +23,8 @@ def test_missing_rq_file_is_named(data_env, tmp_path):
     missing = tmp_path / "nothing-here.rq"
     result = run(["query", str(missing)], data_env)
     assert result.exit_code == 2
-    assert result.output == f"error: no query file {missing} (QUERY is a .rq file, a name in queries/, or the query text)\n"
+    assert result.output == (f"error: no query file {missing} "
+                             "(QUERY is a .rq file, a name in queries/, or the query text)\n")
 
 
 def test_a_catalogue_name_without_rq_runs(data_env):
