@@ -129,6 +129,14 @@ def test_run_an_example_and_follow_a_result(browser, live_server):
     # IRIs are shown in a form that parses (escaped slashes)
     shown = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#results a.iri")]
     assert r"pkgr:doc\/tairenshezi-2021-12\/target\/subsidised-training\/2021" in shown
+    # what is shown, pasted into a query, is the IRI itself
+    from server_testkit import fetch
+
+    for link in browser.find_elements(By.CSS_SELECTOR, "#results a.iri"):
+        ask = f"ASK {{ FILTER(sameTerm({link.text}, <{link.get_attribute('title')}>)) }}"
+        answer = fetch(live_server.url + "/sparql", data={"query": ask},
+                       headers={"Accept": "application/sparql-results+json"})
+        assert answer.json()["boolean"] is True, ask
     formats = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#download-links a")]
     assert formats == ["JSON", "XML", "CSV", "TSV"]
     share = browser.find_element(By.ID, "share").get_attribute("href")
