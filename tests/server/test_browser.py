@@ -342,3 +342,22 @@ def test_each_analysis_view_opens_with_its_picture(browser, real_server):
     wait_for(browser, lambda d: "rows" in d.find_element(By.ID, "status").text)
     assert rows_in_view > 0
     assert csp_violations(browser) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['SELECT ?x WHERE { BIND("<img src=x onerror=alert(1)>" AS ?x) }',
+     'SELECT ?x WHERE { BIND(STRDT("<img src=x onerror=alert(1)>", <http://example.org/t>) AS ?x) }',
+     "SELECT * WHERE { ?s ?p <img src=x onerror=alert(1)> }"],
+)
+def test_no_markup_from_literals_or_error_messages(browser, live_server, query):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server.url + "/?" + urlencode({"query": query}))
+    wait_for(browser, lambda d: d.find_element(By.ID, "status").text not in ("", "运行中 running…"))
+    time.sleep(0.3)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#results img")
+    assert "<img src=x onerror=alert(1)>" in browser.find_element(By.ID, "results").text
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
