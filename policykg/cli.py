@@ -98,7 +98,13 @@ def validate(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", help="Output format.")
 @click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples in the default graph.")
 def query(query: str, fmt: str, inferred: bool) -> None:
-    """Run QUERY (a .rq file or a query string) against the built graph."""
+    """Run QUERY against the built graph and print the answer.
+
+    QUERY is a .rq file (queries/02-indicator-cascade.rq), a catalogue name without .rq
+    (02-indicator-cascade), or the query text. The project's prefixes (pkg:, pkgr:, eli:, skos:, prov:,
+    nif:, rdfs: …) are predeclared, as at the /sparql endpoint. Updates are refused: the graph is
+    rebuilt from the annotations with `policykg build`.
+    """
     from policykg.kg.sparql import run_query
     from policykg.kg.store import current_build, open_store
 
@@ -153,7 +159,10 @@ def port_is_free(host: str, port: int) -> bool:
 @click.option("--port", type=int, default=None, help="Port (default 8000, env POLICYKG_PORT).")
 @click.option("--workers", type=int, default=None, help="Query worker processes.")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    """Serve the SPARQL endpoint, linked data and query page (building the graph on first use)."""
+    """Serve the SPARQL endpoint, query page, analysis views and linked data.
+
+    Builds the graph first when $POLICYKG_DATA has none; fails at once when the port is in use.
+    """
     from policykg.errors import StoreError
     from policykg.kg.store import has_build
     from policykg.server.config import ServerConfig
@@ -188,7 +197,11 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
               help="Password (env POLICYKG_PUBLISH_PASSWORD; prefer the variable to the option).")
 @click.option("--no-inferred", is_flag=True, help="Leave out graph/inferred (the OWL-RL entailments).")
 def publish(store_url: str, user: str | None, password: str | None, no_inferred: bool) -> None:
-    """Replace each named graph of the built graph in a triple store (SPARQL 1.1 Graph Store Protocol)."""
+    """Publish the built graph to a triple store (SPARQL 1.1 Graph Store Protocol).
+
+    Each named graph is replaced with one PUT, so running it again replaces rather than adds. See the
+    README (Publishing) for Virtuoso's grants, Oxigraph, Fuseki and GraphDB URLs.
+    """
     from policykg.kg.publish import publish as publish_build
     from policykg.kg.store import current_build
 
