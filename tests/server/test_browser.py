@@ -341,6 +341,8 @@ def test_each_analysis_view_opens_with_its_picture(browser, real_server):
     browser.find_element(By.PARTIAL_LINK_TEXT, "Open this query in the editor").click()
     wait_for(browser, lambda d: "rows" in d.find_element(By.ID, "status").text)
     assert rows_in_view > 0
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results span.label[lang=zh]"))
+    full_page_screenshot(browser, "query-page-cascade-query-on-the-corpus")
     assert csp_violations(browser) == []
 
 
