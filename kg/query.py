@@ -82,17 +82,25 @@ def is_graph_name(store: ox.Store, iri: str) -> bool:
     return store.contains_named_graph(_iri_node(iri))
 
 
+def _label_rank(predicate: str) -> int:
+    return 0 if predicate.endswith("#prefLabel") else 1
+
+
 def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, dict[str, list[str]]]:
     """Labels by IRI, then by language tag ("" for none), from the usual label properties."""
     nodes = sorted({iri for iri in iris if iri})
     found: dict[str, dict[str, list[str]]] = {}
     for start in range(0, len(nodes), 400):
         values = " ".join(str(_iri_node(iri)) for iri in nodes[start : start + 400])
-        predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+        # skos:prefLabel first, and never a label the reasoner inferred (OWL-RL makes every skos:altLabel,
+        # e.g. 我国 for China, an rdfs:label): the page shows the preferred name, not an alias
+        predicates = " ".join(f"(<{p}> {rank})" for rank, p in enumerate(sorted(LABEL_PREDICATES, key=_label_rank)))
         rows = _select(
             store,
-            f"SELECT DISTINCT ?x ?label WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} "
-            "GRAPH ?g { ?x ?p ?label } FILTER(isLiteral(?label)) }",
+            f"SELECT ?x ?label (MIN(?rank) AS ?best) WHERE {{ VALUES ?x {{ {values} }} "
+            f"VALUES (?p ?rank) {{ {predicates} }} "
+            f"GRAPH ?g {{ ?x ?p ?label }} FILTER(isLiteral(?label) && ?g != <{INFERRED_GRAPH}>) }} "
+            "GROUP BY ?x ?label ORDER BY ?x ?best ?label",
         )
         for row in rows:
             by_lang = found.setdefault(row["x"].value, {})

@@ -59,6 +59,11 @@ def build(corpus_dir: Path | None, no_progress: bool) -> None:
         sys.exit(1)
     except PolicyKGError as exc:
         _fail(exc)
+    except OSError as exc:
+        from policykg.errors import BuildError
+
+        _fail(BuildError(f"cannot write the build into {data_dir}: {exc.strerror or exc} (set POLICYKG_DATA "
+                         "to a folder you can write)"))
     click.echo(f"built {summary.build_dir} ({data_dir / 'current'})")
     click.echo(f"{len(summary.documents)} documents, {summary.triples} asserted triples, "
                f"{summary.inferred} inferred triples")
@@ -96,12 +101,18 @@ def validate(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", help="Output format.")
 @click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples in the default graph.")
 def query(query: str, fmt: str, inferred: bool) -> None:
-    """Run QUERY (a .rq file or a query string) against the built graph."""
+    """Run QUERY against the built graph and print the answer.
+
+    QUERY is a .rq file (queries/02-indicator-cascade.rq), a catalogue name without .rq
+    (02-indicator-cascade), or the query text. The project's prefixes (pkg:, pkgr:, eli:, skos:, prov:,
+    nif:, rdfs: …) are predeclared, as at the /sparql endpoint. Updates are refused: the graph is
+    rebuilt from the annotations with `policykg build`.
+    """
     from policykg.kg.sparql import run_query
     from policykg.kg.store import current_build, open_store
 
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).exists() else query
     try:
+        text = query_text(query)
         build_dir = current_build(config.data_dir())
         store = open_store(build_dir, in_memory=True)
         output = run_query(store, build_dir, text, fmt, include_inferred=inferred)
@@ -110,28 +121,102 @@ def query(query: str, fmt: str, inferred: bool) -> None:
     click.echo(output, nl=not output.endswith("\n"))
 
 
+UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+def query_text(query: str) -> str:
+    """QUERY as given: a `.rq` file, a file or catalogue name without `.rq`, or the query itself."""
+    from policykg.errors import QueryError
+
+    looks_like_name = not any(c in query for c in " \n\t{}?")
+    candidates = [Path(query)] if query.endswith(".rq") else [Path(query + ".rq"),
+                                                               config.QUERIES_DIR / (query + ".rq")]
+    for path in candidates:
+        if looks_like_name and path.is_file():
+            return path.read_text(encoding="utf-8")
+    if looks_like_name:
+        tried = " or ".join(str(p) for p in candidates)
+        raise QueryError(f"no query file {tried} (QUERY is a .rq file, a name in queries/, or the query text)")
+    words = [w.upper() for w in query.split() if not w.upper().startswith(("PREFIX", "BASE", "<")) and ":" not in w]
+    if words and words[0] in UPDATE_WORDS:
+        raise QueryError(f"{words[0]} is a SPARQL update: `policykg query` only reads; the graph is rebuilt from "
+                         "the annotations with `policykg build`")
+    return query
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether `host:port` can be listened on now (so that a busy port is reported at once)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+        return True
+    except OSError:
+        return False
+
+
 @main.command()
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, env POLICYKG_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default 8000, env POLICYKG_PORT).")
 @click.option("--workers", type=int, default=None, help="Query worker processes.")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    """Serve the SPARQL endpoint, linked data and query page (building the graph on first use)."""
+    """Serve the SPARQL endpoint, query page, analysis views and linked data.
+
+    Builds the graph first when $POLICYKG_DATA has none; fails at once when the port is in use.
+    """
+    from policykg.errors import StoreError
     from policykg.kg.store import has_build
     from policykg.server.config import ServerConfig
     from policykg.server.wsgi import serve as run_server
 
     cfg = ServerConfig.from_env(data_dir=config.data_dir(), host=host, port=port, workers=workers)
+    if not port_is_free(cfg.host, cfg.port):
+        _fail(StoreError(f"cannot listen on {cfg.host}:{cfg.port}: the port is in use (choose another with "
+                         "--port, POLICYKG_PORT or `make serve PORT=…`)"))
 
     def ensure_built() -> None:
         if not has_build(cfg.data_dir):
             click.echo(f"no graph in {cfg.data_dir}: building it first", err=True)
-            build_graph(cfg.data_dir)
+            try:
+                build_graph(cfg.data_dir)
+            except OSError as exc:
+                raise StoreError(f"cannot build the graph into {cfg.data_dir}: {exc.strerror or exc} "
+                                 "(set POLICYKG_DATA to a folder you can write, or build it there first)") from None
 
     try:
         run_server(cfg, ensure_built)
     except PolicyKGError as exc:
         _fail(exc)
 
+
+@main.command()
+@click.option("--to", "store_url", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
+                   "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")
+@click.option("--user", default=None, envvar="POLICYKG_PUBLISH_USER", help="User (env POLICYKG_PUBLISH_USER).")
+@click.option("--password", default=None, envvar="POLICYKG_PUBLISH_PASSWORD",
+              help="Password (env POLICYKG_PUBLISH_PASSWORD; prefer the variable to the option).")
+@click.option("--no-inferred", is_flag=True, help="Leave out graph/inferred (the OWL-RL entailments).")
+def publish(store_url: str, user: str | None, password: str | None, no_inferred: bool) -> None:
+    """Publish the built graph to a triple store (SPARQL 1.1 Graph Store Protocol).
+
+    Each named graph is replaced with one PUT, so running it again replaces rather than adds. See the
+    README (Publishing) for Virtuoso's grants, Oxigraph, Fuseki and GraphDB URLs.
+    """
+    from policykg.kg.publish import publish as publish_build
+    from policykg.kg.store import current_build
+
+    try:
+        report = publish_build(current_build(config.data_dir()), store_url, include_inferred=not no_inferred,
+                               user=user, password=password)
+    except PolicyKGError as exc:
+        _fail(exc)
+    click.echo(f"published {len(report.triples)} graphs, {report.total} triples to {store_url} "
+               f"in {report.seconds:.1f} s")
+    for graph, count in report.triples.items():
+        click.echo(f"{count:>8}  {graph}")
 
 
 if __name__ == "__main__":

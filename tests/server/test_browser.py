@@ -129,6 +129,14 @@ def test_run_an_example_and_follow_a_result(browser, live_server):
     # IRIs are shown in a form that parses (escaped slashes)
     shown = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#results a.iri")]
     assert r"pkgr:doc\/tairenshezi-2021-12\/target\/subsidised-training\/2021" in shown
+    # what is shown, pasted into a query, is the IRI itself
+    from server_testkit import fetch
+
+    for link in browser.find_elements(By.CSS_SELECTOR, "#results a.iri"):
+        ask = f"ASK {{ FILTER(sameTerm({link.text}, <{link.get_attribute('title')}>)) }}"
+        answer = fetch(live_server.url + "/sparql", data={"query": ask},
+                       headers={"Accept": "application/sparql-results+json"})
+        assert answer.json()["boolean"] is True, ask
     formats = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#download-links a")]
     assert formats == ["JSON", "XML", "CSV", "TSV"]
     share = browser.find_element(By.ID, "share").get_attribute("href")
@@ -333,4 +341,25 @@ def test_each_analysis_view_opens_with_its_picture(browser, real_server):
     browser.find_element(By.PARTIAL_LINK_TEXT, "Open this query in the editor").click()
     wait_for(browser, lambda d: "rows" in d.find_element(By.ID, "status").text)
     assert rows_in_view > 0
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results span.label[lang=zh]"))
+    full_page_screenshot(browser, "query-page-cascade-query-on-the-corpus")
     assert csp_violations(browser) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['SELECT ?x WHERE { BIND("<img src=x onerror=alert(1)>" AS ?x) }',
+     'SELECT ?x WHERE { BIND(STRDT("<img src=x onerror=alert(1)>", <http://example.org/t>) AS ?x) }',
+     "SELECT * WHERE { ?s ?p <img src=x onerror=alert(1)> }"],
+)
+def test_no_markup_from_literals_or_error_messages(browser, live_server, query):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server.url + "/?" + urlencode({"query": query}))
+    wait_for(browser, lambda d: d.find_element(By.ID, "status").text not in ("", "运行中 running…"))
+    time.sleep(0.3)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#results img")
+    assert "<img src=x onerror=alert(1)>" in browser.find_element(By.ID, "results").text
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
