@@ -82,12 +82,13 @@ def test_taian_year_end_deadline_of_the_share_targets(store):
 
 def test_national_boxes_2_to_5_are_their_named_programmes(store):
     # 专栏 2–5 carry the names of programmes the running text launches (lines 146, 148, 178, 212):
-    # the box and the programme are read from the same box-title span
+    # the box and the programme are read from the same box-title span (directly, or through a mention unit)
     for box, slug in ((2, "training-venue-sharing-action"), (3, "rural-revitalization-skills-project"),
                       (4, "school-vocational-training-action"), (5, "industry-training-integration-pilot-action")):
         assert ask(store, f"""GRAPH <{BASE}graph/renshebufa-2021-102> {{
             {{ <{NATIONAL_DOC}programme/box-{box}> ?p ?span }} UNION {{ ?span ?p <{NATIONAL_DOC}programme/box-{box}> }}
             {{ <{BASE}programme/{slug}> ?q ?span }} UNION {{ ?span ?q <{BASE}programme/{slug}> }}
+            UNION {{ ?span ?q ?mention . ?mention ?r <{BASE}programme/{slug}> }}
             FILTER (STRSTARTS(STR(?span), "{NATIONAL_DOC}text/")) }}"""), (box, slug)
 
 
