@@ -41,8 +41,11 @@ def test_national_notice_is_addressed_by_its_own_text_not_the_receipt_form(store
     assert addressees == [("各省、自治区、直辖市人民政府",), ("国务院各部委、各直属机构",)]
     circulated = select(store, f"""SELECT ?a WHERE {{ GRAPH ?g {{ <{NATIONAL}/receipt> pkg:circulatedTo ?a }} }}
         ORDER BY ?a""")
+    # 送阅: [秘书一处、二处、三处、六处, 综合一处] 省人社厅、发展改革委、教育厅、财政厅
     assert [a.removeprefix(BASE + "agency/") for (a,) in circulated] == [
-        "gansu-drc", "gansu-education", "gansu-finance", "gansu-hrss"]
+        "gansu-drc", "gansu-education", "gansu-finance", "gansu-general-office-general-affairs-div-1",
+        "gansu-general-office-secretariat-div-1", "gansu-general-office-secretariat-div-2",
+        "gansu-general-office-secretariat-div-3", "gansu-general-office-secretariat-div-6", "gansu-hrss"]
 
 
 def test_recipient_taken_from_the_receipt_form_is_refused(tmp_path, build_options):
