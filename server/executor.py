@@ -354,13 +354,15 @@ class QueryExecutor:
             self._refill()
 
     def _forget(self, worker: _Worker) -> None:
+        """Drop a dead worker from the pool. Its connection is left to whoever holds the worker: closing
+        it here, under a request thread waiting on it, would leave that thread waiting until its deadline."""
         with self._lock:
             known = worker in self._workers
             self._workers.discard(worker)
         if known and not self._closing.is_set():
+            worker.process.join(1)
             code = worker.process.exitcode
             log.warning("query worker %s ended (%s); starting another", worker.process.pid, _describe_exit(code))
-        _stop(worker)
 
     def _spawn(self, build: Build) -> _Worker:
         parent_conn, child_conn = self._context.Pipe(duplex=True)
@@ -429,13 +431,13 @@ class QueryExecutor:
                     f"The query ran longer than its time limit of {timeout:g} s and was stopped. "
                     "Narrow it down (LIMIT, more specific patterns) and try again."
                 )
+            notes = worker.conn.recv()
             message = worker.conn.recv()
         except (EOFError, OSError) as exc:
             worker.process.join(1)
             code = worker.process.exitcode
             self._retire(worker)
             raise QueryFailed(self._death_message(worker, code)) from exc
-        notes = message[2] if len(message) > 2 else {}
         if notes.get("retire"):
             log.info("recycling query worker %s: resident memory grew by %d MiB", worker.process.pid,
                      notes.get("grown", 0) >> 20)
@@ -500,6 +502,9 @@ def worker_main(conn: Connection, build_path: str, manifest: dict, settings: Wor
     """Entry point of a query worker: leave the network, load the build, then answer jobs until EOF."""
     from .sandbox import enter  # imported in the child only
 
+    # an allocation past the memory limit aborts the worker: at once, without a backtrace that
+    # itself needs memory (RUST_BACKTRACE=1 made a worker hang there until its time limit)
+    os.environ["RUST_BACKTRACE"] = "0"
     sandbox = enter(settings.service_allowlist)  # first: no thread may exist yet
     from .worker import serve_jobs
 

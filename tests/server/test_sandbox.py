@@ -120,8 +120,8 @@ def test_allow_listed_endpoint_is_relayed_with_its_path_checked(data_dir, stub, 
     settings = WorkerSettings(parse_allowlist((f"http://127.0.0.1:{stub.port}/sparql",)))
     pool = QueryExecutor(data_dir, size=1, settings=settings)
     try:
-        answer = pool.run_sparql(SparqlJob(f"SELECT ?x {{ SERVICE <http://127.0.0.1:{stub.port}/sparql> {{ ?x ?y ?z }} }}"),
-                                 timeout=20)
+        query = f"SELECT ?x {{ SERVICE <http://127.0.0.1:{stub.port}/sparql> {{ ?x ?y ?z }} }}"
+        answer = pool.run_sparql(SparqlJob(query), timeout=20)
         assert json.loads(answer.body)["results"]["bindings"][0]["x"]["value"] == "remote"
         assert stub.paths == ["/sparql"]
         # the executor is called directly: no early check of the text, only the relay stands in the way
