@@ -390,7 +390,7 @@ class QueryExecutor:
             _stop(worker)
             raise GraphUnavailable(f"query worker cannot load {build.path}: {detail}")
         worker.info = detail
-        if detail.get("sandbox") != "netns":
+        if detail.get("sandbox") == "none":
             log.error("query worker %s runs WITHOUT network isolation (%s): every query that could contain "
                       "SERVICE is refused", process.pid, detail.get("sandbox_reason"))
         log.debug("query worker %s ready: %s", process.pid, detail)

@@ -58,6 +58,7 @@ class Sandbox:
 
     isolated: bool
     reason: str = ""
+    method: str = ""  # "netns", or "userns+netns" without CAP_SYS_ADMIN
     relayed: tuple[Endpoint, ...] = ()
     unreachable: tuple[Endpoint, ...] = ()
     _connector: socket.socket | None = field(default=None, repr=False)
@@ -65,7 +66,7 @@ class Sandbox:
 
     @property
     def mode(self) -> str:
-        return "netns" if self.isolated else "none"
+        return self.method if self.isolated else "none"
 
     def start_relays(self) -> None:
         """Listen on every allow-listed loopback address:port inside the namespace (threads)."""
@@ -163,23 +164,23 @@ def enter(endpoints: tuple[Endpoint, ...]) -> Sandbox:
         return Sandbox(False, f"the process already runs {threads} threads")
     connector = _fork_connector(relayed) if relayed else None
     try:
-        _unshare_network()
+        method = _unshare_network()
         if relayed:
             _bring_loopback_up()
     except OSError as exc:
         if connector is not None:
             connector.close()
         return Sandbox(False, str(exc))
-    return Sandbox(True, "", relayed, unreachable, connector)
+    return Sandbox(True, "", method, relayed, unreachable, connector)
 
 
 # -- namespaces -----------------------------------------------------------------------------
 
 
-def _unshare_network() -> None:
+def _unshare_network() -> str:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNET) == 0:
-        return
+        return "netns"
     first = ctypes.get_errno()
     uid, gid = os.geteuid(), os.getegid()
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
@@ -190,6 +191,7 @@ def _unshare_network() -> None:
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"0 {uid} 1")
     _write("/proc/self/gid_map", f"0 {gid} 1")
+    return "userns+netns"
 
 
 def _write(path: str, text: str) -> None:

@@ -7,7 +7,10 @@ query text's reading (server/query_text.py) is deliberately not what stands betw
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -106,7 +109,7 @@ def test_open_and_closed_ports_fail_alike(client, listener):
 
 def test_health_says_the_workers_are_isolated(client):
     client.get("/sparql", query_string={"query": "ASK {}"})
-    assert client.application.extensions["policykg"].executor.health()["sandbox"] == ["netns"]
+    assert client.application.extensions["policykg"].executor.health()["sandbox"] in (["netns"], ["userns+netns"])
 
 
 @pytest.fixture
@@ -149,3 +152,27 @@ def test_without_a_namespace_service_is_refused(data_dir, listener, monkeypatch)
         assert pool.health()["sandbox"] == ["none"]
     finally:
         pool.close()
+
+
+ISOLATION_PROBE = """
+import socket, sys
+from policykg.server.sandbox import enter
+sandbox = enter(())
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+    print(sandbox.mode, "connected")
+except OSError:
+    print(sandbox.mode, "unreachable")
+"""
+
+
+@pytest.mark.skipif(not shutil.which("setpriv"), reason="needs util-linux setpriv to drop CAP_SYS_ADMIN")
+def test_without_cap_sys_admin_a_user_namespace_isolates(listener):
+    """What a non-root deployment gets: unshare(CLONE_NEWUSER | CLONE_NEWNET)."""
+    command = [shutil.which("setpriv"), "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin",
+               sys.executable, "-c", ISOLATION_PROBE, str(listener.port)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    if "setpriv:" in result.stderr:
+        pytest.skip(f"setpriv cannot drop capabilities here: {result.stderr.strip()}")
+    assert result.stdout.split() == ["userns+netns", "unreachable"], result.stderr
+    assert listener.connections == 0
