@@ -6,13 +6,14 @@ the connection is made: before it loads anything, each query worker process leav
 network namespace (unshare(CLONE_NEWNET); as non-root with CLONE_NEWUSER too). Its new namespace has
 only a loopback interface and no route out, so any SERVICE call fails whatever the query text says.
 
-For each allow-listed endpoint on a loopback host (127.0.0.0/8, ::1, localhost) the worker listens
-on that same address and port inside its namespace. A connection there is relayed, after its HTTP
+For each allow-listed endpoint the worker listens inside its namespace on the endpoint's loopback
+address (127.0.0.0/8, ::1, localhost), or, for a host name, on a loopback alias that a private
+/etc/hosts (mount namespace) maps the name to, at the endpoint's port. A connection there is relayed, after its HTTP
 request line has been checked against the allow-list (server/service_policy.py), over a connection
 made in the host namespace by a small connector process forked before the unshare; the connector
 only ever connects to allow-listed host:port pairs, named by index, and hands the socket back over
-a Unix socketpair (SCM_RIGHTS). Allow-listed endpoints on other hosts are not reachable (fail closed;
-see docs/security.md). When no namespace can be created, the worker runs without one and refuses
+a Unix socketpair (SCM_RIGHTS). Allow-listed non-loopback IP literals are not reachable (fail
+closed; see docs/security.md). When no namespace can be created, the worker runs without one and refuses
 every query that could contain SERVICE (fail closed, logged).
 """
 
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import ipaddress
 import logging
 import os
 import re
 import signal
 import socket
 import struct
+import tempfile
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,8 +37,14 @@ from .service_policy import Endpoint, path_allowed
 
 log = logging.getLogger(__name__)
 
+CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+MS_BIND = 0x1000
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+HOSTS_FILE = "/etc/hosts"
+ALIAS_NETWORK = "127.77"  # loopback addresses standing in for allow-listed host names inside the namespace
 SIOCGIFFLAGS = 0x8913
 SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
@@ -61,6 +70,7 @@ class Sandbox:
     method: str = ""  # "netns", or "userns+netns" without CAP_SYS_ADMIN
     relayed: tuple[Endpoint, ...] = ()
     unreachable: tuple[Endpoint, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)  # allow-listed host name → loopback alias
     _connector: socket.socket | None = field(default=None, repr=False)
     _connector_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -72,7 +82,11 @@ class Sandbox:
         """Listen on every allow-listed loopback address:port inside the namespace (threads)."""
         groups: dict[tuple[str, int], list[int]] = defaultdict(list)
         for index, endpoint in enumerate(self.relayed):
-            for address in _bind_addresses(endpoint.host):
+            if endpoint.host in self.aliases:
+                addresses = [self.aliases[endpoint.host]]
+            else:
+                addresses = _bind_addresses(endpoint.host)
+            for address in addresses:
                 groups[(address, endpoint.port)].append(index)
         for (address, port), indexes in groups.items():
             family = socket.AF_INET6 if ":" in address else socket.AF_INET
@@ -155,8 +169,9 @@ def enter(endpoints: tuple[Endpoint, ...]) -> Sandbox:
     Must run before the process starts any thread: unshare(CLONE_NEWNET) moves the calling thread only,
     and CLONE_NEWUSER needs a single-threaded process.
     """
-    relayed = tuple(e for e in endpoints if e.is_loopback)
-    unreachable = tuple(e for e in endpoints if not e.is_loopback)
+    named = tuple(e for e in endpoints if not e.is_loopback and not _is_ip(e.host))
+    relayed = tuple(e for e in endpoints if e.is_loopback) + named
+    unreachable = tuple(e for e in endpoints if not e.is_loopback and _is_ip(e.host))
     if os.environ.get(SANDBOX_ENV, "").lower() in ("off", "0", "no", "false"):
         return Sandbox(False, f"{SANDBOX_ENV}=off")
     threads = len(os.listdir("/proc/self/task"))
@@ -171,7 +186,17 @@ def enter(endpoints: tuple[Endpoint, ...]) -> Sandbox:
         if connector is not None:
             connector.close()
         return Sandbox(False, str(exc))
-    return Sandbox(True, "", method, relayed, unreachable, connector)
+    hosts = sorted({e.host for e in named})
+    aliases = {host: f"{ALIAS_NETWORK}.{i // 250}.{i % 250 + 1}" for i, host in enumerate(hosts)}
+    if aliases:
+        try:
+            _private_hosts_file(aliases)
+        except OSError as exc:  # keep the isolation; those endpoints are then simply unreachable
+            log.warning("allow-listed host names are unreachable: no private %s (%s)", HOSTS_FILE, exc)
+            relayed = tuple(e for e in relayed if e.host not in aliases)
+            unreachable += named
+            aliases = {}
+    return Sandbox(True, "", method, relayed, unreachable, aliases, connector)
 
 
 # -- namespaces -----------------------------------------------------------------------------
@@ -192,6 +217,35 @@ def _unshare_network() -> str:
     _write("/proc/self/uid_map", f"0 {uid} 1")
     _write("/proc/self/gid_map", f"0 {gid} 1")
     return "userns+netns"
+
+
+def _private_hosts_file(aliases: dict[str, str]) -> None:
+    """In a mount namespace of its own, show this process an /etc/hosts that maps each allow-listed
+    host name to its loopback alias, where the relay listens (the connector resolves the real name)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNS) != 0:
+        raise SandboxError(ctypes.get_errno(), "unshare(CLONE_NEWNS): " + os.strerror(ctypes.get_errno()))
+    if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        raise SandboxError(ctypes.get_errno(), "making mounts private: " + os.strerror(ctypes.get_errno()))
+    lines = ["127.0.0.1 localhost", "::1 localhost"] + [f"{address} {host}" for host, address in aliases.items()]
+    fd, path = tempfile.mkstemp(prefix="policykg-hosts-")
+    try:
+        os.write(fd, ("\n".join(lines) + "\n").encode("ascii"))
+        os.fchmod(fd, 0o644)
+        if libc.mount(path.encode(), HOSTS_FILE.encode(), None, MS_BIND, None) != 0:
+            errno = ctypes.get_errno()
+            raise SandboxError(errno, f"bind-mounting {HOSTS_FILE}: {os.strerror(errno)}")
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _write(path: str, text: str) -> None:

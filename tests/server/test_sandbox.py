@@ -176,3 +176,36 @@ def test_without_cap_sys_admin_a_user_namespace_isolates(listener):
         pytest.skip(f"setpriv cannot drop capabilities here: {result.stderr.strip()}")
     assert result.stdout.split() == ["userns+netns", "unreachable"], result.stderr
     assert listener.connections == 0
+
+
+def loopback_alias_name() -> str | None:
+    """A host name other than `localhost` that this machine's /etc/hosts maps to 127.0.0.1, if any."""
+    try:
+        lines = open("/etc/hosts", encoding="utf-8").read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split("#", 1)[0].split()
+        if fields and fields[0] == "127.0.0.1":
+            names = [n for n in fields[1:] if n != "localhost" and "." not in n]
+            if names:
+                return names[0]
+    return None
+
+
+@pytest.mark.skipif(loopback_alias_name() is None, reason="/etc/hosts names no loopback host besides localhost")
+def test_allow_listed_host_name_is_resolved_to_the_relay_inside_the_namespace(data_dir, stub, listener):
+    """A host name (not a loopback literal) gets a private /etc/hosts entry pointing at the relay."""
+    name = loopback_alias_name()
+    allowlist = parse_allowlist((f"http://{name}:{stub.port}/sparql",))
+    pool = QueryExecutor(data_dir, size=1, settings=WorkerSettings(allowlist))
+    try:
+        query = f"SELECT ?x {{ SERVICE <http://{name}:{stub.port}/sparql> {{ ?x ?y ?z }} }}"
+        assert json.loads(pool.run_sparql(SparqlJob(query), timeout=20).body)["results"]["bindings"]
+        for target in (f"http://{name}:{stub.port}/x", f"http://{name}:{listener.port}/sparql",
+                       f"http://127.0.0.1:{stub.port}/sparql"):
+            with pytest.raises(ServiceFailed):
+                pool.run_sparql(SparqlJob(hidden_service(target)), timeout=20)
+        assert stub.paths == ["/sparql"] and listener.connections == 0
+    finally:
+        pool.close()
