@@ -23,7 +23,7 @@ from policykg.kg.namespaces import PREFIXES
 from policykg.kg.query import READ_OPERATIONS
 from policykg.kg.store import Build, CorruptBuild, open_store
 
-from .executor import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
+from .jobs import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
 from .sandbox import Sandbox
 
 log = logging.getLogger(__name__)
