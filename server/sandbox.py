@@ -33,6 +33,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .relay_http import RELAY_TIMEOUT, parse_head, pipe_both, pump, read_exactly, read_head, refuse
 from .service_policy import Endpoint, path_allowed
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ SIOCGIFFLAGS = 0x8913
 SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
 PR_SET_PDEATHSIG = 1
-MAX_HEAD_BYTES = 64 * 1024
-RELAY_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 10.0
 SANDBOX_ENV = "POLICYKG_SANDBOX"  # "off": do not try namespaces (SERVICE is then refused outright)
 
@@ -122,26 +121,25 @@ class Sandbox:
                 upstream = self._connect(https[0][0])
                 if upstream is None:
                     return
-                _pipe_both(client, upstream)
+                pipe_both(client, upstream)
                 return
-            head, rest = _read_head(client)
-            request = _parse_head(head)
+            head, rest = read_head(client)
+            request = parse_head(head)
             if request is None:
-                _refuse(client, "400 Bad Request")
+                refuse(client, "400 Bad Request")
                 return
-            target, headers, length = request
-            chosen = next((i for i, e in endpoints if path_allowed(target, e.path)), None)
+            chosen = next((i for i, e in endpoints if path_allowed(request.target, e.path)), None)
             if chosen is None:
-                log.warning("SERVICE relay refused request target %r", target[:200])
-                _refuse(client, "403 Forbidden")
+                log.warning("SERVICE relay refused request target %r", request.target[:200])
+                refuse(client, "403 Forbidden")
                 return
             upstream = self._connect(chosen)
             if upstream is None:
-                _refuse(client, "502 Bad Gateway")
+                refuse(client, "502 Bad Gateway")
                 return
-            body = rest + _read_exactly(client, max(0, length - len(rest)))
-            upstream.sendall(headers + body[:length])
-            _pump(upstream, client)
+            body = rest + read_exactly(client, max(0, request.length - len(rest)))
+            upstream.sendall(request.upstream(body[: request.length]))
+            pump(upstream, client)
         except OSError as exc:
             log.debug("SERVICE relay: %s", exc)
         finally:
@@ -290,7 +288,7 @@ def _close_other_fds(keep: int) -> None:
 
 def _serve_connections(sock: socket.socket, endpoints: tuple[Endpoint, ...]) -> None:
     while True:
-        data = _read_exactly(sock, 4)
+        data = read_exactly(sock, 4)
         if len(data) < 4:
             return
         index = int.from_bytes(data, "big")
@@ -306,87 +304,3 @@ def _serve_connections(sock: socket.socket, endpoints: tuple[Endpoint, ...]) -> 
             continue
         socket.send_fds(sock, [b"\x00"], [upstream.fileno()])
         upstream.close()
-
-
-# -- HTTP/1.1 relaying ----------------------------------------------------------------------
-
-
-def _read_head(sock: socket.socket) -> tuple[bytes, bytes]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        if len(data) > MAX_HEAD_BYTES:
-            raise SandboxError("request head too long")
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise SandboxError("connection closed before the request head ended")
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    return head, rest
-
-
-def _parse_head(head: bytes) -> tuple[str, bytes, int] | None:
-    """(request target, head to send upstream with `connection: close`, body length) or None."""
-    lines = head.split(b"\r\n")
-    parts = lines[0].split(b" ")
-    if len(parts) != 3 or not parts[2].startswith(b"HTTP/1."):
-        return None
-    try:
-        target = parts[1].decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    if not target.startswith("/"):
-        return None  # absolute-form or authority-form: not what a client of this address sends
-    kept, lengths = [lines[0]], []
-    for line in lines[1:]:
-        name, sep, value = line.partition(b":")
-        key = name.strip().lower()
-        if not sep or key == b"transfer-encoding":
-            return None
-        if key in (b"connection", b"keep-alive", b"proxy-connection"):
-            continue
-        if key == b"content-length":
-            lengths.append(value.strip())
-        kept.append(line)
-    if len(set(lengths)) > 1 or (lengths and not lengths[0].isdigit()):
-        return None
-    kept.append(b"connection: close")
-    return target, b"\r\n".join(kept) + b"\r\n\r\n", int(lengths[0]) if lengths else 0
-
-
-def _read_exactly(sock: socket.socket, count: int) -> bytes:
-    data = b""
-    while len(data) < count:
-        chunk = sock.recv(min(65536, count - len(data)))
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def _refuse(client: socket.socket, status: str) -> None:
-    body = b"refused by the SERVICE allow-list relay\n"
-    client.sendall(f"HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {len(body)}\r\n"
-                   "connection: close\r\n\r\n".encode("ascii") + body)
-
-
-def _pump(source: socket.socket, sink: socket.socket) -> None:
-    while True:
-        chunk = source.recv(65536)
-        if not chunk:
-            return
-        sink.sendall(chunk)
-
-
-def _pipe_both(a: socket.socket, b: socket.socket) -> None:
-    other = threading.Thread(target=_pump_quietly, args=(b, a), daemon=True)
-    other.start()
-    _pump_quietly(a, b)
-    other.join(RELAY_TIMEOUT)
-
-
-def _pump_quietly(source: socket.socket, sink: socket.socket) -> None:
-    try:
-        _pump(source, sink)
-        sink.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass

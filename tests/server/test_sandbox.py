@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -50,11 +51,13 @@ class SparqlStub:
 
     def __init__(self) -> None:
         paths = self.paths = []
+        bodies = self.bodies = []
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 paths.append(self.path)
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                bodies.append((self.headers.get("Content-Type"),
+                               self.rfile.read(int(self.headers.get("Content-Length", 0)))))
                 body = json.dumps(SOLUTIONS).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/sparql-results+json")
@@ -127,6 +130,10 @@ def test_allow_listed_endpoint_is_relayed_with_its_path_checked(data_dir, stub, 
         answer = pool.run_sparql(SparqlJob(query), timeout=20)
         assert json.loads(answer.body)["results"]["bindings"][0]["x"]["value"] == "remote"
         assert stub.paths == ["/sparql"]
+        # the engine's direct POST arrives as the equivalent form POST (what Virtuoso 7.2 answers)
+        media, body = stub.bodies[0]
+        assert media == "application/x-www-form-urlencoded"
+        assert parse_qs(body.decode())["query"][0].startswith("SELECT")
         # the executor is called directly: no early check of the text, only the relay stands in the way
         for target in (f"http://127.0.0.1:{stub.port}/sparql/../../x", f"http://127.0.0.1:{stub.port}/sparqlx",
                        f"http://127.0.0.1:{stub.port}/", f"http://127.0.0.1:{listener.port}/sparql"):
