@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from policykg.server.executor import QueryExecutor, SparqlJob, WorkerSettings
 from policykg.server.service_policy import parse_allowlist
 
 
+@pytest.mark.usefixtures("network_sandbox")
 def test_service_to_virtuoso_answers(virtuoso_loaded, virtuoso_server, built, store):
     endpoint = virtuoso_server.sparql_endpoint
     graph = built.manifest["graphs"]["documents"][0]

@@ -98,6 +98,7 @@ def test_hidden_service_makes_no_connection(client, listener, host, quote):
     assert listener.connections == 0
 
 
+@pytest.mark.usefixtures("network_sandbox")
 def test_open_and_closed_ports_fail_alike(client, listener):
     closed = Listener()
     closed.close()
@@ -110,6 +111,7 @@ def test_open_and_closed_ports_fail_alike(client, listener):
     assert listener.connections == 0
 
 
+@pytest.mark.usefixtures("network_sandbox")
 def test_health_says_the_workers_are_isolated(client):
     client.get("/sparql", query_string={"query": "ASK {}"})
     assert client.application.extensions["policykg"].executor.health()["sandbox"] in (["netns"], ["userns+netns"])
@@ -122,6 +124,7 @@ def stub():
     server.close()
 
 
+@pytest.mark.usefixtures("network_sandbox")
 def test_allow_listed_endpoint_is_relayed_with_its_path_checked(data_dir, stub, listener):
     settings = WorkerSettings(parse_allowlist((f"http://127.0.0.1:{stub.port}/sparql",)))
     pool = QueryExecutor(data_dir, size=1, settings=settings)
@@ -174,6 +177,7 @@ except OSError:
 
 
 @pytest.mark.skipif(not shutil.which("setpriv"), reason="needs util-linux setpriv to drop CAP_SYS_ADMIN")
+@pytest.mark.usefixtures("network_sandbox")
 def test_without_cap_sys_admin_a_user_namespace_isolates(listener):
     """What a non-root deployment gets: unshare(CLONE_NEWUSER | CLONE_NEWNET)."""
     command = [shutil.which("setpriv"), "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin",
@@ -201,6 +205,7 @@ def loopback_alias_name() -> str | None:
 
 
 @pytest.mark.skipif(loopback_alias_name() is None, reason="/etc/hosts names no loopback host besides localhost")
+@pytest.mark.usefixtures("network_sandbox")
 def test_allow_listed_host_name_is_resolved_to_the_relay_inside_the_namespace(data_dir, stub, listener):
     """A host name (not a loopback literal) gets a private /etc/hosts entry pointing at the relay."""
     name = loopback_alias_name()
