@@ -229,8 +229,9 @@ class QueryExecutor:
                 _stop(worker)
 
     def _monitor(self) -> None:
-        """Notice dead workers (any cause) and refill the pool."""
+        """Notice dead workers (any cause) and idle workers of an old build, and refill the pool."""
         while not self._closing.is_set():
+            self._retire_stale_idle()
             with self._lock:
                 workers = list(self._workers)
             sentinels = {w.process.sentinel: w for w in workers}
@@ -242,6 +243,24 @@ class QueryExecutor:
             for sentinel in ready:
                 self._forget(sentinels[sentinel])  # type: ignore[index]
             self._refill()
+
+    def _retire_stale_idle(self) -> None:
+        """Replace idle workers that hold another build than the one to serve (a rebuild happened)."""
+        try:
+            serving = self._served.current().path
+        except ServerError:
+            return
+        idle = []
+        while True:
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in idle:
+            if worker.build_path == serving:
+                self._idle.put(worker)
+            else:
+                self._retire(worker)
 
     def _forget(self, worker: _Worker) -> None:
         """Drop a dead worker from the pool. Its connection is left to whoever holds the worker: closing
