@@ -27,8 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from policykg.errors import StoreError
-from policykg.kg.store import Build, current_build, fingerprint, verify_build
+from policykg.kg.store import Build
 
 from .errors import (
     GraphUnavailable,
@@ -42,70 +41,16 @@ from .errors import (
     ServiceFailed,
     ServiceNotAllowed,
 )
-from .service_policy import Endpoint
+from .jobs import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
+from .served_build import ServedBuild
+
+__all__ = ["DatasetSpec", "QueryExecutor", "ReadJob", "SparqlAnswer", "SparqlJob", "WorkerSettings"]
 
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT = 180.0
 MAX_BACKOFF = 5.0
 MONITOR_INTERVAL = 0.5
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """The RDF dataset of one request (SPARQL 1.1 Protocol §2.1.4 and the server's defaults).
-
-    Without `protocol` graphs and without FROM in the query, the default graph is the union of all
-    asserted graphs (the document graphs and graph/vocabulary) — plus graph/inferred when
-    `inference` is set — and every named graph is available to GRAPH.
-    """
-
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    protocol: bool = False
-    query_has_dataset: bool = False
-    inference: bool = False
-
-
-@dataclass(frozen=True)
-class SparqlJob:
-    query: str
-    dataset: DatasetSpec = field(default_factory=DatasetSpec)
-    results_format: str | None = "json"
-    graph_format: str | None = "turtle"
-    max_result_bytes: int = 256 << 20
-    base_iri: str | None = None
-
-
-@dataclass(frozen=True)
-class ReadJob:
-    """A named read operation from policykg.kg.query.READ_OPERATIONS."""
-
-    operation: str
-    args: tuple = ()
-
-
-@dataclass(frozen=True)
-class SparqlAnswer:
-    kind: str  # "solutions", "boolean" or "graph"
-    format: str
-    body: bytes
-    elapsed: float = 0.0
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    """What each worker process is allowed (see server/README.md, "Configuration", and docs/security.md).
-
-    `memory_limit`: the address-space cap (RLIMIT_AS) of a worker, in bytes; None sizes it to the
-    build: the worker's address space once the build is loaded plus `memory_headroom`.
-    `recycle_growth`: a worker whose resident memory grew by more than this after a query is replaced.
-    """
-
-    service_allowlist: tuple[Endpoint, ...] = ()
-    memory_limit: int | None = None
-    memory_headroom: int = 1 << 30
-    recycle_growth: int = 256 << 20
 
 
 @dataclass(eq=False)
@@ -138,22 +83,20 @@ class QueryExecutor:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._start_lock = threading.Lock()
-        self._build_lock = threading.Lock()
         self._closing = threading.Event()
         self._workers: set[_Worker] = set()
         self._pending = 0
         self._spawn_failures = 0
         self._last_spawn_error: str | None = None
         self._started = False
-        self._good: tuple[Build, tuple] | None = None  # the last verified build and its files' fingerprint
-        self._refused: tuple[Path, tuple, str] | None = None  # a build refused, its fingerprint, why
+        self._served = ServedBuild(self.data_dir)
 
     # -- public API -------------------------------------------------------------------------
 
     @property
     def build(self) -> Build:
         """The build being served: `current` if it verifies, else the last good one (GraphUnavailable if none)."""
-        return self._serving_build()
+        return self._served.current()
 
     def start(self) -> None:
         """Start the workers now rather than on the first query (GraphUnavailable without a build)."""
@@ -178,7 +121,7 @@ class QueryExecutor:
             live = [w for w in self._workers if w.process.is_alive()]
             pending = self._pending
         try:
-            build: Build | None = self._serving_build()
+            build: Build | None = self._served.current()
             problem = None
         except GraphUnavailable as exc:
             build, problem = None, exc.message
@@ -194,8 +137,8 @@ class QueryExecutor:
             report["problem"] = problem
         elif not live:
             report["problem"] = self._last_spawn_error or "no query worker is running"
-        if self._refused is not None:
-            report["refused_build"] = {"build": self._refused[0].name, "reason": self._refused[2]}
+        if self._served.refused is not None:
+            report["refused_build"] = self._served.refused
         return report
 
     def close(self) -> None:
@@ -207,59 +150,6 @@ class QueryExecutor:
         for worker in workers:
             _stop(worker)
 
-    # -- the build to serve ---------------------------------------------------------------
-
-    def _serving_build(self) -> Build:
-        with self._build_lock:
-            try:
-                candidate = current_build(self.data_dir)
-            except StoreError as exc:
-                return self._fall_back(candidate_path(self.data_dir), None, str(exc))
-            prints = fingerprint(candidate)
-            if self._good is not None and self._good[0].path == candidate.path and self._good[1] == prints:
-                return self._good[0]
-            if self._refused is not None and self._refused[:2] == (candidate.path, prints):
-                return self._fall_back(candidate.path, prints, self._refused[2], logged=True)
-            try:
-                verify_build(candidate)
-            except StoreError as exc:
-                return self._fall_back(candidate.path, prints, str(exc))
-            if self._good is not None and self._good[0].path != candidate.path:
-                log.info("serving new build %s", candidate.name)
-            self._good = (candidate, prints)
-            if self._refused is not None and self._refused[0] == candidate.path:
-                self._refused = None
-            return candidate
-
-    def _fall_back(self, path: Path | None, prints: tuple | None, reason: str, logged: bool = False) -> Build:
-        """The last good build while `current` is refused (called with _build_lock held)."""
-        refused = self._refused
-        logged = logged or (refused is not None and (refused[0], refused[2]) == (path, reason))
-        if path is not None and not logged:
-            self._refused = (path, prints or (), reason)
-        good = self._good
-        if good is not None and good[0].path != path and fingerprint(good[0]) == good[1]:
-            if not logged:
-                log.error("refusing build %s: %s; still serving build %s", path and path.name, reason,
-                          good[0].name)
-            return good[0]
-        if not logged:
-            log.error("refusing build %s: %s; no earlier good build to serve", path and path.name, reason)
-        raise GraphUnavailable(reason)
-
-    def _refuse(self, build_path: Path, reason: str) -> None:
-        """A worker found the build corrupt while loading it: never serve it again in this state."""
-        with self._build_lock:
-            build = Build(build_path, {})
-            try:
-                build = current_build(self.data_dir) if candidate_path(self.data_dir) == build_path else build
-            except StoreError:
-                pass
-            self._refused = (build_path, fingerprint(build), reason)
-            if self._good is not None and self._good[0].path == build_path:
-                self._good = None
-            log.error("refusing build %s: %s", build_path.name, reason)
-
     # -- pool management --------------------------------------------------------------------
 
     def _ensure_started(self) -> None:
@@ -270,7 +160,7 @@ class QueryExecutor:
                 return
             if self._closing.is_set():
                 raise ServiceBusy("the server is shutting down")
-            build = self._serving_build()
+            build = self._served.current()
             starters = [threading.Thread(target=self._start_one, args=(build,), daemon=True)
                         for _ in range(self.size)]
             for thread in starters:
@@ -314,7 +204,7 @@ class QueryExecutor:
         try:
             while not self._closing.is_set():
                 try:
-                    worker = self._spawn(self._serving_build())
+                    worker = self._spawn(self._served.current())
                     break
                 except (ServerError, OSError, RuntimeError) as exc:
                     self._spawn_failures += 1
@@ -339,8 +229,9 @@ class QueryExecutor:
                 _stop(worker)
 
     def _monitor(self) -> None:
-        """Notice dead workers (any cause) and refill the pool."""
+        """Notice dead workers (any cause) and idle workers of an old build, and refill the pool."""
         while not self._closing.is_set():
+            self._retire_stale_idle()
             with self._lock:
                 workers = list(self._workers)
             sentinels = {w.process.sentinel: w for w in workers}
@@ -353,14 +244,34 @@ class QueryExecutor:
                 self._forget(sentinels[sentinel])  # type: ignore[index]
             self._refill()
 
+    def _retire_stale_idle(self) -> None:
+        """Replace idle workers that hold another build than the one to serve (a rebuild happened)."""
+        try:
+            serving = self._served.current().path
+        except ServerError:
+            return
+        idle = []
+        while True:
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in idle:
+            if worker.build_path == serving:
+                self._idle.put(worker)
+            else:
+                self._retire(worker)
+
     def _forget(self, worker: _Worker) -> None:
+        """Drop a dead worker from the pool. Its connection is left to whoever holds the worker: closing
+        it here, under a request thread waiting on it, would leave that thread waiting until its deadline."""
         with self._lock:
             known = worker in self._workers
             self._workers.discard(worker)
         if known and not self._closing.is_set():
+            worker.process.join(1)
             code = worker.process.exitcode
             log.warning("query worker %s ended (%s); starting another", worker.process.pid, _describe_exit(code))
-        _stop(worker)
 
     def _spawn(self, build: Build) -> _Worker:
         parent_conn, child_conn = self._context.Pipe(duplex=True)
@@ -382,13 +293,13 @@ class QueryExecutor:
             status, detail = "failed", f"the worker exited while loading the graph ({_describe_exit(None)})"
         if status == "corrupt":
             _stop(worker)
-            self._refuse(build.path, detail)
+            self._served.refuse(build.path, detail)
             raise GraphUnavailable(detail)
         if status != "ready":
             _stop(worker)
             raise GraphUnavailable(f"query worker cannot load {build.path}: {detail}")
         worker.info = detail
-        if detail.get("sandbox") != "netns":
+        if detail.get("sandbox") == "none":
             log.error("query worker %s runs WITHOUT network isolation (%s): every query that could contain "
                       "SERVICE is refused", process.pid, detail.get("sandbox_reason"))
         log.debug("query worker %s ready: %s", process.pid, detail)
@@ -402,7 +313,7 @@ class QueryExecutor:
 
     def _checkout(self, deadline: float) -> _Worker:
         self._ensure_started()
-        serving = self._serving_build().path
+        serving = self._served.current().path
         while True:
             remaining = deadline - time.monotonic()
             try:
@@ -429,13 +340,13 @@ class QueryExecutor:
                     f"The query ran longer than its time limit of {timeout:g} s and was stopped. "
                     "Narrow it down (LIMIT, more specific patterns) and try again."
                 )
+            notes = worker.conn.recv()
             message = worker.conn.recv()
         except (EOFError, OSError) as exc:
             worker.process.join(1)
             code = worker.process.exitcode
             self._retire(worker)
             raise QueryFailed(self._death_message(worker, code)) from exc
-        notes = message[2] if len(message) > 2 else {}
         if notes.get("retire"):
             log.info("recycling query worker %s: resident memory grew by %d MiB", worker.process.pid,
                      notes.get("grown", 0) >> 20)
@@ -454,11 +365,6 @@ class QueryExecutor:
                 "over large products) and try again."
             )
         return f"the query worker died while running the query ({_describe_exit(code)}); it was replaced"
-
-
-def candidate_path(data_dir: Path) -> Path | None:
-    link = data_dir / "current"
-    return link.resolve() if link.is_symlink() or link.exists() else None
 
 
 def _unwrap(message: tuple, worker: _Worker | None = None) -> Any:
@@ -501,6 +407,9 @@ def worker_main(conn: Connection, build_path: str, manifest: dict, settings: Wor
     """Entry point of a query worker: leave the network, load the build, then answer jobs until EOF."""
     from .sandbox import enter  # imported in the child only
 
+    # an allocation past the memory limit aborts the worker: at once, without a backtrace that
+    # itself needs memory (RUST_BACKTRACE=1 made a worker hang there until its time limit)
+    os.environ["RUST_BACKTRACE"] = "0"
     sandbox = enter(settings.service_allowlist)  # first: no thread may exist yet
     from .worker import serve_jobs
 

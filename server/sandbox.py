@@ -6,13 +6,14 @@ the connection is made: before it loads anything, each query worker process leav
 network namespace (unshare(CLONE_NEWNET); as non-root with CLONE_NEWUSER too). Its new namespace has
 only a loopback interface and no route out, so any SERVICE call fails whatever the query text says.
 
-For each allow-listed endpoint on a loopback host (127.0.0.0/8, ::1, localhost) the worker listens
-on that same address and port inside its namespace. A connection there is relayed, after its HTTP
+For each allow-listed endpoint the worker listens inside its namespace on the endpoint's loopback
+address (127.0.0.0/8, ::1, localhost), or, for a host name, on a loopback alias that a private
+/etc/hosts (mount namespace) maps the name to, at the endpoint's port. A connection there is relayed, after its HTTP
 request line has been checked against the allow-list (server/service_policy.py), over a connection
 made in the host namespace by a small connector process forked before the unshare; the connector
 only ever connects to allow-listed host:port pairs, named by index, and hands the socket back over
-a Unix socketpair (SCM_RIGHTS). Allow-listed endpoints on other hosts are not reachable (fail closed;
-see docs/security.md). When no namespace can be created, the worker runs without one and refuses
+a Unix socketpair (SCM_RIGHTS). Allow-listed non-loopback IP literals are not reachable (fail
+closed; see docs/security.md). When no namespace can be created, the worker runs without one and refuses
 every query that could contain SERVICE (fail closed, logged).
 """
 
@@ -20,28 +21,35 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import ipaddress
 import logging
 import os
 import re
 import signal
 import socket
 import struct
+import tempfile
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .relay_http import RELAY_TIMEOUT, parse_head, pipe_both, pump, read_exactly, read_head, refuse
 from .service_policy import Endpoint, path_allowed
 
 log = logging.getLogger(__name__)
 
+CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+MS_BIND = 0x1000
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+HOSTS_FILE = "/etc/hosts"
+ALIAS_NETWORK = "127.77"  # loopback addresses standing in for allow-listed host names inside the namespace
 SIOCGIFFLAGS = 0x8913
 SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
 PR_SET_PDEATHSIG = 1
-MAX_HEAD_BYTES = 64 * 1024
-RELAY_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 10.0
 SANDBOX_ENV = "POLICYKG_SANDBOX"  # "off": do not try namespaces (SERVICE is then refused outright)
 
@@ -58,20 +66,26 @@ class Sandbox:
 
     isolated: bool
     reason: str = ""
+    method: str = ""  # "netns", or "userns+netns" without CAP_SYS_ADMIN
     relayed: tuple[Endpoint, ...] = ()
     unreachable: tuple[Endpoint, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)  # allow-listed host name → loopback alias
     _connector: socket.socket | None = field(default=None, repr=False)
     _connector_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def mode(self) -> str:
-        return "netns" if self.isolated else "none"
+        return self.method if self.isolated else "none"
 
     def start_relays(self) -> None:
         """Listen on every allow-listed loopback address:port inside the namespace (threads)."""
         groups: dict[tuple[str, int], list[int]] = defaultdict(list)
         for index, endpoint in enumerate(self.relayed):
-            for address in _bind_addresses(endpoint.host):
+            if endpoint.host in self.aliases:
+                addresses = [self.aliases[endpoint.host]]
+            else:
+                addresses = _bind_addresses(endpoint.host)
+            for address in addresses:
                 groups[(address, endpoint.port)].append(index)
         for (address, port), indexes in groups.items():
             family = socket.AF_INET6 if ":" in address else socket.AF_INET
@@ -107,26 +121,25 @@ class Sandbox:
                 upstream = self._connect(https[0][0])
                 if upstream is None:
                     return
-                _pipe_both(client, upstream)
+                pipe_both(client, upstream)
                 return
-            head, rest = _read_head(client)
-            request = _parse_head(head)
+            head, rest = read_head(client)
+            request = parse_head(head)
             if request is None:
-                _refuse(client, "400 Bad Request")
+                refuse(client, "400 Bad Request")
                 return
-            target, headers, length = request
-            chosen = next((i for i, e in endpoints if path_allowed(target, e.path)), None)
+            chosen = next((i for i, e in endpoints if path_allowed(request.target, e.path)), None)
             if chosen is None:
-                log.warning("SERVICE relay refused request target %r", target[:200])
-                _refuse(client, "403 Forbidden")
+                log.warning("SERVICE relay refused request target %r", request.target[:200])
+                refuse(client, "403 Forbidden")
                 return
             upstream = self._connect(chosen)
             if upstream is None:
-                _refuse(client, "502 Bad Gateway")
+                refuse(client, "502 Bad Gateway")
                 return
-            body = rest + _read_exactly(client, max(0, length - len(rest)))
-            upstream.sendall(headers + body[:length])
-            _pump(upstream, client)
+            body = rest + read_exactly(client, max(0, request.length - len(rest)))
+            upstream.sendall(request.upstream(body[: request.length]))
+            pump(upstream, client)
         except OSError as exc:
             log.debug("SERVICE relay: %s", exc)
         finally:
@@ -154,8 +167,9 @@ def enter(endpoints: tuple[Endpoint, ...]) -> Sandbox:
     Must run before the process starts any thread: unshare(CLONE_NEWNET) moves the calling thread only,
     and CLONE_NEWUSER needs a single-threaded process.
     """
-    relayed = tuple(e for e in endpoints if e.is_loopback)
-    unreachable = tuple(e for e in endpoints if not e.is_loopback)
+    named = tuple(e for e in endpoints if not e.is_loopback and not _is_ip(e.host))
+    relayed = tuple(e for e in endpoints if e.is_loopback) + named
+    unreachable = tuple(e for e in endpoints if not e.is_loopback and _is_ip(e.host))
     if os.environ.get(SANDBOX_ENV, "").lower() in ("off", "0", "no", "false"):
         return Sandbox(False, f"{SANDBOX_ENV}=off")
     threads = len(os.listdir("/proc/self/task"))
@@ -163,23 +177,33 @@ def enter(endpoints: tuple[Endpoint, ...]) -> Sandbox:
         return Sandbox(False, f"the process already runs {threads} threads")
     connector = _fork_connector(relayed) if relayed else None
     try:
-        _unshare_network()
+        method = _unshare_network()
         if relayed:
             _bring_loopback_up()
     except OSError as exc:
         if connector is not None:
             connector.close()
         return Sandbox(False, str(exc))
-    return Sandbox(True, "", relayed, unreachable, connector)
+    hosts = sorted({e.host for e in named})
+    aliases = {host: f"{ALIAS_NETWORK}.{i // 250}.{i % 250 + 1}" for i, host in enumerate(hosts)}
+    if aliases:
+        try:
+            _private_hosts_file(aliases)
+        except OSError as exc:  # keep the isolation; those endpoints are then simply unreachable
+            log.warning("allow-listed host names are unreachable: no private %s (%s)", HOSTS_FILE, exc)
+            relayed = tuple(e for e in relayed if e.host not in aliases)
+            unreachable += named
+            aliases = {}
+    return Sandbox(True, "", method, relayed, unreachable, aliases, connector)
 
 
 # -- namespaces -----------------------------------------------------------------------------
 
 
-def _unshare_network() -> None:
+def _unshare_network() -> str:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNET) == 0:
-        return
+        return "netns"
     first = ctypes.get_errno()
     uid, gid = os.geteuid(), os.getegid()
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
@@ -190,6 +214,36 @@ def _unshare_network() -> None:
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"0 {uid} 1")
     _write("/proc/self/gid_map", f"0 {gid} 1")
+    return "userns+netns"
+
+
+def _private_hosts_file(aliases: dict[str, str]) -> None:
+    """In a mount namespace of its own, show this process an /etc/hosts that maps each allow-listed
+    host name to its loopback alias, where the relay listens (the connector resolves the real name)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNS) != 0:
+        raise SandboxError(ctypes.get_errno(), "unshare(CLONE_NEWNS): " + os.strerror(ctypes.get_errno()))
+    if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        raise SandboxError(ctypes.get_errno(), "making mounts private: " + os.strerror(ctypes.get_errno()))
+    lines = ["127.0.0.1 localhost", "::1 localhost"] + [f"{address} {host}" for host, address in aliases.items()]
+    fd, path = tempfile.mkstemp(prefix="policykg-hosts-")
+    try:
+        os.write(fd, ("\n".join(lines) + "\n").encode("ascii"))
+        os.fchmod(fd, 0o644)
+        if libc.mount(path.encode(), HOSTS_FILE.encode(), None, MS_BIND, None) != 0:
+            errno = ctypes.get_errno()
+            raise SandboxError(errno, f"bind-mounting {HOSTS_FILE}: {os.strerror(errno)}")
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _write(path: str, text: str) -> None:
@@ -234,7 +288,7 @@ def _close_other_fds(keep: int) -> None:
 
 def _serve_connections(sock: socket.socket, endpoints: tuple[Endpoint, ...]) -> None:
     while True:
-        data = _read_exactly(sock, 4)
+        data = read_exactly(sock, 4)
         if len(data) < 4:
             return
         index = int.from_bytes(data, "big")
@@ -250,87 +304,3 @@ def _serve_connections(sock: socket.socket, endpoints: tuple[Endpoint, ...]) -> 
             continue
         socket.send_fds(sock, [b"\x00"], [upstream.fileno()])
         upstream.close()
-
-
-# -- HTTP/1.1 relaying ----------------------------------------------------------------------
-
-
-def _read_head(sock: socket.socket) -> tuple[bytes, bytes]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        if len(data) > MAX_HEAD_BYTES:
-            raise SandboxError("request head too long")
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise SandboxError("connection closed before the request head ended")
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    return head, rest
-
-
-def _parse_head(head: bytes) -> tuple[str, bytes, int] | None:
-    """(request target, head to send upstream with `connection: close`, body length) or None."""
-    lines = head.split(b"\r\n")
-    parts = lines[0].split(b" ")
-    if len(parts) != 3 or not parts[2].startswith(b"HTTP/1."):
-        return None
-    try:
-        target = parts[1].decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    if not target.startswith("/"):
-        return None  # absolute-form or authority-form: not what a client of this address sends
-    kept, lengths = [lines[0]], []
-    for line in lines[1:]:
-        name, sep, value = line.partition(b":")
-        key = name.strip().lower()
-        if not sep or key == b"transfer-encoding":
-            return None
-        if key in (b"connection", b"keep-alive", b"proxy-connection"):
-            continue
-        if key == b"content-length":
-            lengths.append(value.strip())
-        kept.append(line)
-    if len(set(lengths)) > 1 or (lengths and not lengths[0].isdigit()):
-        return None
-    kept.append(b"connection: close")
-    return target, b"\r\n".join(kept) + b"\r\n\r\n", int(lengths[0]) if lengths else 0
-
-
-def _read_exactly(sock: socket.socket, count: int) -> bytes:
-    data = b""
-    while len(data) < count:
-        chunk = sock.recv(min(65536, count - len(data)))
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def _refuse(client: socket.socket, status: str) -> None:
-    body = b"refused by the SERVICE allow-list relay\n"
-    client.sendall(f"HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {len(body)}\r\n"
-                   "connection: close\r\n\r\n".encode("ascii") + body)
-
-
-def _pump(source: socket.socket, sink: socket.socket) -> None:
-    while True:
-        chunk = source.recv(65536)
-        if not chunk:
-            return
-        sink.sendall(chunk)
-
-
-def _pipe_both(a: socket.socket, b: socket.socket) -> None:
-    other = threading.Thread(target=_pump_quietly, args=(b, a), daemon=True)
-    other.start()
-    _pump_quietly(a, b)
-    other.join(RELAY_TIMEOUT)
-
-
-def _pump_quietly(source: socket.socket, sink: socket.socket) -> None:
-    try:
-        _pump(source, sink)
-        sink.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass

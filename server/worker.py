@@ -2,9 +2,9 @@
 
 Runs only in child processes started by server.executor, in this order: leave the host's network
 (server.sandbox, before any thread exists), load the verified build, cap the process's address space
-(setrlimit), then answer jobs. Every answer is a tuple (status, payload, notes) that the parent
-turns into an HTTP response; `notes["retire"]` asks the parent to replace this worker because its
-resident memory grew past the recycling threshold.
+(setrlimit), then answer jobs. Every answer is two messages: notes (`retire`: replace this
+worker, its resident memory grew past the recycling threshold), then a tuple (status, payload) that
+the parent turns into an HTTP response.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import io
 import logging
 import resource
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 
 import pyoxigraph as ox
 
@@ -22,7 +23,7 @@ from policykg.kg.namespaces import PREFIXES
 from policykg.kg.query import READ_OPERATIONS
 from policykg.kg.store import Build, CorruptBuild, open_store
 
-from .executor import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
+from .jobs import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
 from .sandbox import Sandbox
 
 log = logging.getLogger(__name__)
@@ -91,11 +92,13 @@ def serve_jobs(conn: Connection, build: Build, sandbox: Sandbox, settings: Worke
         except (EOFError, OSError):
             return
         status, payload = answer(dataset, job, sandbox)
-        payload = payload if status == "ok" else str(payload)
+        data = ForkingPickler.dumps((status, payload if status == "ok" else str(payload)))
+        del payload  # measure what the worker keeps, not the answer on its way out
         _release_free_memory()
-        grown = resident_bytes() - baseline
+        grown = resident_bytes() - baseline - len(data)
         retire = grown > settings.recycle_growth
-        conn.send((status, payload, {"retire": retire, "grown": grown}))
+        conn.send({"retire": retire, "grown": grown})
+        conn.send_bytes(data)
         if retire:
             return
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,26 @@ def store(built):
 def build_options():
     """The factory `make_build_options(data_dir, corpus_dir=None)`."""
     return make_build_options
+
+
+SANDBOX_REQUIRE_ENV = "POLICYKG_REQUIRE_SANDBOX"
+_SANDBOX_PROBE = "from policykg.server.sandbox import enter\ns = enter(())\nprint(s.isolated, s.reason)"
+
+
+@pytest.fixture(scope="session")
+def network_sandbox() -> str:
+    """Skip (or fail with POLICYKG_REQUIRE_SANDBOX=1) where query workers cannot get a network namespace.
+
+    There SERVICE is refused outright (fail closed), so tests of the allow-list relay cannot run.
+    """
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _SANDBOX_PROBE], capture_output=True, text=True, timeout=60)
+    isolated, _, reason = result.stdout.strip().partition(" ")
+    if isolated != "True":
+        message = f"this machine cannot give query workers a network namespace ({reason or result.stderr[-300:]})"
+        if os.environ.get(SANDBOX_REQUIRE_ENV) == "1":
+            pytest.fail(f"{message}; {SANDBOX_REQUIRE_ENV}=1 requires it", pytrace=False)
+        pytest.skip(message)
+    return "ok"

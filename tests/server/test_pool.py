@@ -122,3 +122,15 @@ def test_health_endpoint_is_503_when_queries_cannot_run(tmp_path):
         assert response.get_json()["workers"]["live"] == 0
     finally:
         app.extensions["policykg"].executor.close()
+
+
+def test_idle_workers_move_to_a_new_build_without_waiting_for_a_query(build_dir):
+    asserted, inferred = fixture_quads()
+    pool = QueryExecutor(build_dir, size=2)
+    try:
+        pool.start()
+        lay_out_build(build_dir, asserted[:-1], inferred, name="next", with_store=False)
+        assert wait_for(lambda: full(pool, "next"))
+        assert pool.health()["build"] == "next"
+    finally:
+        pool.close()

@@ -332,6 +332,7 @@ def test_service_outside_the_allow_list_is_refused(client):
     assert variable.status_code == 403
 
 
+@pytest.mark.usefixtures("network_sandbox")
 def test_service_in_the_allow_list_is_called(app, config, live_server):
     """A SERVICE call to an allowed endpoint (here: this same server) reaches it and returns its answer."""
     from server_testkit import start_live_server
