@@ -186,7 +186,8 @@
   const BaseTable = Yasr.plugins.table;
   class SafeTable extends BaseTable {
     getUriLinkFromBinding(binding) {
-      const shown = escapeHtml(compact(binding.value));
+      // a line may break after a slash (<wbr> adds nothing to what is copied), never inside a word
+      const shown = escapeHtml(compact(binding.value)).replace(/\//g, "/<wbr>");
       const target = safeHref(binding.value);
       if (target === null) return "<span class='iri unsafe' title='not an http(s) IRI: no link'>" + shown + "</span>";
       return "<a class='iri' href='" + escapeHtml(target) + "' title='" + escapeHtml(binding.value) + "'>" + shown +

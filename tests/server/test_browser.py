@@ -196,7 +196,7 @@ def test_researcher_types_completes_runs_sorts_pages_downloads_and_charts(browse
     # page through a larger result
     set_editor(browser, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 45")
     browser.find_element(By.ID, "run").click()
-    wait_for(browser, lambda d: "45" in d.find_element(By.ID, "status").text)
+    wait_for(browser, lambda d: d.find_element(By.ID, "status").text.startswith("45 行 rows"))
     assert len(results_rows(browser)) < 45
     page_one = results_rows(browser)[0].text
     browser.find_element(By.CSS_SELECTOR, ".dataTables_paginate .next, .paginate_button.next").click()
@@ -215,7 +215,7 @@ def test_researcher_types_completes_runs_sorts_pages_downloads_and_charts(browse
     set_editor(browser, "SELECT ?label ?value WHERE { ?t pkg:value ?value ; rdfs:label ?label "
                         'FILTER(LANG(?label) = "zh") } ORDER BY DESC(?value)')
     browser.find_element(By.ID, "run").click()
-    wait_for(browser, ec.presence_of_element_located((By.CSS_SELECTOR, "#results table.dataTable")))
+    wait_for(browser, lambda d: d.find_element(By.ID, "status").text.startswith("2 行 rows"))
     browser.find_element(By.XPATH, "//*[contains(@class,'yasr')]//*[normalize-space()='图表 Chart']").click()
     bars = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results .chart svg rect.bar"))
     assert len(bars) == 2

@@ -36,3 +36,4 @@ def test_no_template_has_inline_script_or_event_handlers():
             assert "src=" in tag or 'type="application/json"' in tag, (template.name, tag)
         assert not re.search(r"\son[a-z]+\s*=", text), template.name
         assert "javascript:" not in text, template.name
+
