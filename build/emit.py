@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from policykg.build import normalize
 from policykg.build.annotations import AnnotatedDocument, Entity
+from policykg.build.profiles import emit_profiles
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError, NormalizationError
 from policykg.kg import iris
@@ -150,7 +151,7 @@ def emit_document(doc: AnnotatedDocument, reg: Registry, units: dict[str, str],
     _emit_statements(ctx, indicators, plan_period)
     _emit_programmes(ctx)
     _emit_tasks_and_deadlines(ctx)
-    return ctx.out.quads
+    return ctx.out.quads | emit_profiles(doc, reg, reg.documents[doc.stem].graph)  # ELI, ORG, SKOS, links
 
 
 def _emit_text(ctx: Context) -> None:
