@@ -69,7 +69,7 @@ def test_wikidata_items_only_where_the_links_file_cites_a_source(store):
     links = wikidata_links(CORPUS_DIR)
     assert links and all(source.startswith("https://") for _, source in links.values())
     found = set(rows(store, f"SELECT DISTINCT ?j ?item WHERE {{ GRAPH ?g {{ ?j skos:exactMatch ?item }} "
-                            f"FILTER(?g != <{INFERRED_GRAPH}>) }}"))
+                            f"FILTER(?g != <{INFERRED_GRAPH}> && STRSTARTS(STR(?item), str(wd:))) }}"))
     expected = {(f"https://w3id.org/policykg/jurisdiction/{code}", f"http://www.wikidata.org/entity/{item}")
                 for code, (item, _) in links.items()}
     assert found == expected
