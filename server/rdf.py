@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from policykg.kg.namespaces import PREFIXES, bind_prefixes
@@ -18,6 +19,17 @@ _RDFLIB_FORMATS = {
     "trig": "trig",
     "nquads": "nquads",
 }
+
+
+_OXIGRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+# no prefix for the instance namespace: its local names hold slashes (as build.pipeline writes Turtle)
+_TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
 
 
 def jsonld_context() -> dict:
@@ -42,5 +54,18 @@ def serialize_graph(graph: Graph, fmt: Format, context_url: str | None = None) -
         if context_url and isinstance(document, dict):
             document["@context"] = context_url
         return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    if fmt.name in _OXIGRAPH_FORMATS:
+        return _serialize_with_oxigraph(graph, _OXIGRAPH_FORMATS[fmt.name])
     data = graph.serialize(format=_RDFLIB_FORMATS[fmt.name], encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _serialize_with_oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
+    """Serialise with the engine's writer, which keeps every literal's lexical form: rdflib's Turtle
+    writer turns "250000"^^xsd:decimal into 250000.0, a different RDF term than the endpoint and the
+    dumps give (one graph through every door)."""
+    triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples] if fmt in (
+        ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else list(triples)
+    prefixes = _TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    return ox.serialize(items, format=fmt, prefixes=prefixes)
