@@ -127,3 +127,27 @@ def test_the_same_document_graph_through_endpoint_dump_and_page(published, built
     from_dump = dump_graph(built, graph_iri)
     assert len(from_dump) > 1000
     assert to_isomorphic(from_endpoint) == to_isomorphic(from_dump) == to_isomorphic(from_page)
+
+
+def files_graph(folder: str) -> Graph:
+    graph = Graph()
+    for path in sorted((Path(__file__).resolve().parents[2] / folder).glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@pytest.mark.parametrize("path, folder", [("/ontology", "ontology"), ("/shapes", "shapes")])
+def test_ontology_and_shapes_serve_every_triple_of_their_files(published, path, folder):
+    response = published.get(path, headers=TURTLE)
+    assert response.headers["Vary"] == "Accept" and response.headers["Content-Location"] == path + ".ttl"
+    served = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    expected = files_graph(folder)
+    assert len(served) == len(expected)
+    assert to_isomorphic(served) == to_isomorphic(expected)
+
+
+def test_the_served_shapes_are_usable_shacl(published):
+    shapes = Graph().parse(data=published.get("/shapes.ttl").get_data(as_text=True), format="turtle")
+    bad = Graph().parse(Path(__file__).resolve().parents[1] / "data" / "shapes" / "JurisdictionShape.ttl")
+    conforms, _, text = pyshacl.validate(bad, shacl_graph=shapes, inference="none")
+    assert not conforms and "six-digit" in text
