@@ -6,6 +6,7 @@ import json
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from policykg.kg.namespaces import PREFIXES, bind_prefixes
 
@@ -32,9 +33,25 @@ _OXIGRAPH_FORMATS = {
 _TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
 
 
-def jsonld_context() -> dict:
-    """The published JSON-LD context: the project's prefixes."""
-    return {"@context": dict(PREFIXES)}
+def jsonld_context(vocabulary: Graph | None = None) -> dict:
+    """The published JSON-LD context: the project's prefixes and, from the ontology in `vocabulary`,
+    one typed term per property of the pkg: namespace (object properties take IRIs, datatype
+    properties their declared range), so that "value": "75000000" reads as an xsd:decimal."""
+    context: dict = dict(PREFIXES)
+    if vocabulary is None:
+        return {"@context": context}
+    pkg = PREFIXES["pkg"]
+    for prop in sorted(set(vocabulary.subjects(RDF.type, OWL.ObjectProperty))):
+        if str(prop).startswith(pkg):
+            context[str(prop)[len(pkg):]] = {"@id": f"pkg:{str(prop)[len(pkg):]}", "@type": "@id"}
+    for prop in sorted(set(vocabulary.subjects(RDF.type, OWL.DatatypeProperty))):
+        if str(prop).startswith(pkg):
+            term: dict = {"@id": f"pkg:{str(prop)[len(pkg):]}"}
+            ranges = [r for r in vocabulary.objects(prop, RDFS.range) if str(r).startswith(str(XSD))]
+            if len(ranges) == 1:
+                term["@type"] = f"xsd:{str(ranges[0])[len(str(XSD)):]}"
+            context[str(prop)[len(pkg):]] = term
+    return {"@context": context}
 
 
 def graph_from_ntriples(data: bytes) -> Graph:
@@ -45,11 +62,13 @@ def graph_from_ntriples(data: bytes) -> Graph:
     return graph
 
 
-def serialize_graph(graph: Graph, fmt: Format, context_url: str | None = None) -> bytes:
-    """The graph in `fmt`; JSON-LD is compacted with the project context and refers to `context_url`."""
+def serialize_graph(graph: Graph, fmt: Format, context_url: str | None = None, context: dict | None = None) -> bytes:
+    """The graph in `fmt`; JSON-LD is compacted with `context` (default: the prefixes) and refers to
+    `context_url`, where that context is published."""
     bind_prefixes(graph)
     if fmt.name == "jsonld":
-        text = graph.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True)
+        context = context or jsonld_context()
+        text = graph.serialize(format="json-ld", context=context["@context"], auto_compact=True)
         document = json.loads(text)
         if context_url and isinstance(document, dict):
             document["@context"] = context_url

@@ -151,3 +151,22 @@ def test_the_served_shapes_are_usable_shacl(published):
     bad = Graph().parse(Path(__file__).resolve().parents[1] / "data" / "shapes" / "JurisdictionShape.ttl")
     conforms, _, text = pyshacl.validate(bad, shacl_graph=shapes, inference="none")
     assert not conforms and "six-digit" in text
+
+
+def legislation_markup(page: str) -> dict:
+    start = page.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
+def test_document_pages_carry_schema_legislation_markup(published, built):
+    notice = sorted(built.manifest["documents"].values())[0].replace("/graph/", "/doc/")
+    page = published.get("/" + notice.removeprefix("https://w3id.org/policykg/"), headers={"Accept": "text/html"})
+    item = legislation_markup(page.get_data(as_text=True))
+    assert item["@type"] == "Legislation" and item["@id"] == notice
+    assert item["name"] and item["legislationIdentifier"] and item["inLanguage"] == "zh"
+    passed_by = item["legislationPassedBy"]
+    assert passed_by and all(a["@type"] == "GovernmentOrganization" for a in passed_by)
+    assert item["legislationJurisdiction"]["@id"].startswith("https://w3id.org/policykg/jurisdiction/")
+    assert item["hasPart"][0]["@id"] == notice + "/plan"
+    agency = item["legislationPassedBy"][0]["@id"].removeprefix("https://w3id.org/policykg/")
+    assert '<script type="application/ld+json">' not in published.get("/" + agency).get_data(as_text=True)
