@@ -26,6 +26,7 @@ from policykg.kg import reasoning
 from policykg.kg.dataset import as_stored, materialise_default_graph
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
 from policykg.kg.store import CURRENT_LINK, MANIFEST, STORE_DIR
+from policykg.kg.tables import TABLES_DIR, write_tables
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,8 @@ def run_build(opts: BuildOptions) -> BuildSummary:
             dumps.append(file_entry(tmp / name, media_type))
         write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
         dumps.append(file_entry(tmp / "inferred.nq", "application/n-quads"))
+        tables = [file_entry(path, "application/json" if path.suffix == ".json" else "text/csv")
+                  for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
         metadata = void.read_metadata(opts.corpus_dir / "dataset.ttl")
         void_triples = void.describe_build(store, metadata, dumps, opts.corpus_dir)
         write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
@@ -169,6 +172,7 @@ def run_build(opts: BuildOptions) -> BuildSummary:
                        "inferred": INFERRED_GRAPH, "void": VOID_GRAPH},
             "documents": {files[g]: g for g in doc_graphs},
             "dumps": dumps,
+            "tables": tables,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         final = builds / digest

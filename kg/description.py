@@ -251,21 +251,25 @@ class Linkset:
     triples: int
 
 
-def linksets(data: ox.Store, base: str = BASE) -> list[Linkset]:
-    """Outgoing links in the (merged) instance data: object IRIs outside our namespace, by predicate and
-    target dataset. Types, vocabulary definitions and shapes are not links."""
-    query = f"""SELECT ?p ?o WHERE {{ ?s ?p ?o
+def links(data: ox.Store, base: str = BASE) -> list[tuple[str, str, str]]:
+    """Outgoing links in the (merged) instance data: (subject, predicate, object) where the object is an
+    IRI outside our namespace. Types, vocabulary definitions and shapes are not links."""
+    query = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?s), "{base}") && !STRSTARTS(STR(?s), "{base}ontology")
                && !STRSTARTS(STR(?o), "{base}") && ?p != <{RDF.type}>
                && !STRSTARTS(STR(?p), "http://www.w3.org/2000/01/rdf-schema#")
                && !STRSTARTS(STR(?p), "http://www.w3.org/2002/07/owl#")) }}"""
+    return [(row["s"].value, row["p"].value, row["o"].value) for row in data.query(query, default_graph=DEFAULT)]
+
+
+def linksets(data: ox.Store, base: str = BASE) -> list[Linkset]:
+    """The outgoing links (links()) counted by predicate and target dataset."""
     counts: dict[tuple[str, str], int] = {}
-    for row in data.query(query, default_graph=DEFAULT):
-        target = row["o"].value
+    for _, predicate, target in links(data, base):
         space = next((ns for ns in KNOWN_TARGETS if target.startswith(ns)), None)
         if space is None:
             space = target[: max(target.rfind("/"), target.rfind("#")) + 1]
-        key = (row["p"].value, space)
+        key = (predicate, space)
         counts[key] = counts.get(key, 0) + 1
     found = []
     for (predicate, space), n in sorted(counts.items()):

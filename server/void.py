@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID
 
 from policykg.kg.namespaces import DATASET_IRI, bind_prefixes
 from policykg.kg.store import Build
+from policykg.kg.tables import TABLES_DIR
 
 from .errors import NotAcceptable, ResourceNotFound
 from .media import HTML_PAGE, RESOURCE_FORMATS, format_by_name, negotiate
@@ -86,6 +87,26 @@ def dump_file(name: str) -> Response:
             response.headers["Digest"] = dump.digest_header
             response.headers["Repr-Digest"] = f"sha-256=:{dump.digest_header[8:]}:"
             return response
+    abort(404)
+
+
+@bp.route("/tables/")
+def table_list() -> Response:
+    """The build's CSV tables and datapackage.json (`policykg export --tables` writes the same files)."""
+    listed = state().executor.build.manifest.get("tables") or []
+    body = json.dumps([{**entry, "url": state().config.public_base + "tables/" + entry["file"]} for entry in listed],
+                      indent=2, ensure_ascii=False)
+    return Response(body, content_type="application/json")
+
+
+@bp.route("/tables/<name>")
+def table_file(name: str) -> Response:
+    build = state().executor.build
+    for entry in build.manifest.get("tables") or []:
+        if entry["file"] == name:
+            path = build.path / TABLES_DIR / name
+            return send_file(path, mimetype=entry["media_type"], as_attachment=name.endswith(".csv"),
+                             download_name=name, conditional=True, etag=entry["sha256"])
     abort(404)
 
 

@@ -170,3 +170,12 @@ def test_document_pages_carry_schema_legislation_markup(published, built):
     assert item["hasPart"][0]["@id"] == notice + "/plan"
     agency = item["legislationPassedBy"][0]["@id"].removeprefix("https://w3id.org/policykg/")
     assert '<script type="application/ld+json">' not in published.get("/" + agency).get_data(as_text=True)
+
+
+def test_tables_are_downloadable(published, built):
+    listed = json.loads(published.get("/tables/").get_data())
+    assert {entry["file"] for entry in listed} == {entry["file"] for entry in built.manifest["tables"]}
+    response = published.get("/tables/targets.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.get_data() == (built.path / "tables" / "targets.csv").read_bytes()
+    assert published.get("/tables/secret.csv").status_code == 404
