@@ -216,13 +216,11 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
     out.add(d.plan, PKG.issuedBy, d.notice)
     ctx.derive(d.notice, number)
     title = ctx.one("NoticeTitle")
-    out.add(d.notice, ELI.title, zh(title.text))
     _labels(ctx, d.notice, title)
     ctx.derive(d.notice, title)
 
     plan_title = ctx.one("PlanTitle")
     out.add(d.plan, RDF.type, PKG.Plan)
-    out.add(d.plan, ELI.title, zh(plan_title.text))
     _labels(ctx, d.plan, plan_title)
     ctx.derive(d.plan, plan_title)
     code = plan_title.notes["juris"]
@@ -319,14 +317,17 @@ def _emit_citations(ctx: Context) -> None:
         else:
             target = iris.cited_work(ident.key)
             out.add(target, RDF.type, PKG.CitedWork)
-            prop = ELI.id_local if re.search(r"〔\d{4}〕\d+号$", cited.text) else ELI.title
-            out.add(target, prop, zh(cited.text) if prop == ELI.title else ox.Literal(cited.text))
-            if prop == ELI.title:
+            # a printed title goes on the work's expression (build.profiles), the number on the work
+            if re.search(r"〔\d{4}〕\d+号$", cited.text):
+                out.add(target, ELI.id_local, ox.Literal(cited.text))
+            else:
                 out.add(target, RDFS.label, zh(cited.text))
             if ident.note("en"):
                 out.add(target, RDFS.label, en(ident.note("en")))
             ctx.derive(target, cited)
-        role = ELI.based_on if cited.attributes["CiteRole"] == "BasedOn" else ELI.cites
+        # 依据/根据 a higher plan: ELI's eli:applies ("conforms with", e.g. a local act with a national one);
+        # eli:based_on is "empowered by" an enabling act, which none of the cited plans is
+        role = ELI.applies if cited.attributes["CiteRole"] == "BasedOn" else ELI.cites
         out.add(d.plan, role, target)
         for span in ctx.spans(cited):
             out.add(d.plan, PROV.wasDerivedFrom, span)

@@ -18,6 +18,7 @@ Called once per document by build.emit; everything comes from the annotations an
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,7 @@ from policykg.kg.namespaces import CV, DCTERMS, ELI, EU_LANGUAGE, ORG, PKG, RDF,
 NATIONAL_CODE = "100000"  # the project's code for the whole country (not a GB/T 2260 division)
 LINKS_FILE = Path("links") / "wikidata.tsv"
 ISSUING_ROLES = ("Issuer", "CoIssuer")
+NUMBER_RE = re.compile(r"〔\d{4}〕\d+号$")  # a cited document known by its number (build.emit)
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕"})
 
 
@@ -104,6 +106,16 @@ def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
             out.add(work, ELI.jurisdiction, iris.jurisdiction(code))
         for agency in issuers:
             out.add(work, ELI.passed_by, agency)
+    for cited in doc.of_type("CitedDocument"):  # a cited work outside the corpus, known by its title
+        ident = reg.get("work", cited.notes["id"])
+        if ident.note("doc") or NUMBER_RE.search(cited.text):
+            continue
+        work, expression = iris.cited_work(ident.key), iris.expression(iris.cited_work(ident.key))
+        out.add(work, ELI.is_realized_by, expression)
+        out.add(expression, RDF.type, ELI.LegalExpression)
+        out.add(expression, ELI.realizes, work)
+        out.add(expression, ELI.language, EU_LANGUAGE.ZHO)
+        out.add(expression, ELI.title, ox.Literal(cited.text, language="zh"))
     out.add(d.plan, ELI.is_part_of, d.notice)
     out.add(d.notice, ELI.has_part, d.plan)
     number = _one_text(doc, "DocNumber")

@@ -12,7 +12,7 @@ from .state import state
 bp = Blueprint("pages", __name__)
 
 STARTER_QUERY = """SELECT ?plan ?title ?target ?value ?valueText WHERE {
-  ?plan a pkg:Plan ; eli:title ?title ; pkg:hasTarget ?target .
+  ?plan a pkg:Plan ; eli:is_realized_by/eli:title ?title ; pkg:hasTarget ?target .
   ?target pkg:value ?value ; pkg:valueText ?valueText .
 }
 ORDER BY ?plan ?target
