@@ -48,14 +48,22 @@ def jsonld_context_document() -> Response:
 def serve_resource(path: str) -> Response:
     iri, fmt = resolve(path)
     if fmt.name == "html":
-        return _html(iri)
+        return _located(_html(iri), iri, fmt, path)
     data = state().read("description_ntriples", iri)
     if not data:
         raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
     # the context's stable IRI under the configured base, not the host of this request
     body = serialize_graph(graph_from_ntriples(data), fmt, state().config.iri_base + "context.jsonld",
                            jsonld_context(state().vocabulary()))
-    return _negotiated(Response(body, content_type=fmt.content_type), iri)
+    return _located(_negotiated(Response(body, content_type=fmt.content_type), iri), iri, fmt, path)
+
+
+def _located(response: Response, iri: str, fmt: Format, path: str) -> Response:
+    """A representation chosen by Accept names itself (Content-Location: the IRI's .ext variant);
+    the IRI answers 200 rather than 303, as docs/design.md records."""
+    if state().config.iri_base + path == iri:  # negotiated, not asked for by suffix
+        response.headers["Content-Location"] = f"{href(iri)}.{fmt.extension}"
+    return response
 
 
 def resolve(path: str) -> tuple[str, Format]:

@@ -61,6 +61,14 @@ def dataset_description(extension: str | None = None) -> Response:
     if fmt is None:
         raise NotAcceptable("the dataset description is available as Turtle, JSON-LD, N-Triples, RDF/XML and HTML")
     graph = void_graph()
+    if extension is None:
+        response = _dataset_response(graph, fmt)
+        response.headers["Content-Location"] = f"/dataset.{fmt.extension}"
+        return response
+    return _dataset_response(graph, fmt)
+
+
+def _dataset_response(graph: Graph, fmt) -> Response:
     if fmt.name == "html":
         body = render_template("dataset.html", ttl=serialize_graph(graph, RESOURCE_FORMATS[1]).decode(),
                                dumps=dumps(), formats=RESOURCE_FORMATS[1:])

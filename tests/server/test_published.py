@@ -179,3 +179,15 @@ def test_tables_are_downloadable(published, built):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.get_data() == (built.path / "tables" / "targets.csv").read_bytes()
     assert published.get("/tables/secret.csv").status_code == 404
+
+
+def test_negotiated_representations_name_themselves(published, built):
+    notice = sorted(built.manifest["documents"].values())[0].replace("/graph/", "/doc/")
+    path = "/" + notice.removeprefix("https://w3id.org/policykg/")
+    for accept, extension in (("text/turtle", "ttl"), ("text/html", "html")):
+        response = published.get(path, headers={"Accept": accept})
+        assert response.headers["Vary"] == "Accept"
+        assert response.headers["Content-Location"] == f"{path}.{extension}"
+        variant = published.get(response.headers["Content-Location"])
+        assert variant.status_code == 200 and "Content-Location" not in variant.headers
+    assert published.get("/dataset", headers=TURTLE).headers["Content-Location"] == "/dataset.ttl"
