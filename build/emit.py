@@ -13,10 +13,10 @@ import pyoxigraph as ox
 
 from policykg.build import normalize
 from policykg.build.annotations import AnnotatedDocument, Entity
-from policykg.build.profiles import emit_profiles
+from policykg.build.profiles import NATIONAL_CODE, emit_profiles
 from policykg.build.registry import Registry, identity_key
-from policykg.errors import AnnotationError, NormalizationError
-from policykg.kg import iris
+from policykg.errors import AnnotationError, NormalizationError, UnknownDivisionError
+from policykg.kg import divisions, iris
 from policykg.kg.namespaces import DCTERMS, ELI, FOAF, NIF, ORG, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 log = logging.getLogger(__name__)
@@ -56,22 +56,19 @@ def date_literal(value: dt.date) -> ox.Literal:
 
 
 def level_of(code: str) -> str:
-    """GB/T 2260: 100000 is the country, XX0000 a province, XXYY00 a prefecture-level city."""
-    if code == "100000":
+    """national for 100000 (the whole country), provincial for a province, municipal below, as the
+    GB/T 2260 list (policykg.kg.divisions) records the division's level."""
+    if code == NATIONAL_CODE:
         return "national"
-    if code.endswith("0000"):
-        return "provincial"
-    return "municipal"
+    return "provincial" if divisions.get(code).level is divisions.Level.PROVINCE else "municipal"
 
 
 def parent_code(code: str) -> str | None:
-    if code == "100000":
+    """The division above in the GB/T 2260 list (a province's parent is the country, 100000)."""
+    if code == NATIONAL_CODE:
         return None
-    if code.endswith("0000"):
-        return "100000"
-    if code.endswith("00"):
-        return code[:2] + "0000"
-    return code[:4] + "00"
+    parent = divisions.parent(code)
+    return parent.code if parent else NATIONAL_CODE
 
 
 class GraphWriter:
@@ -228,7 +225,10 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
         raise ctx.error(plan_title, f"juris={code} but no Jurisdiction with code={code} is annotated")
     for node in (d.notice, d.plan):
         out.add(node, PKG.jurisdiction, iris.jurisdiction(code))
-    out.add(d.plan, PKG.level, PKG[LEVELS[level_of(code)]])
+    try:
+        out.add(d.plan, PKG.level, PKG[LEVELS[level_of(code)]])
+    except UnknownDivisionError as exc:
+        raise ctx.error(plan_title, str(exc)) from None
     periods = ctx.doc.targets_of(plan_title, "planPeriod")
     interval = None
     if len(periods) > 1:
@@ -373,8 +373,11 @@ def _emit_shared_resources(ctx: Context) -> None:
             node = iris.jurisdiction(slug)
             out.add(node, RDF.type, PKG.Jurisdiction)
             out.add(node, PKG.divisionCode, ox.Literal(slug))
-            out.add(node, PKG.level, PKG[LEVELS[level_of(slug)]])
-            parent = parent_code(slug)
+            try:
+                out.add(node, PKG.level, PKG[LEVELS[level_of(slug)]])
+                parent = parent_code(slug)
+            except UnknownDivisionError as exc:
+                raise ctx.error(entity, str(exc)) from None
             if parent and ctx.reg.has("jurisdiction", parent):
                 out.add(node, PKG.parentJurisdiction, iris.jurisdiction(parent))
             label = SKOS.prefLabel

@@ -155,7 +155,7 @@ def run_build(opts: BuildOptions) -> BuildSummary:
         disk.flush()
         disk.optimize()
         del disk
-        summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred))
+        summary = BuildSummary(tmp, triples=default_size, inferred=len(inferred))
         for graph in doc_graphs:
             summary.documents[files[graph]] = _class_counts(store, [graph])
             summary.graphs[files[graph]] = graph

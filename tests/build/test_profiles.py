@@ -83,3 +83,20 @@ def test_wikidata_items_only_where_the_links_file_cites_a_source(store):
 ])
 def test_document_numbers_are_normalised(printed, normalised):
     assert normalise_number(printed) == normalised
+
+
+def test_a_code_outside_the_gbt2260_list_is_an_annotation_error_naming_file_and_line(tmp_path, build_options):
+    import shutil
+
+    from policykg.build.pipeline import run_build
+    from policykg.errors import AnnotationError
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, corpus)
+    ann = next(corpus.glob("000_*.ann"))  # Linyi (371300) → a code the Ministry's list does not have
+    text = ann.read_text(encoding="utf-8")
+    assert "code=371300" in text
+    ann.write_text(text.replace("code=371300", "code=379999").replace("juris=371300", "juris=379999"),
+                   encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"000_\w+\.ann:\d+: .*'379999'.*Xzqh20251231"):
+        run_build(build_options(tmp_path / "data", corpus))
