@@ -151,7 +151,8 @@ def synthetic_document(n: int, rng: random.Random, indicators: int = 12) -> Synt
     d.add(notice, "eli:id_local", lit(number))
     d.add(notice, "prov:wasDerivedFrom", d.say(number, "DocNumber"))
     title = f"关于印发{name_zh}“十四五”职业技能培训规划的通知"
-    d.add(notice, "eli:title", lit(title, "zh"))
+    d.add(notice, "eli:is_realized_by", f"{notice}/zh")
+    d.add(f"{notice}/zh", "eli:title", lit(title, "zh"))
     d.labelled(notice, title, f"Notice on the plan of synthetic area {n}")
     d.add(notice, "prov:wasDerivedFrom", d.say(title, "NoticeTitle"))
     d.add(notice, "eli:date_document", lit(signed.isoformat(), dt="xsd:date"))
@@ -172,7 +173,8 @@ def synthetic_document(n: int, rng: random.Random, indicators: int = 12) -> Synt
     period = _period(d, 2021, 2025)
     plan_title = f"{name_zh}“十四五”职业技能培训规划"
     d.add(plan, "rdf:type", "pkg:Plan")
-    d.add(plan, "eli:title", lit(plan_title, "zh"))
+    d.add(plan, "eli:is_realized_by", f"{plan}/zh")
+    d.add(f"{plan}/zh", "eli:title", lit(plan_title, "zh"))
     d.labelled(plan, plan_title, f"Plan of synthetic area {n}")
     d.add(plan, "pkg:period", period)
     d.add(plan, "pkg:jurisdiction", juris)
@@ -181,7 +183,7 @@ def synthetic_document(n: int, rng: random.Random, indicators: int = 12) -> Synt
     d.add(plan, "prov:wasDerivedFrom", d.say(plan_title, "PlanTitle"))
     if n > 0:
         basis = dt.date(2021, 1, 1) + dt.timedelta(days=n - 1)
-        d.add(plan, "eli:based_on", f"doc/synth-{basis.year}-{n - 1}/plan")
+        d.add(plan, "eli:applies", f"doc/synth-{basis.year}-{n - 1}/plan")
     for k in range(indicators):
         slug, zh, en = CONCEPTS[k % len(CONCEPTS)]
         slug = f"{slug}-{k}"

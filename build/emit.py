@@ -13,9 +13,10 @@ import pyoxigraph as ox
 
 from policykg.build import normalize
 from policykg.build.annotations import AnnotatedDocument, Entity
+from policykg.build.profiles import NATIONAL_CODE, emit_profiles
 from policykg.build.registry import Registry, identity_key
-from policykg.errors import AnnotationError, NormalizationError
-from policykg.kg import iris
+from policykg.errors import AnnotationError, NormalizationError, UnknownDivisionError
+from policykg.kg import divisions, iris
 from policykg.kg.namespaces import DCTERMS, ELI, FOAF, NIF, ORG, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 log = logging.getLogger(__name__)
@@ -55,22 +56,19 @@ def date_literal(value: dt.date) -> ox.Literal:
 
 
 def level_of(code: str) -> str:
-    """GB/T 2260: 100000 is the country, XX0000 a province, XXYY00 a prefecture-level city."""
-    if code == "100000":
+    """national for 100000 (the whole country), provincial for a province, municipal below, as the
+    GB/T 2260 list (policykg.kg.divisions) records the division's level."""
+    if code == NATIONAL_CODE:
         return "national"
-    if code.endswith("0000"):
-        return "provincial"
-    return "municipal"
+    return "provincial" if divisions.get(code).level is divisions.Level.PROVINCE else "municipal"
 
 
 def parent_code(code: str) -> str | None:
-    if code == "100000":
+    """The division above in the GB/T 2260 list (a province's parent is the country, 100000)."""
+    if code == NATIONAL_CODE:
         return None
-    if code.endswith("0000"):
-        return "100000"
-    if code.endswith("00"):
-        return code[:2] + "0000"
-    return code[:4] + "00"
+    parent = divisions.parent(code)
+    return parent.code if parent else NATIONAL_CODE
 
 
 class GraphWriter:
@@ -151,7 +149,7 @@ def emit_document(doc: AnnotatedDocument, reg: Registry, units: dict[str, str],
     _emit_programmes(ctx)
     _emit_approvals(ctx)
     _emit_tasks_and_deadlines(ctx, statements, plan_period)
-    return ctx.out.quads
+    return ctx.out.quads | emit_profiles(doc, reg, reg.documents[doc.stem].graph)  # ELI, ORG, SKOS, links
 
 
 def _emit_text(ctx: Context) -> None:
@@ -216,13 +214,11 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
     out.add(d.plan, PKG.issuedBy, d.notice)
     ctx.derive(d.notice, number)
     title = ctx.one("NoticeTitle")
-    out.add(d.notice, ELI.title, zh(title.text))
     _labels(ctx, d.notice, title)
     ctx.derive(d.notice, title)
 
     plan_title = ctx.one("PlanTitle")
     out.add(d.plan, RDF.type, PKG.Plan)
-    out.add(d.plan, ELI.title, zh(plan_title.text))
     _labels(ctx, d.plan, plan_title)
     ctx.derive(d.plan, plan_title)
     code = plan_title.notes["juris"]
@@ -230,7 +226,10 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
         raise ctx.error(plan_title, f"juris={code} but no Jurisdiction with code={code} is annotated")
     for node in (d.notice, d.plan):
         out.add(node, PKG.jurisdiction, iris.jurisdiction(code))
-    out.add(d.plan, PKG.level, PKG[LEVELS[level_of(code)]])
+    try:
+        out.add(d.plan, PKG.level, PKG[LEVELS[level_of(code)]])
+    except UnknownDivisionError as exc:
+        raise ctx.error(plan_title, str(exc)) from None
     periods = ctx.doc.targets_of(plan_title, "planPeriod")
     interval = None
     if len(periods) > 1:
@@ -351,14 +350,17 @@ def _emit_citations(ctx: Context) -> None:
         else:
             target = iris.cited_work(ident.key)
             out.add(target, RDF.type, PKG.CitedWork)
-            prop = ELI.id_local if re.search(r"〔\d{4}〕\d+号$", cited.text) else ELI.title
-            out.add(target, prop, zh(cited.text) if prop == ELI.title else ox.Literal(cited.text))
-            if prop == ELI.title:
+            # a printed title goes on the work's expression (build.profiles), the number on the work
+            if re.search(r"〔\d{4}〕\d+号$", cited.text):
+                out.add(target, ELI.id_local, ox.Literal(cited.text))
+            else:
                 out.add(target, RDFS.label, zh(cited.text))
             if ident.note("en"):
                 out.add(target, RDFS.label, en(ident.note("en")))
             ctx.derive(target, cited)
-        role = ELI.based_on if cited.attributes["CiteRole"] == "BasedOn" else ELI.cites
+        # 依据/根据 a higher plan: ELI's eli:applies ("conforms with", e.g. a local act with a national one);
+        # eli:based_on is "empowered by" an enabling act, which none of the cited plans is
+        role = ELI.applies if cited.attributes["CiteRole"] == "BasedOn" else ELI.cites
         out.add(d.plan, role, target)
         for span in ctx.spans(cited):
             out.add(d.plan, PROV.wasDerivedFrom, span)
@@ -411,8 +413,11 @@ def _emit_shared_resources(ctx: Context) -> None:
             node = iris.jurisdiction(slug)
             out.add(node, RDF.type, PKG.Jurisdiction)
             out.add(node, PKG.divisionCode, ox.Literal(slug))
-            out.add(node, PKG.level, PKG[LEVELS[level_of(slug)]])
-            parent = parent_code(slug)
+            try:
+                out.add(node, PKG.level, PKG[LEVELS[level_of(slug)]])
+                parent = parent_code(slug)
+            except UnknownDivisionError as exc:
+                raise ctx.error(entity, str(exc)) from None
             if parent and ctx.reg.has("jurisdiction", parent):
                 out.add(node, PKG.parentJurisdiction, iris.jurisdiction(parent))
             label = SKOS.prefLabel

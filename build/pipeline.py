@@ -27,9 +27,10 @@ from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
-from policykg.kg.dataset import materialise_default_graph
+from policykg.kg.dataset import as_stored, materialise_default_graph
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
 from policykg.kg.store import CURRENT_LINK, MANIFEST, STORE_DIR, read_build, verify_build
+from policykg.kg.tables import TABLES_DIR, write_tables
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,8 @@ def _class_counts(store: ox.Store, graphs: list[str]) -> dict[str, int]:
 def run_build(opts: BuildOptions) -> BuildSummary:
     """Build everything into a temporary folder and swap it in; on any error nothing changes."""
     asserted, doc_graphs, files = collect_quads(opts)
+    # the dumps hold what the store (and so the endpoint and the pages) holds: one graph through every door
+    asserted = sorted(as_stored(asserted), key=quad_key)
     store = ox.Store()
     store.extend(asserted)
     ontology_path = opts.ontology_dir / "policykg.ttl"
@@ -159,8 +162,10 @@ def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: l
         dumps.append(file_entry(tmp / name, media_type))
     write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
     dumps.append(file_entry(tmp / "inferred.nq", "application/n-quads"))
+    tables = [file_entry(path, "application/json" if path.suffix == ".json" else "text/csv")
+              for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
     metadata = void.read_metadata(opts.corpus_dir / "dataset.ttl")
-    void_triples = void.describe(store, metadata, dumps, doc_graphs, INFERRED_GRAPH)
+    void_triples = void.describe_build(store, metadata, dumps, opts.corpus_dir)
     write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
     void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples]
     store.extend(void_quads)
@@ -168,11 +173,11 @@ def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: l
     disk.bulk_load(path=str(tmp / "policykg.nq"), format=ox.RdfFormat.N_QUADS)
     disk.bulk_load(path=str(tmp / "inferred.nq"), format=ox.RdfFormat.N_QUADS)
     disk.extend(void_quads)
-    materialise_default_graph(disk)
+    default_size = materialise_default_graph(disk)  # the one triple count (kg.dataset, kg.description)
     disk.flush()
     disk.optimize()
     del disk
-    summary = BuildSummary(tmp, triples=len(asserted), inferred=len(inferred), report=report)
+    summary = BuildSummary(tmp, triples=default_size, inferred=len(inferred), report=report)
     for graph in doc_graphs:
         summary.documents[files[graph]] = _class_counts(store, [graph])
         summary.graphs[files[graph]] = graph
@@ -183,12 +188,13 @@ def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: l
         "version": __version__,
         "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "content_hash": digest,
-        "triples": len(asserted),
+        "triples": default_size,
         "inferred_triples": len(inferred),
         "graphs": {"documents": doc_graphs, "vocabulary": VOCABULARY_GRAPH, "shapes": SHAPES_GRAPH,
                    "inferred": INFERRED_GRAPH, "void": VOID_GRAPH},
         "documents": {files[g]: g for g in doc_graphs},
         "dumps": dumps,
+        "tables": tables,
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return summary, digest

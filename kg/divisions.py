@@ -14,7 +14,7 @@ Use it to recognise and identify jurisdictions::
     divisions.parent(d).name                # '山东省'
     divisions.ancestors("370982")           # (山东省, 泰安市)
     d.level is divisions.Level.PREFECTURE
-    d.p442                                  # '370900' — the code as Wikidata's P442 holds it
+    d.p442                                  # '37 09' — the code as Wikidata's P442 holds it
 
 A short name is the name without its generic suffix (省, 市, 自治区 with its nationalities, 地区, 盟,
 县, 区, 自治州/自治县 with its nationalities), as the texts say 山东, 泰安, 延边; several divisions can
@@ -64,8 +64,13 @@ class Division:
 
     @property
     def p442(self) -> str:
-        """The code as Wikidata's property P442 (China administrative division code) holds it."""
-        return self.code
+        """The code as Wikidata's P442 (China administrative division code) holds it.
+
+        Wikidata writes the code in pairs separated by spaces and without trailing 00 pairs:
+        Beijing (Q956) → "11", Yangpu District (Q661533) → "31 01 10" (the property's documented
+        examples and format constraint, https://www.wikidata.org/wiki/Property_talk:P442).
+        """
+        return p442_form(self.code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +112,19 @@ def short_name(name: str) -> str:
     if not match or _WHOLE_NATIONALITY.match(match["stem"]):  # 鄂温克族自治旗: the stem is the people
         return name
     return match["stem"]
+
+
+def p442_form(code: str) -> str:
+    """'370900' → '37 09', '370000' → '37', '370982' → '37 09 82' (see Division.p442)."""
+    pairs = [code[i:i + 2] for i in range(0, len(code), 2)]
+    while len(pairs) > 1 and pairs[-1] == "00":
+        pairs.pop()
+    return " ".join(pairs)
+
+
+def from_p442(value: str) -> str:
+    """The six-digit code of a Wikidata P442 value ('37 09' → '370900')."""
+    return value.replace(" ", "").ljust(6, "0")
 
 
 @cache

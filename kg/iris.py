@@ -139,3 +139,13 @@ def unit(slug: str) -> str:
 
 def scheme(name: str) -> str:
     return f"{BASE}scheme/{name}"
+
+
+def expression(work: str, language: str = "zh") -> str:
+    """The language version (ELI LegalExpression) of a work (notice or plan): {work}/zh."""
+    return f"{work}/{language}"
+
+
+def document_type(slug: str) -> str:
+    """A concept of the document-type scheme (the value of eli:type_document)."""
+    return f"{BASE}document-type/{slug}"

@@ -13,6 +13,9 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+CV = Namespace("http://data.europa.eu/m8g/")  # Core Public Organisation / Core Vocabularies
+WD = Namespace("http://www.wikidata.org/entity/")
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 
 ONTOLOGY_IRI = BASE + "ontology"
 SHAPES_IRI = BASE + "shapes"
@@ -39,6 +42,8 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
     "sd": str(SD),
     "sh": str(SH),
+    "cv": str(CV),
+    "wd": str(WD),
 }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from policykg.kg.description import DumpFile, default_graph_size, describe
 from policykg.kg.namespaces import (
     BASE,
     ELI,
@@ -292,7 +293,7 @@ def statistics(store: ox.Store) -> dict:
         "linksets": [
             {"predicate": r["p"].value, "target": r["space"].value, "triples": int(r["n"].value)} for r in linksets
         ],
-        "triples": sum(graph_triples.values()),  # quads in the named graphs; the default graph is their merge
+        "triples": default_graph_size(store),  # the default graph: the merge of the asserted graphs
         "inferred_triples": inferred_count,
         "graphs": [g.value for g in graphs],
         "graph_triples": graph_triples,
@@ -340,3 +341,12 @@ def write_turtle_dump(store: ox.Store, path: str) -> str:
 
 
 READ_OPERATIONS["write_turtle_dump"] = write_turtle_dump
+
+
+def dataset_description(store: ox.Store, dumps: list[dict], base: str) -> bytes:
+    """The VoID + DCAT-AP description (kg.description) as N-Triples, for a build without void.ttl."""
+    triples = describe(store, [DumpFile(**d) for d in dumps], base=base)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+READ_OPERATIONS["dataset_description"] = dataset_description

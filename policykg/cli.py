@@ -97,6 +97,24 @@ def validate(fmt: str) -> None:
 
 
 @main.command()
+@click.option("--tables", "tables_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the CSV tables and datapackage.json into.")
+def export(tables_dir: Path) -> None:
+    """Write the built graph as tidy CSV tables (documents, targets, baselines, programmes, groups,
+    agencies, links) with a Frictionless datapackage.json, for use without SPARQL."""
+    from policykg.kg.store import current_build, open_store
+    from policykg.kg.tables import write_tables
+
+    try:
+        store = open_store(current_build(config.data_dir()), in_memory=True)
+        written = write_tables(store, tables_dir)
+    except PolicyKGError as exc:
+        _fail(exc)
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", help="Output format.")
 @click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples in the default graph.")

@@ -13,7 +13,7 @@ bp = Blueprint("pages", __name__)
 
 # The endpoint predeclares the project's prefixes, so the starter query needs no PREFIX lines.
 STARTER_QUERY = """SELECT ?plan ?title ?target ?value ?valueText WHERE {
-  ?plan a pkg:Plan ; eli:title ?title ; pkg:hasTarget ?target .
+  ?plan a pkg:Plan ; eli:is_realized_by/eli:title ?title ; pkg:hasTarget ?target .
   ?target pkg:value ?value ; pkg:valueText ?valueText .
 }
 ORDER BY ?plan ?target

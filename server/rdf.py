@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from policykg.kg.namespaces import PREFIXES, bind_prefixes
 
@@ -20,9 +22,36 @@ _RDFLIB_FORMATS = {
 }
 
 
-def jsonld_context() -> dict:
-    """The published JSON-LD context: the project's prefixes."""
-    return {"@context": dict(PREFIXES)}
+_OXIGRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+# no prefix for the instance namespace: its local names hold slashes (as build.pipeline writes Turtle)
+_TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
+
+
+def jsonld_context(vocabulary: Graph | None = None) -> dict:
+    """The published JSON-LD context: the project's prefixes and, from the ontology in `vocabulary`,
+    one typed term per property of the pkg: namespace (object properties take IRIs, datatype
+    properties their declared range), so that "value": "75000000" reads as an xsd:decimal."""
+    context: dict = dict(PREFIXES)
+    if vocabulary is None:
+        return {"@context": context}
+    pkg = PREFIXES["pkg"]
+    for prop in sorted(set(vocabulary.subjects(RDF.type, OWL.ObjectProperty))):
+        if str(prop).startswith(pkg):
+            context[str(prop)[len(pkg):]] = {"@id": f"pkg:{str(prop)[len(pkg):]}", "@type": "@id"}
+    for prop in sorted(set(vocabulary.subjects(RDF.type, OWL.DatatypeProperty))):
+        if str(prop).startswith(pkg):
+            term: dict = {"@id": f"pkg:{str(prop)[len(pkg):]}"}
+            ranges = [r for r in vocabulary.objects(prop, RDFS.range) if str(r).startswith(str(XSD))]
+            if len(ranges) == 1:
+                term["@type"] = f"xsd:{str(ranges[0])[len(str(XSD)):]}"
+            context[str(prop)[len(pkg):]] = term
+    return {"@context": context}
 
 
 def graph_from_ntriples(data: bytes) -> Graph:
@@ -33,14 +62,29 @@ def graph_from_ntriples(data: bytes) -> Graph:
     return graph
 
 
-def serialize_graph(graph: Graph, fmt: Format, context_url: str | None = None) -> bytes:
-    """The graph in `fmt`; JSON-LD is compacted with the project context and refers to `context_url`."""
+def serialize_graph(graph: Graph, fmt: Format, context_url: str | None = None, context: dict | None = None) -> bytes:
+    """The graph in `fmt`; JSON-LD is compacted with `context` (default: the prefixes) and refers to
+    `context_url`, where that context is published."""
     bind_prefixes(graph)
     if fmt.name == "jsonld":
-        text = graph.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True)
+        context = context or jsonld_context()
+        text = graph.serialize(format="json-ld", context=context["@context"], auto_compact=True)
         document = json.loads(text)
         if context_url and isinstance(document, dict):
             document["@context"] = context_url
         return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    if fmt.name in _OXIGRAPH_FORMATS:
+        return _serialize_with_oxigraph(graph, _OXIGRAPH_FORMATS[fmt.name])
     data = graph.serialize(format=_RDFLIB_FORMATS[fmt.name], encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _serialize_with_oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
+    """Serialise with the engine's writer, which keeps every literal's lexical form: rdflib's Turtle
+    writer turns "250000"^^xsd:decimal into 250000.0, a different RDF term than the endpoint and the
+    dumps give (one graph through every door)."""
+    triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples] if fmt in (
+        ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else list(triples)
+    prefixes = _TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    return ox.serialize(items, format=fmt, prefixes=prefixes)

@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 from rdflib.namespace import RDF
 
 from policykg.kg.namespaces import INFERRED_GRAPH, NIF, PKG
 
 from .errors import NotAcceptable, ResourceNotFound, ServerError
+from .markup import legislation_jsonld
 from .media import (
     HTML_PAGE,
     RESOURCE_FORMATS,
@@ -37,10 +38,10 @@ RDF_TYPE = str(RDF.type)
 
 @bp.route("/context.jsonld")
 def jsonld_context_document() -> Response:
-    """The JSON-LD @context that every JSON-LD description refers to."""
+    """The JSON-LD @context that every JSON-LD description refers to (at iri_base + context.jsonld)."""
     import json
 
-    body = json.dumps(jsonld_context(), ensure_ascii=False, indent=2)
+    body = json.dumps(jsonld_context(state().vocabulary()), ensure_ascii=False, indent=2)
     return Response(body, content_type="application/ld+json; charset=utf-8")
 
 
@@ -48,12 +49,22 @@ def jsonld_context_document() -> Response:
 def serve_resource(path: str) -> Response:
     iri, fmt = resolve(path)
     if fmt.name == "html":
-        return _html(iri)
+        return _located(_html(iri), iri, fmt, path)
     data = state().read("description_ntriples", iri)
     if not data:
         raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
-    body = serialize_graph(graph_from_ntriples(data), fmt, url_for("resources.jsonld_context_document", _external=True))
-    return _negotiated(Response(body, content_type=fmt.content_type), iri)
+    # the context's stable IRI under the configured base, not the host of this request
+    body = serialize_graph(graph_from_ntriples(data), fmt, state().config.iri_base + "context.jsonld",
+                           jsonld_context(state().vocabulary()))
+    return _located(_negotiated(Response(body, content_type=fmt.content_type), iri), iri, fmt, path)
+
+
+def _located(response: Response, iri: str, fmt: Format, path: str) -> Response:
+    """A representation chosen by Accept names itself (Content-Location: the IRI's .ext variant);
+    the IRI answers 200 rather than 303, as docs/design.md records."""
+    if state().config.iri_base + path == iri:  # negotiated, not asked for by suffix
+        response.headers["Content-Location"] = f"{href(iri)}.{fmt.extension}"
+    return response
 
 
 def resolve(path: str) -> tuple[str, Format]:
@@ -132,6 +143,7 @@ def resource_page(description: dict, is_graph: bool = False) -> str:
     incoming = [t for t in description["incoming"] if t["g"] != INFERRED_GRAPH]
     return render_template(
         "resource.html",
+        markup=legislation_jsonld(description, labels, request.url_root.rstrip("/") + href(iri)),
         iri=iri,
         labels=labels,
         types=types,

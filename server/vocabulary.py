@@ -1,7 +1,9 @@
 """The ontology and the SHACL shapes at their IRIs: HTML documentation, Turtle (and other RDF).
 
-The terms are read from graph/vocabulary of the current build; the Turtle falls back to the files
-in the repository (ontology/*.ttl, shapes/*.ttl) when the build has none.
+/ontology serves every triple of graph/vocabulary (ontology/*.ttl: the ontology, its concept schemes
+and units) and /shapes every triple of graph/shapes (shapes/*.ttl), with the builder's skolem IRIs
+(/.well-known/genid/…) turned back into blank nodes, so that the download is the files' graph and
+usable SHACL. A build without graph/shapes falls back to the repository's shapes/*.ttl.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from policykg.kg.namespaces import ONTOLOGY_IRI, SHAPES_IRI, bind_prefixes
+from policykg.kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARY_GRAPH, bind_prefixes
 
 from .errors import NotAcceptable, ResourceNotFound
 from .media import RESOURCE_FORMATS, Format, format_by_extension, negotiate, offered_media_types
@@ -22,6 +24,8 @@ from .state import state
 from .views import compact, href
 
 bp = Blueprint("vocabulary", __name__)
+SHAPES_GRAPH = BASE + "graph/shapes"
+GENID_PREFIX = BASE + ".well-known/genid/"  # the builder's skolem IRIs (build.vocabulary)
 
 ALIGNMENT_PREDICATES = (
     RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty,
@@ -37,8 +41,10 @@ def ontology(extension: str | None = None) -> Response:
     fmt = _format(extension, ONTOLOGY_IRI)
     graph = ontology_graph()
     if fmt.name == "html":
-        return _page(render_template("ontology.html", doc=document_ontology(graph), **_helpers()))
-    return _rdf(graph, fmt)
+        response = _page(render_template("ontology.html", doc=document_ontology(graph), **_helpers()))
+    else:
+        response = _rdf(graph, fmt)
+    return _located(response, "/ontology", fmt, extension)
 
 
 @bp.route("/shapes")
@@ -47,8 +53,18 @@ def shapes(extension: str | None = None) -> Response:
     fmt = _format(extension, SHAPES_IRI)
     graph = shapes_graph()
     if fmt.name == "html":
-        return _page(render_template("shapes.html", shapes=document_shapes(graph), **_helpers()))
-    return _rdf(graph, fmt)
+        response = _page(render_template("shapes.html", shapes=document_shapes(graph), **_helpers()))
+    else:
+        response = _rdf(graph, fmt)
+    return _located(response, "/shapes", fmt, extension)
+
+
+def _located(response: Response, path: str, fmt: Format, extension: str | None) -> Response:
+    """A negotiated answer names the variant it is (Content-Location), as the W3C recipes for
+    publishing RDF vocabularies ask; the IRI itself answers 200 with Vary: Accept (no 303)."""
+    if extension is None:
+        response.headers["Content-Location"] = f"{path}.{fmt.extension}"
+    return response
 
 
 def _helpers() -> dict:
@@ -82,21 +98,21 @@ def _rdf(graph: Graph, fmt: Format) -> Response:
 # -- extracting the ontology and the shapes -------------------------------------------------------
 
 
-def _subgraph(source: Graph, belongs) -> Graph:
-    """Triples whose subject `belongs`, with the blank nodes they reach (lists, restrictions)."""
+def _deskolemised(data: bytes) -> Graph:
+    """N-Triples of a graph with /.well-known/genid/ IRIs as blank nodes again."""
     graph = Graph()
     bind_prefixes(graph)
-    pending = [s for s in set(source.subjects()) if isinstance(s, URIRef) and belongs(str(s))]
-    seen = set()
-    while pending:
-        subject = pending.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        for predicate, obj in source.predicate_objects(subject):
-            graph.add((subject, predicate, obj))
-            if isinstance(obj, BNode):
-                pending.append(obj)
+    if not data:
+        return graph
+    source = Graph().parse(data=data.decode("utf-8"), format="nt")
+
+    def node(term):
+        if isinstance(term, URIRef) and str(term).startswith(GENID_PREFIX):
+            return BNode(str(term)[len(GENID_PREFIX):])
+        return term
+
+    for s, p, o in source:
+        graph.add((node(s), p, node(o)))
     return graph
 
 
@@ -109,15 +125,36 @@ def _from_files(paths: list[Path]) -> Graph:
 
 
 def ontology_graph() -> Graph:
-    graph = _subgraph(state().vocabulary(), lambda iri: iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"))
+    """Every triple of graph/vocabulary but shapes (a build laid out by hand may keep them there)."""
+    graph = _deskolemised(state().read("graph_ntriples", VOCABULARY_GRAPH))
+    for shape in [s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(SHAPES_IRI)]:
+        _remove_with_blank_nodes(graph, shape)
     if len(graph) == 0:
         graph = _from_files(sorted((state().repo_root / "ontology").glob("*.ttl")))
     return graph
 
 
+def _copy_with_blank_nodes(source: Graph, target: Graph, subject) -> None:
+    for predicate, obj in source.predicate_objects(subject):
+        target.add((subject, predicate, obj))
+        if isinstance(obj, BNode):
+            _copy_with_blank_nodes(source, target, obj)
+
+
+def _remove_with_blank_nodes(graph: Graph, subject) -> None:
+    for _, obj in list(graph.predicate_objects(subject)):
+        if isinstance(obj, BNode):
+            _remove_with_blank_nodes(graph, obj)
+    graph.remove((subject, None, None))
+
+
 def shapes_graph() -> Graph:
-    graph = _subgraph(state().vocabulary(), lambda iri: iri == SHAPES_IRI or iri.startswith(SHAPES_IRI + "#")
-                      or iri.startswith(SHAPES_IRI + "/"))
+    """Every triple of graph/shapes (a build laid out by hand may keep its shapes in graph/vocabulary)."""
+    graph = _deskolemised(state().read("graph_ntriples", SHAPES_GRAPH))
+    if len(graph) == 0:
+        vocabulary = _deskolemised(state().read("graph_ntriples", VOCABULARY_GRAPH))
+        for shape in [s for s in vocabulary.subjects() if isinstance(s, URIRef) and str(s).startswith(SHAPES_IRI)]:
+            _copy_with_blank_nodes(vocabulary, graph, shape)
     if len(graph) == 0:
         graph = _from_files(sorted((state().repo_root / "shapes").glob("*.ttl")))
     return graph

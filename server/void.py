@@ -1,7 +1,7 @@
-"""The dataset description (/.well-known/void, the dataset IRI) and the downloadable dumps.
+"""The dataset description (/.well-known/void, the dataset IRI), the linksets (/links) and the dumps.
 
-The description starts from the build's void.ttl and is completed from the graph (counts, class
-partitions, linksets) and from this deployment (endpoint, dumps with size and sha256).
+The description is the build's void.ttl (VoID + DCAT-AP 3, written by kg.description); the server
+adds nothing to it.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCTERMS, RDF, VOID
 
-from policykg.kg.namespaces import BASE, DATASET_IRI, ONTOLOGY_IRI, bind_prefixes
+from policykg.kg.namespaces import DATASET_IRI, bind_prefixes
 from policykg.kg.store import Build
+from policykg.kg.tables import TABLES_DIR
 
 from .errors import NotAcceptable, ResourceNotFound
 from .media import HTML_PAGE, RESOURCE_FORMATS, format_by_name, negotiate
@@ -29,9 +30,6 @@ from .state import state
 bp = Blueprint("void", __name__)
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-DEFAULT_TITLE = "policykg: China's vocational skills training plans as linked data"
-DEFAULT_LICENSE = "https://www.apache.org/licenses/LICENSE-2.0"
-DEFAULT_PUBLISHER = "The policykg project"
 TURTLE_DUMP = "policykg.ttl"
 DUMP_FILES = (("policykg.trig", "application/trig"), ("policykg.nq", "application/n-quads"),
               ("inferred.nq", "application/n-quads"))
@@ -64,6 +62,14 @@ def dataset_description(extension: str | None = None) -> Response:
     if fmt is None:
         raise NotAcceptable("the dataset description is available as Turtle, JSON-LD, N-Triples, RDF/XML and HTML")
     graph = void_graph()
+    if extension is None:
+        response = _dataset_response(graph, fmt)
+        response.headers["Content-Location"] = f"/dataset.{fmt.extension}"
+        return response
+    return _dataset_response(graph, fmt)
+
+
+def _dataset_response(graph: Graph, fmt) -> Response:
     if fmt.name == "html":
         body = render_template("dataset.html", ttl=serialize_graph(graph, RESOURCE_FORMATS[1]).decode(),
                                dumps=dumps(), formats=RESOURCE_FORMATS[1:])
@@ -90,6 +96,26 @@ def dump_file(name: str) -> Response:
             response.headers["Digest"] = dump.digest_header
             response.headers["Repr-Digest"] = f"sha-256=:{dump.digest_header[8:]}:"
             return response
+    abort(404)
+
+
+@bp.route("/tables/")
+def table_list() -> Response:
+    """The build's CSV tables and datapackage.json (`policykg export --tables` writes the same files)."""
+    listed = state().executor.build.manifest.get("tables") or []
+    body = json.dumps([{**entry, "url": state().config.public_base + "tables/" + entry["file"]} for entry in listed],
+                      indent=2, ensure_ascii=False)
+    return Response(body, content_type="application/json")
+
+
+@bp.route("/tables/<name>")
+def table_file(name: str) -> Response:
+    build = state().executor.build
+    for entry in build.manifest.get("tables") or []:
+        if entry["file"] == name:
+            path = build.path / TABLES_DIR / name
+            return send_file(path, mimetype=entry["media_type"], as_attachment=name.endswith(".csv"),
+                             download_name=name, conditional=True, etag=entry["sha256"])
     abort(404)
 
 
@@ -140,82 +166,42 @@ def _turtle_dump(build: Build) -> Path:
 
 
 def void_graph() -> Graph:
+    """The build's void.ttl, written by the builder (kg.description); a build without one (an older
+    layout) gets the same description computed from its store. Nothing is added here, so each
+    distribution, count and linkset is stated once."""
     build = state().local.build
     graph = Graph()
     bind_prefixes(graph)
     graph.bind("spdx", SPDX)
     if build.dump("void.ttl").exists():
         graph.parse(build.dump("void.ttl"), format="turtle")
-    dataset = URIRef(DATASET_IRI)
-    public = state().config.public_base
-    stats = state().read("statistics")
-
-    def ensure(predicate, value) -> None:
-        if graph.value(dataset, predicate) is None:
-            graph.add((dataset, predicate, value))
-
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    ensure(DCTERMS.title, Literal(DEFAULT_TITLE, lang="en"))
-    ensure(DCTERMS.license, URIRef(DEFAULT_LICENSE))
-    if graph.value(dataset, DCTERMS.publisher) is None:
-        publisher = BNode()
-        graph.add((dataset, DCTERMS.publisher, publisher))
-        graph.add((publisher, RDF.type, FOAF.Organization))
-        graph.add((publisher, FOAF.name, Literal(DEFAULT_PUBLISHER)))
-    ensure(DCTERMS.modified, Literal(build.manifest.get("built_at", ""), datatype=XSD.dateTime))
-    ensure(VOID.triples, Literal(stats["triples"], datatype=XSD.integer))
-    ensure(VOID.classes, Literal(len(stats["classes"]), datatype=XSD.integer))
-    ensure(VOID.uriSpace, Literal(BASE))
-    ensure(VOID.vocabulary, URIRef(ONTOLOGY_IRI + "#"))
-    ensure(DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI))
-    graph.set((dataset, VOID.sparqlEndpoint, URIRef(public + "sparql")))
-    graph.set((dataset, DCAT.landingPage, URIRef(public)))
-    _class_partitions(graph, dataset, stats)
-    _linksets(graph, dataset, stats)
-    _distributions(graph, dataset, public)
+        return graph
+    listed = [{"file": d.file, "media_type": d.media_type, "sha256": d.sha256, "bytes": d.bytes} for d in dumps()]
+    data = state().read("dataset_description", listed, state().config.iri_base)
+    graph.parse(data=data.decode("utf-8"), format="nt")
     return graph
 
 
-def _class_partitions(graph: Graph, dataset: URIRef, stats: dict) -> None:
-    if graph.value(dataset, VOID.classPartition) is not None:
-        return
-    for entry in stats["classes"]:
-        partition = BNode()
-        graph.add((dataset, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], URIRef(entry["class"])))
-        graph.add((partition, VOID.entities, Literal(entry["entities"], datatype=XSD.integer)))
+def linkset_rows(graph: Graph) -> list[dict]:
+    """The VoID linksets of the description, for the /links page (target, predicate, count, sources)."""
+    rows = []
+    for linkset in sorted(graph.subjects(RDF.type, VOID.Linkset), key=str):
+        target = graph.value(linkset, VOID.objectsTarget)
+        rows.append({
+            "iri": str(linkset),
+            "predicate": str(graph.value(linkset, VOID.linkPredicate)),
+            "target": str(graph.value(target, VOID.uriSpace) or target),
+            "title": str(graph.value(target, DCTERMS.title) or ""),
+            "triples": int(graph.value(linkset, VOID.triples)),
+            "sources": sorted(str(o) for o in graph.objects(linkset, DCTERMS.source)),
+        })
+    return rows
 
 
-def _linksets(graph: Graph, dataset: URIRef, stats: dict) -> None:
-    if any(graph.subjects(RDF.type, VOID.Linkset)):
-        return
-    for index, entry in enumerate(stats["linksets"], start=1):
-        linkset = URIRef(f"{DATASET_IRI}#linkset-{index}")
-        target = BNode()
-        graph.add((dataset, VOID.subset, linkset))
-        graph.add((linkset, RDF.type, VOID.Linkset))
-        graph.add((linkset, VOID.subjectsTarget, dataset))
-        graph.add((linkset, VOID.objectsTarget, target))
-        graph.add((target, RDF.type, VOID.Dataset))
-        graph.add((target, VOID.uriSpace, Literal(entry["target"])))
-        graph.add((linkset, VOID.linkPredicate, URIRef(entry["predicate"])))
-        graph.add((linkset, VOID.triples, Literal(entry["triples"], datatype=XSD.integer)))
-
-
-def _distributions(graph: Graph, dataset: URIRef, public: str) -> None:
-    for dump in dumps():
-        url = URIRef(public + "dumps/" + dump.file)
-        graph.add((dataset, VOID.dataDump, url))
-        distribution = URIRef(f"{DATASET_IRI}#dump-{dump.file}")
-        checksum = BNode()
-        graph.add((dataset, DCAT.distribution, distribution))
-        graph.add((distribution, RDF.type, DCAT.Distribution))
-        graph.add((distribution, DCAT.downloadURL, url))
-        graph.add((distribution, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/"
-                                                         + dump.media_type)))
-        graph.add((distribution, DCAT.byteSize, Literal(dump.bytes, datatype=XSD.nonNegativeInteger)))
-        graph.add((distribution, SPDX.checksum, checksum))
-        graph.add((checksum, RDF.type, SPDX.Checksum))
-        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        graph.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
+@bp.route("/links")
+def links_page() -> Response:
+    """Every outgoing linkset with its count: HTML for browsers, JSON otherwise."""
+    rows = linkset_rows(void_graph())
+    if negotiate(request.headers.get("Accept"), (HTML_PAGE, RESOURCE_FORMATS[2])) is HTML_PAGE:
+        return _vary(Response(render_template("links.html", rows=rows), content_type=HTML_PAGE.content_type))
+    return _vary(Response(json.dumps(rows, indent=2, ensure_ascii=False), content_type="application/json"))

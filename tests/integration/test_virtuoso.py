@@ -223,7 +223,7 @@ def test_research_query_same_solutions(path: Path, inferred: bool, virtuoso_load
 
 FEDERATED_PATTERN = """
     ?plan a pkg:Plan ;
-          eli:title ?title ;
+          eli:is_realized_by/eli:title ?title ;
           pkg:jurisdiction ?jurisdiction .
 """
 

@@ -40,7 +40,6 @@ def test_lookup_by_code_name_and_short_name():
     assert [d.name for d in divisions.ancestors("370982")] == ["山东省", "泰安市"]
     assert taian in divisions.children("370000")
     assert divisions.province("370982").code == "370000"
-    assert taian.p442 == "370900"
 
 
 def test_short_names_drop_generic_and_nationality_suffixes():
@@ -64,3 +63,12 @@ def test_unknown_code_names_the_code_and_the_edition():
     with pytest.raises(UnknownDivisionError, match="'999999'.*Xzqh20251231"):
         divisions.get("999999")
     assert divisions.find("999999") is None
+
+
+def test_p442_form_is_wikidatas_spaced_code_without_trailing_pairs():
+    # the property's documented examples: Beijing → "11", Yangpu District → "31 01 10"
+    assert divisions.get("110000").p442 == "11"
+    assert divisions.get("310110").p442 == "31 01 10"
+    assert divisions.get("370900").p442 == "37 09"
+    assert divisions.from_p442("37 09") == "370900"
+    assert all(divisions.from_p442(d.p442) == d.code for d in divisions.all_divisions())

@@ -37,7 +37,7 @@ ONTOLOGY, UNITS = DEFAULT_VOCABULARY
 # fixture → (focus node relative to BASE, substrings of the messages expected on it, one per result)
 STRUCTURAL = {
     "NoticeShape": ("doc/t-2021-1", ["eli:id_local must be one document number", "rdfs:label in English"]),
-    "PlanShape": ("doc/t-2021-1/plan", ["eli:based_on must point", "pkg:level", "pkg:period"]),
+    "PlanShape": ("doc/t-2021-1/plan", ["eli:applies must point", "pkg:level", "pkg:period"]),
     "CitedWorkShape": ("work/t", ["id_local of a cited work", "prov:wasDerivedFrom"]),
     "DocumentTextShape": ("doc/t-2021-1/text", ["pkg:sha256", "pkg:sourceFile"]),
     "TextSpanShape": (
@@ -299,7 +299,7 @@ def test_ontology_declares_every_term_of_the_design():
     declared = {str(s).removeprefix(str(PKG)) for s in onto.subjects(RDF.type, None) if str(s).startswith(str(PKG))}
     assert used - declared == set()
     kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
-    for external in ("eli:based_on", "org:subOrganizationOf", "skos:broader", "prov:wasDerivedFrom",
+    for external in ("eli:applies", "org:subOrganizationOf", "skos:broader", "prov:wasDerivedFrom",
                      "time:hasBeginning", "nif:referenceContext", "dcterms:hasPart"):
         prefix, local = external.split(":")
         iri = next(iri for p, iri in onto.namespaces() if p == prefix) + local

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
-from server_testkit import DOC
+from server_testkit import DOC, FIXTURES
 
 from policykg.server.rdf import jsonld_context
 
@@ -28,7 +28,7 @@ def parse(response) -> Graph:
     text = response.get_data(as_text=True)
     if response.mimetype == "application/ld+json":  # use the published context without fetching it
         document = json.loads(text)
-        document["@context"] = jsonld_context()["@context"]
+        document["@context"] = jsonld_context(Graph().parse(FIXTURES / "ontology.ttl"))["@context"]
         text = json.dumps(document)
     return Graph().parse(data=text, format=RDF_TYPES[response.mimetype])
 
@@ -56,10 +56,15 @@ def test_file_extension_suffix(client, extension, media_type):
 def test_jsonld_refers_to_the_published_context(client):
     response = client.get(TARGET_PATH, headers={"Accept": "application/ld+json"})
     document = json.loads(response.get_data(as_text=True))
-    assert document["@context"] == "http://localhost/context.jsonld"
+    # a stable IRI under the configured base, not the request's host
+    assert document["@context"] == "https://w3id.org/policykg/context.jsonld"
     context = client.get("/context.jsonld")
     assert context.mimetype == "application/ld+json"
-    assert json.loads(context.get_data(as_text=True))["@context"]["pkg"] == str(PKG)
+    terms = json.loads(context.get_data(as_text=True))["@context"]
+    assert terms["pkg"] == str(PKG)
+    assert terms["hasTarget"] == {"@id": "pkg:hasTarget", "@type": "@id"}
+    assert terms["value"] == {"@id": "pkg:value", "@type": "xsd:decimal"}
+    assert '"value": "67000"' in response.get_data(as_text=True)  # the typed term is used by the output
 
 
 def test_alternates_are_linked(client):

@@ -1,0 +1,160 @@
+"""Standard profiles asserted in the data, not only inferred: ELI, ORG/CPOV, SKOS, shared identifiers.
+
+Called once per document by build.emit; everything comes from the annotations and the registry:
+
+- ELI: the notice and the plan it issues are works (eli:LegalResource) with eli:type_document,
+  eli:jurisdiction, eli:passed_by (issuing agencies) and eli:is_realized_by their Chinese expression
+  (eli:LegalExpression, eli:language ZHO, eli:title as printed). The plan eli:is_part_of the notice.
+  The English labels are the project's, not a published translation, so there is no English
+  expression. eli:id_local carries the document number as printed and, when it differs, normalised.
+- ORG/CPOV: every agency is an org:Organization; one with a jurisdiction is a cv:PublicOrganisation
+  with dcterms:spatial.
+- SKOS: target groups and indicator concepts are skos:Concept in their scheme.
+- Jurisdictions: code (skos:notation), the code as Wikidata's P442 holds it (pkg:p442Code), the
+  Ministry of Civil Affairs name (pkg:officialName), all from policykg.kg.divisions; a Wikidata item
+  (skos:exactMatch) only where corpus/links/wikidata.tsv cites a source for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from policykg.build.annotations import AnnotatedDocument
+from policykg.build.registry import Registry, identity_key
+from policykg.errors import AnnotationError
+from policykg.kg import divisions, iris
+from policykg.kg.namespaces import CV, DCTERMS, ELI, EU_LANGUAGE, ORG, PKG, RDF, SKOS, WD
+
+NATIONAL_CODE = "100000"  # the project's code for the whole country (not a GB/T 2260 division)
+LINKS_FILE = Path("links") / "wikidata.tsv"
+ISSUING_ROLES = ("Issuer", "CoIssuer")
+NUMBER_RE = re.compile(r"〔\d{4}〕\d+号$")  # a cited document known by its number (build.emit)
+BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕"})
+
+
+def N(iri) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def normalise_number(printed: str) -> str:
+    """A document number in one canonical form: NFKC digits, 〔〕 around the year, no spaces."""
+    text = unicodedata.normalize("NFKC", printed).translate(BRACKETS)
+    return "".join(text.split())
+
+
+@cache
+def wikidata_links(corpus_dir: Path) -> dict[str, tuple[str, str]]:
+    """GB/T 2260 code → (Wikidata item, source) from corpus/links/wikidata.tsv (# lines are comments)."""
+    path = corpus_dir / LINKS_FILE
+    if not path.exists():
+        return {}
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    rows = csv.DictReader(lines, delimiter="\t")
+    return {row["code"]: (row["item"], row["source"]) for row in rows}
+
+
+class _Quads:
+    def __init__(self, graph: str) -> None:
+        self.graph = N(graph)
+        self.quads: set[ox.Quad] = set()
+
+    def add(self, s, p, o) -> None:
+        obj = o if isinstance(o, ox.Literal | ox.NamedNode) else N(o)
+        self.quads.add(ox.Quad(N(s), N(p), obj, self.graph))
+
+
+def emit_profiles(doc: AnnotatedDocument, reg: Registry, graph: str) -> set[ox.Quad]:
+    """The ELI, ORG/CPOV, SKOS and identifier triples of one document, in its named graph."""
+    out = _Quads(graph)
+    _eli(doc, reg, out)
+    _agencies(doc, reg, out)
+    _concepts(doc, out)
+    _jurisdictions(doc, reg, out)
+    return out.quads
+
+
+def _one_text(doc: AnnotatedDocument, etype: str) -> str | None:
+    found = doc.of_type(etype)
+    return found[0].text if len(found) == 1 else None
+
+
+def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
+    d = reg.documents[doc.stem]
+    titles = {d.notice: _one_text(doc, "NoticeTitle"), d.plan: _one_text(doc, "PlanTitle")}
+    kinds = {d.notice: "notice", d.plan: "plan"}
+    plan_titles = doc.of_type("PlanTitle")
+    code = plan_titles[0].notes.get("juris") if len(plan_titles) == 1 else None
+    issuers = sorted({iris.agency(a.notes["id"]) for a in doc.of_type("Agency")
+                      if a.attributes.get("Role") in ISSUING_ROLES})
+    for work, title in titles.items():
+        expression = iris.expression(work)
+        out.add(work, RDF.type, ELI.LegalResource)
+        out.add(work, ELI.type_document, iris.document_type(kinds[work]))
+        out.add(work, ELI.is_realized_by, expression)
+        out.add(expression, RDF.type, ELI.LegalExpression)
+        out.add(expression, ELI.realizes, work)
+        out.add(expression, ELI.language, EU_LANGUAGE.ZHO)
+        if title:
+            out.add(expression, ELI.title, ox.Literal(title, language="zh"))
+        if code:
+            out.add(work, ELI.jurisdiction, iris.jurisdiction(code))
+        for agency in issuers:
+            out.add(work, ELI.passed_by, agency)
+    for cited in doc.of_type("CitedDocument"):  # a cited work outside the corpus, known by its title
+        ident = reg.get("work", cited.notes["id"])
+        if ident.note("doc") or NUMBER_RE.search(cited.text):
+            continue
+        work, expression = iris.cited_work(ident.key), iris.expression(iris.cited_work(ident.key))
+        out.add(work, ELI.is_realized_by, expression)
+        out.add(expression, RDF.type, ELI.LegalExpression)
+        out.add(expression, ELI.realizes, work)
+        out.add(expression, ELI.language, EU_LANGUAGE.ZHO)
+        out.add(expression, ELI.title, ox.Literal(cited.text, language="zh"))
+    out.add(d.plan, ELI.is_part_of, d.notice)
+    out.add(d.notice, ELI.has_part, d.plan)
+    number = _one_text(doc, "DocNumber")
+    if number and normalise_number(number) != number:
+        out.add(d.notice, ELI.id_local, ox.Literal(normalise_number(number)))
+
+
+def _agencies(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
+    for entity in doc.of_type("Agency"):
+        ident = reg.get("agency", entity.notes["id"])
+        node = iris.agency(ident.key)
+        out.add(node, RDF.type, ORG.Organization)
+        juris = ident.note("juris")
+        if juris:
+            out.add(node, RDF.type, CV.PublicOrganisation)
+            out.add(node, DCTERMS.spatial, iris.jurisdiction(juris))
+
+
+def _concepts(doc: AnnotatedDocument, out: _Quads) -> None:
+    for entity in doc.of_type("TargetGroup"):
+        key = identity_key(entity)
+        out.add(iris.target_group(key[1]), RDF.type, SKOS.Concept)
+
+
+def _jurisdictions(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
+    links = wikidata_links(doc.ann_path.parent)
+    for entity in doc.of_type("Jurisdiction"):
+        code = entity.notes["code"]
+        node = iris.jurisdiction(code)
+        out.add(node, RDF.type, SKOS.Concept)
+        out.add(node, SKOS.inScheme, iris.scheme("jurisdictions"))
+        out.add(node, SKOS.notation, ox.Literal(code))
+        if code != NATIONAL_CODE:
+            division = divisions.find(code)
+            if division is None:
+                raise AnnotationError(str(doc.ann_path), entity.line,
+                                      f"{entity.id}: code={code} is not in the GB/T 2260 list "
+                                      f"{divisions.edition().source_table} (policykg.kg.divisions)")
+            out.add(node, PKG.p442Code, ox.Literal(division.p442))
+            out.add(node, PKG.officialName, ox.Literal(division.name, language="zh"))
+        if code in links:
+            out.add(node, SKOS.exactMatch, WD[links[code][0]])
