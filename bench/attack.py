@@ -24,196 +24,19 @@ replayed by the sec-engine tests, not here. Not run by the test suite.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import random
 import socket
 import threading
 import time
 import urllib.parse
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from attack_fuzz import fuzz
+from attack_target import JSON, Answer, Target, percentile, raw_exchange, status_line, statuses
+from attack_workers import attack_memory, attack_pool_drain, attack_ssrf
+
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-MEMORY_HOG = "SELECT * WHERE {?a ?b ?c.?d ?e ?f} ORDER BY RAND() LIMIT 1"
-JSON = "application/sparql-results+json"
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict
-    body: bytes
-    seconds: float
-
-
-@dataclass
-class Row:
-    attack: str
-    expected: str
-    observed: str
-    ok: bool | None = None
-
-
-@dataclass
-class Target:
-    host: str
-    port: int
-    pid: int | None = None
-    rows: list[Row] = field(default_factory=list)
-
-    def request(self, method: str, path: str, params: dict | None = None, body: bytes | None = None,
-                headers: dict | None = None, source: str | None = None, timeout: float = 60) -> Answer:
-        if params:
-            path += "?" + urllib.parse.urlencode(params)
-        started = time.monotonic()
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout,
-                                                source_address=(source, 0) if source else None)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            data = response.read()
-            return Answer(response.status, dict(response.getheaders()), data, time.monotonic() - started)
-        except (OSError, http.client.HTTPException) as exc:
-            return Answer(0, {}, str(exc).encode(), time.monotonic() - started)
-        finally:
-            connection.close()
-
-    def query(self, query: str, source: str | None = None, wait: float = 60, params: dict | None = None) -> Answer:
-        return self.request("GET", "/sparql", {"query": query, **(params or {})}, headers={"Accept": JSON},
-                            source=source, timeout=wait)
-
-    def record(self, attack: str, expected: str, observed: str, ok: bool | None) -> None:
-        self.rows.append(Row(attack, expected, observed, ok))
-        mark = {True: "ok", False: "FAIL", None: "-"}[ok]
-        print(f"  {attack}: {observed} [{mark}]", flush=True)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
-def statuses(answers: list[Answer]) -> str:
-    return " ".join(f"{status}×{count}" for status, count in sorted(Counter(a.status for a in answers).items()))
-
-
-# -- SSRF ---------------------------------------------------------------------------------------------
-
-
-class Listener:
-    """A loopback TCP listener that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(2)
-        self.sock.close()
-
-
-def attack_ssrf(target: Target) -> None:
-    listener = Listener()
-    hosts = [f"127.0.0.1:{listener.port}", f"localhost:{listener.port}", f"2130706433:{listener.port}",
-             f"127.1:{listener.port}"]
-    answers = []
-    try:
-        for host in hosts:
-            for quote in ('"""', "'''"):
-                query = (f"SELECT * WHERE {{\n  ?s ?p ?o# {quote}\n  SERVICE <http://{host}/x> {{ ?x ?y ?z }}\n"
-                         f"  # {quote}\n}} LIMIT 1")
-                answers.append(target.query(query, wait=30))
-        time.sleep(0.5)
-    finally:
-        listener.close()
-    target.record("H1 SERVICE allow-list bypass (comment/string trick, 4 host spellings)",
-                  "0 connections to the listener, 4xx", f"{listener.connections} connections; {statuses(answers)}",
-                  listener.connections == 0 and all(400 <= a.status < 500 for a in answers))
-
-
-# -- memory ---------------------------------------------------------------------------------------------
-
-
-def process_tree_rss(pid: int) -> dict[int, int]:
-    """RSS in bytes of `pid` and every process below it (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, pending = {}, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    found[current] = int(line.split()[1]) * 1024
-        except OSError:
-            pass
-        pending.extend(children.get(current, []))
-    return found
-
-
-def attack_memory(target: Target, seconds: float) -> None:
-    if target.pid is None:
-        target.record("H2 one query's memory (ORDER BY RAND() cross product)", "worker RSS ≤ configured bound",
-                      "not measured (pass --pid)", None)
-        return
-    peak, done = [0], threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            rss = process_tree_rss(target.pid)
-            peak[0] = max(peak[0], max((v for p, v in rss.items() if p != target.pid), default=0))
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    answer = target.query(MEMORY_HOG, wait=seconds + 30, params={"timeout": str(seconds)})
-    after = process_tree_rss(target.pid)
-    done.set()
-    sampler.join(2)
-    largest_after = max((v for p, v in after.items() if p != target.pid), default=0)
-    target.record("H2 one query's memory (ORDER BY RAND() cross product)", "worker RSS ≤ configured bound",
-                  f"status {answer.status}; peak worker RSS {peak[0] / 2**20:.0f} MB, largest after "
-                  f"{largest_after / 2**20:.0f} MB", None)
-
-
-# -- pool drain -----------------------------------------------------------------------------------------
-
-
-def attack_pool_drain(target: Target) -> None:
-    tiny = [target.query("ASK { ?s ?p ?o . ?s ?p ?o }", wait=30, params={"timeout": "1e-9"}) for _ in range(20)]
-    health = target.request("GET", "/health")
-    after = target.query("ASK { ?s ?p ?o . ?s ?p ?o }", wait=60)
-    target.record("H3/M8 timeout=1e-9 ×20, then a query", "400 each; /health 200; query 200",
-                  f"{statuses(tiny)}; /health {health.status}; query {after.status}",
-                  all(a.status == 400 for a in tiny) and health.status == 200 and after.status == 200)
 
 
 # -- starvation -----------------------------------------------------------------------------------------
@@ -338,27 +161,6 @@ def slow_connections(target: Target, kind: str, count: int, seconds: float) -> N
 # -- request limits and client errors -------------------------------------------------------------------
 
 
-def raw_exchange(target: Target, raw: bytes, timeout: float = 30) -> bytes:
-    """Send `raw`, then read the answer; a server that answers early (413) may stop reading the rest."""
-    chunks: list[bytes] = []
-    try:
-        with socket.create_connection((target.host, target.port), timeout=timeout) as sock:
-            try:
-                sock.sendall(raw)
-            except OSError:
-                pass
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-    except OSError as exc:
-        if not chunks:
-            return f"({type(exc).__name__})".encode()
-    return b"".join(chunks)
-
-
-def status_line(raw: bytes) -> str:
-    return raw.split(b"\r\n", 1)[0].decode("latin-1") or "(closed without an answer)"
-
-
 def limits_and_client_errors(target: Target, page: str) -> None:
     nested = "SELECT * WHERE " + "{" * 20000 + " ?s ?p ?o " + "}" * 20000
     answer = target.request("POST", "/sparql", body=nested.encode(),
@@ -399,58 +201,6 @@ def limits_and_client_errors(target: Target, page: str) -> None:
 
 
 # -- fuzz -----------------------------------------------------------------------------------------------
-
-
-PIECES = ["SELECT", "ASK", "CONSTRUCT", "WHERE", "{", "}", "(", ")", "?s", "?p", "?o", "*", ".", "FILTER",
-          "SERVICE", "<http://127.0.0.1:1/x>", "'x'", '"""', "#", "\n", "LIMIT", "1", "INSERT", "GRAPH",
-          "PREFIX", "pkg:", "<>", "%", "²", "\u3000", "OPTIONAL", "UNION", "BIND", "AS", "VALUES"]
-PARAMS = ["timeout", "default-graph-uri", "named-graph-uri", "format", "inference", "query", "update"]
-ODD = ["", "nan", "inf", "1e-9", "not an iri", "http://x/", "json", "%00", "\x00", "1e400", "-1", "ä", "true"]
-ACCEPTS = ["*/*", "text/html", JSON, "text/csv", "text/turtle", "x/y", ";;", "text/*;q=nan", "image/png"]
-
-
-def random_request(rng: random.Random) -> tuple[str, str, dict, bytes | None, dict]:
-    kind = rng.randrange(4)
-    headers = {"Accept": rng.choice(ACCEPTS)}
-    if kind == 0:
-        query = " ".join(rng.choice(PIECES) for _ in range(rng.randrange(15)))
-        params = {"query": query}
-        for _ in range(rng.randrange(3)):
-            params[rng.choice(PARAMS)] = rng.choice(ODD)
-        return "GET", "/sparql", params, None, headers
-    if kind == 1:
-        body = bytes(rng.randrange(256) for _ in range(rng.randrange(200)))
-        if rng.random() < 0.5:
-            body = " ".join(rng.choice(PIECES) for _ in range(rng.randrange(15))).encode()
-        headers["Content-Type"] = rng.choice(["application/sparql-query", "application/x-www-form-urlencoded",
-                                              "text/plain", "application/sparql-update", "multipart/form-data"])
-        return "POST", "/sparql", {}, body, headers
-    if kind == 2:
-        segments = ["".join(chr(rng.randrange(32, 0x3000)) for _ in range(rng.randrange(8))) for _ in range(3)]
-        path = "/" + "/".join(urllib.parse.quote(s, safe="") for s in segments)
-        path += rng.choice(["", ".ttl", ".jsonld", "/text", ".rdf"])
-        return rng.choice(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]), path, {}, None, headers
-    name = rng.choice(["Accept", "Content-Type", "Host", "Range", "If-None-Match", "Origin", "X-Forwarded-For"])
-    headers[name] = "".join(chr(rng.randrange(32, 127)) for _ in range(rng.randrange(40)))
-    return "GET", rng.choice(["/sparql", "/", "/health", "/dumps/", "/ontology", "/.well-known/void"]), (
-        {"query": "ASK { ?s ?p ?o }"}), None, headers
-
-
-def fuzz(target: Target, count: int, seconds: float, seed: int = 11) -> None:
-    rng = random.Random(seed)
-    answers, bad, tracebacks = 0, Counter(), 0
-    deadline = time.monotonic() + seconds
-    while answers < count and time.monotonic() < deadline:
-        method, path, params, body, headers = random_request(rng)
-        answer = target.request(method, path, params, body, headers, timeout=60)
-        answers += 1
-        if answer.status >= 500 and answer.status != 503 or answer.status == 0:
-            bad[answer.status] += 1
-        if b"Traceback" in answer.body:
-            tracebacks += 1
-    target.record(f"fuzz: {answers} seeded random requests", "0 5xx except 503, no traceback",
-                  f"{sum(bad.values())} bad ({dict(bad)}), {tracebacks} tracebacks",
-                  not bad and tracebacks == 0)
 
 
 # -- main -----------------------------------------------------------------------------------------------
