@@ -90,3 +90,21 @@ def test_a_request_dataset_takes_the_query_lane(app):
 
     spec = DatasetSpec(default_graphs=("https://w3id.org/policykg/graph/vocabulary",), protocol=True)
     assert app.extensions["policykg"].local.try_lookup(SparqlJob(LOOKUPS[0], spec)) is None
+
+
+def test_the_cheap_lane_follows_the_current_link(tmp_path):
+    from server_testkit import fixture_quads, lay_out_build
+
+    from policykg.server.app import create_app
+    from policykg.server.config import ServerConfig
+
+    asserted, inferred = fixture_quads()
+    lay_out_build(tmp_path, asserted, inferred, name="first")
+    app = create_app(ServerConfig(data_dir=tmp_path))
+    client = app.test_client()
+    assert client.get("/health").get_json()["build"] == "first"
+    lay_out_build(tmp_path, asserted[: len(asserted) // 2], inferred, name="second")
+    health = client.get("/health").get_json()
+    assert health["build"] == "second" and health["triples"] == len(asserted) // 2
+    lookup = client.get("/sparql", query_string={"query": LOOKUPS[0]}, headers={"Accept": "text/csv"})
+    assert lookup.status_code == 200
