@@ -122,6 +122,7 @@ def parse_bytes(text: str, name: str) -> int:
 _LIMIT_VARIABLES = (
     ("POLICYKG_QUERY_QUEUE", "query_queue", int),
     ("POLICYKG_CLIENT_QUERIES", "client_queries", int),
+    ("POLICYKG_RETRY_AFTER", "retry_after", int),
     ("POLICYKG_MAX_QUERY_BYTES", "max_query_bytes", int),
     ("POLICYKG_MAX_QUERY_BRACKETS", "max_query_brackets", int),
     ("POLICYKG_READ_TIMEOUT", "read_timeout", float),

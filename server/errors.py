@@ -104,6 +104,9 @@ class ServiceBusy(ServerError):
     status = 503
     title = "All query workers busy"
 
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": "5", **(headers or {})})
+
 
 class GraphUnavailable(ServerError):
     """No build to serve yet."""

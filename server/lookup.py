@@ -31,7 +31,7 @@ from policykg.kg.query import READ_OPERATIONS
 from policykg.kg.store import CURRENT_LINK, Build, current_build, open_store
 
 from .errors import GraphUnavailable, QueryFailed
-from .executor import DatasetSpec, SparqlAnswer, SparqlJob, _unwrap
+from .executor import SparqlAnswer, SparqlJob, _unwrap
 from .sandbox import Sandbox
 from .worker import Dataset, answer
 
@@ -193,17 +193,14 @@ class LocalStore:
         except ValueError as exc:
             raise QueryFailed(f"{operation} failed: {exc}") from exc
 
-    def can_answer(self, query: str, dataset: DatasetSpec) -> bool:
-        """True when the query is a lookup over the default dataset, which this store can answer."""
-        if dataset.protocol or dataset.query_has_dataset:
-            return False
+    def try_lookup(self, job: SparqlJob) -> SparqlAnswer | None:
+        """Answer the job here, exactly as a query worker would, when it is a lookup over the default
+        dataset (see `is_lookup`); None when it must go to the query lane."""
+        if job.dataset.protocol or job.dataset.query_has_dataset or not is_lookup(job.query):
+            return None
         opened = self._current()
-        return opened.dataset is not None and is_lookup(query)
-
-    def run_sparql(self, job: SparqlJob) -> SparqlAnswer:
-        """Answer a lookup (see `can_answer`) exactly as a query worker would."""
-        opened = self._current()
-        assert opened.dataset is not None
+        if opened.dataset is None:
+            return None
         # this process has the host's network: a lookup has no SERVICE (see is_lookup), and the
         # un-isolated sandbox refuses any query that could hold one, as a worker without a namespace does
         return _unwrap(answer(opened.dataset, job, _NO_NAMESPACE))

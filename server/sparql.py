@@ -110,9 +110,9 @@ def execute(job: SparqlJob, timeout: float) -> SparqlAnswer:
     """A single-pattern lookup runs in this process (the cheap lane); any other query waits for a slot
     from admission control, then runs in a killable worker process."""
     server = state()
-    if server.local.can_answer(job.query, job.dataset):
-        started = time.monotonic()
-        answer = server.local.run_sparql(job)
+    started = time.monotonic()
+    answer = server.local.try_lookup(job)
+    if answer is not None:
         return replace(answer, elapsed=time.monotonic() - started)
     with server.admission.slot(client_address(request.environ), client_disconnected(request.environ)):
         return server.executor.run_sparql(job, timeout)

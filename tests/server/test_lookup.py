@@ -52,7 +52,7 @@ def test_anything_else_goes_to_the_workers(query):
 def test_the_cheap_lane_answers_as_the_workers_do(app, query, results_format):
     server_state = app.extensions["policykg"]
     job = SparqlJob(query, results_format=results_format)
-    local, worker = server_state.local.run_sparql(job), server_state.executor.run_sparql(job, 10)
+    local, worker = server_state.local.try_lookup(job), server_state.executor.run_sparql(job, 10)
     # the same solutions; their order is the store's (unspecified without ORDER BY), so compare as bags
     assert solutions(local.body, results_format) == solutions(worker.body, results_format)
     if query == LOOKUPS[0]:
@@ -83,3 +83,28 @@ def test_lookups_do_not_reach_the_workers(client, app, monkeypatch):
 def test_a_syntax_error_in_a_lookup_is_400(client):
     response = client.get("/sparql", query_string={"query": "SELECT ?p WHERE { undeclared:x ?p ?o }"})
     assert response.status_code == 400
+
+
+def test_a_request_dataset_takes_the_query_lane(app):
+    from policykg.server.executor import DatasetSpec
+
+    spec = DatasetSpec(default_graphs=("https://w3id.org/policykg/graph/vocabulary",), protocol=True)
+    assert app.extensions["policykg"].local.try_lookup(SparqlJob(LOOKUPS[0], spec)) is None
+
+
+def test_the_cheap_lane_follows_the_current_link(tmp_path):
+    from server_testkit import fixture_quads, lay_out_build
+
+    from policykg.server.app import create_app
+    from policykg.server.config import ServerConfig
+
+    asserted, inferred = fixture_quads()
+    lay_out_build(tmp_path, asserted, inferred, name="first")
+    app = create_app(ServerConfig(data_dir=tmp_path))
+    client = app.test_client()
+    assert client.get("/health").get_json()["build"] == "first"
+    lay_out_build(tmp_path, asserted[: len(asserted) // 2], inferred, name="second")
+    health = client.get("/health").get_json()
+    assert health["build"] == "second" and health["triples"] == len(asserted) // 2
+    lookup = client.get("/sparql", query_string={"query": LOOKUPS[0]}, headers={"Accept": "text/csv"})
+    assert lookup.status_code == 200

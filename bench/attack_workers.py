@@ -1,0 +1,127 @@
+"""bench/attack.py, the query-worker findings (issue 11, items 1–3): SSRF through SERVICE, one query's
+memory, the pool drained by nonsense time limits."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+from attack_target import Target, statuses
+
+MEMORY_HOG = "SELECT * WHERE {?a ?b ?c.?d ?e ?f} ORDER BY RAND() LIMIT 1"
+
+
+# -- SSRF ---------------------------------------------------------------------------------------------
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(2)
+        self.sock.close()
+
+
+def attack_ssrf(target: Target) -> None:
+    listener = Listener()
+    hosts = [f"127.0.0.1:{listener.port}", f"localhost:{listener.port}", f"2130706433:{listener.port}",
+             f"127.1:{listener.port}"]
+    answers = []
+    try:
+        for host in hosts:
+            for quote in ('"""', "'''"):
+                query = (f"SELECT * WHERE {{\n  ?s ?p ?o# {quote}\n  SERVICE <http://{host}/x> {{ ?x ?y ?z }}\n"
+                         f"  # {quote}\n}} LIMIT 1")
+                answers.append(target.query(query, wait=30))
+        time.sleep(0.5)
+    finally:
+        listener.close()
+    target.record("H1 SERVICE allow-list bypass (comment/string trick, 4 host spellings)",
+                  "0 connections to the listener, 4xx", f"{listener.connections} connections; {statuses(answers)}",
+                  listener.connections == 0 and all(400 <= a.status < 500 for a in answers))
+
+
+# -- memory ---------------------------------------------------------------------------------------------
+
+
+def process_tree_rss(pid: int) -> dict[int, int]:
+    """RSS in bytes of `pid` and every process below it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, pending = {}, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    found[current] = int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        pending.extend(children.get(current, []))
+    return found
+
+
+def attack_memory(target: Target, seconds: float) -> None:
+    if target.pid is None:
+        target.record("H2 one query's memory (ORDER BY RAND() cross product)", "worker RSS ≤ configured bound",
+                      "not measured (pass --pid)", None)
+        return
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss = process_tree_rss(target.pid)
+            peak[0] = max(peak[0], max((v for p, v in rss.items() if p != target.pid), default=0))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    answer = target.query(MEMORY_HOG, wait=seconds + 30, params={"timeout": str(seconds)})
+    after = process_tree_rss(target.pid)
+    done.set()
+    sampler.join(2)
+    largest_after = max((v for p, v in after.items() if p != target.pid), default=0)
+    target.record("H2 one query's memory (ORDER BY RAND() cross product)", "worker RSS ≤ configured bound",
+                  f"status {answer.status}; peak worker RSS {peak[0] / 2**20:.0f} MB, largest after "
+                  f"{largest_after / 2**20:.0f} MB", None)
+
+
+# -- pool drain -----------------------------------------------------------------------------------------
+
+
+def attack_pool_drain(target: Target) -> None:
+    tiny = [target.query("ASK { ?s ?p ?o . ?s ?p ?o }", wait=30, params={"timeout": "1e-9"}) for _ in range(20)]
+    health = target.request("GET", "/health")
+    after = target.query("ASK { ?s ?p ?o . ?s ?p ?o }", wait=60)
+    target.record("H3/M8 timeout=1e-9 ×20, then a query", "400 each; /health 200; query 200",
+                  f"{statuses(tiny)}; /health {health.status}; query {after.status}",
+                  all(a.status == 400 for a in tiny) and health.status == 200 and after.status == 200)
