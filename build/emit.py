@@ -185,6 +185,17 @@ def emit_period(out: GraphWriter, interval: normalize.Interval) -> str:
     return node
 
 
+def emit_instant(out: GraphWriter, day: dt.date) -> str:
+    """An OWL-Time instant: the time of a stock (a level at the end of that day)."""
+    instant = iris.instant(day.isoformat())
+    out.add(instant, RDF.type, TIME.Instant)
+    out.add(instant, TIME.inXSDDate, date_literal(day))
+    out.add(instant, PKG.startDate, date_literal(day))
+    out.add(instant, PKG.endDate, date_literal(day))
+    out.add(instant, RDFS.label, ox.Literal(day.isoformat()))
+    return instant
+
+
 def emit_duration(out: GraphWriter, iso: str) -> str:
     """An OWL-Time duration (P2Y → 2 × time:unitYear), shared by every statement that recurs so often."""
     node = iris.duration(iso)
@@ -461,6 +472,7 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
         out.add(d.plan, PKG.hasIndicator, node)
         out.add(concept_node, RDF.type, PKG.IndicatorConcept)
         out.add(concept_node, SKOS.inScheme, iris.scheme("indicators"))
+        out.add(concept_node, PKG.measureKind, PKG.Stock if ctx.reg.concept_kind(concept) == "stock" else PKG.Flow)
         out.add(concept_node, SKOS.prefLabel, zh(ident.label_zh))
         out.add(concept_node, RDFS.label, zh(ident.label_zh))
         if ident.note("en"):
@@ -498,7 +510,11 @@ def _statement_unit(ctx: Context, entity: Entity, indicator: Entity, quantity: n
 
 
 def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> dict[str, str]:
-    """Emit targets and baselines; return annotation id → statement IRI."""
+    """Emit targets and baselines; return annotation id → statement IRI.
+
+    One statement per plan, kind, concept, period and aggregation (corpus/GUIDELINES.md, "One target,
+    several mentions"): a table cell and a sentence restating it are both derivations of it.
+    """
     d = ctx.iris
     nodes: dict[str, str] = {}
     groups: dict[str, list[tuple]] = defaultdict(list)
@@ -510,12 +526,13 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> d
         except NormalizationError as exc:
             raise ctx.error(entity, str(exc)) from None
         value, unit = _statement_unit(ctx, entity, indicator, quantity)
-        interval = _period_of(ctx, period_entity, plan_period.start if plan_period else None)
-        aggregation = _aggregation(ctx, entity, period_entity, quantity)
-        kind = "target" if entity.type == "Target" else "baseline"
         concept = concept_of[indicator.id]
-        suffix = _statement_suffix(aggregation)
-        key = d.statement(kind, concept, interval.slug, suffix)
+        interval = _period_of(ctx, period_entity, plan_period.start if plan_period else None)
+        aggregation = _aggregation(ctx, entity, period_entity, quantity, concept)
+        if aggregation.kind == "Level":  # a stock: the level at the end of the period named
+            interval = normalize.Interval(interval.end, interval.end)
+        kind = "target" if entity.type == "Target" else "baseline"
+        key = d.statement(kind, concept, _time_slug(interval, aggregation), _statement_suffix(aggregation))
         groups[key].append((entity, indicator, period_entity, quantity, value, unit, interval, aggregation))
     for key, members in sorted(groups.items()):
         comparator = _shared_comparator(members)
@@ -527,6 +544,11 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> d
                 nodes[member[0].id] = key
                 _emit_statement(ctx, key, concept_of, *member, comparator=comparator, labelled=i == 0)
     return nodes
+
+
+def _time_slug(interval: normalize.Interval, aggregation: Aggregation) -> str:
+    """`2025-12-31` for the instant of a stock, `2021--2025` for the interval of a flow."""
+    return interval.end.isoformat() if aggregation.kind == "Level" else interval.slug
 
 
 def _shared_comparator(members: list[tuple]) -> str | None:
@@ -549,30 +571,32 @@ def _comparator(entity: Entity, quantity: normalize.Quantity) -> str:
 
 @dataclass(frozen=True)
 class Aggregation:
-    """How a value aggregates over its period: PeriodTotal, CumulativeTotal or PerInterval (every=)."""
+    """How a value relates to time: Level (a stock at an instant), PeriodTotal or PerInterval (every=)."""
 
     kind: str
     every: str | None = None
 
 
 def _statement_suffix(aggregation: Aggregation) -> str:
-    """The IRI suffix that keeps a cumulative or per-interval statement apart from a period total."""
-    if aggregation.every:
-        return "-" + normalize.recurrence_slug(aggregation.every)
-    return "-cumulative" if aggregation.kind == "CumulativeTotal" else ""
+    """The IRI suffix that keeps a per-interval statement apart from a period total."""
+    return "-" + normalize.recurrence_slug(aggregation.every) if aggregation.every else ""
 
 
-def _aggregation(ctx: Context, entity: Entity, period_entity: Entity, quantity) -> Aggregation:
+def _aggregation(ctx: Context, entity: Entity, period_entity: Entity, quantity, concept: str) -> Aggregation:
+    """Stock or flow comes from the indicator concept's kind= (GUIDELINES "Stock and flow")."""
     try:
         every = normalize.read_recurrence(period_entity.notes)
     except NormalizationError as exc:
         raise ctx.error(period_entity, str(exc)) from None
     cumulative = bool(entity.attributes.get("Cumulative")) or quantity.bracketed
-    if every and cumulative:
-        raise ctx.error(entity, "a value cannot be both Cumulative and per interval (every= on its Period)")
-    if every:
-        return Aggregation("PerInterval", every)
-    return Aggregation("CumulativeTotal" if cumulative else "PeriodTotal")
+    if ctx.reg.concept_kind(concept) == "stock":
+        if every:
+            raise ctx.error(entity, f"concept {concept} is a stock (kind=stock): a level has no every= period")
+        return Aggregation("Level")
+    if cumulative:
+        raise ctx.error(entity, f"a total printed as Cumulative (〔〕, 总量) is a stock, but concept {concept} is "
+                                "kind=flow: fix kind= or give the value its own stock concept")
+    return Aggregation("PerInterval", every) if every else Aggregation("PeriodTotal")
 
 
 def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity: Entity, indicator: Entity,
@@ -588,7 +612,10 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     out.add(node, PKG.value, decimal_literal(value))
     out.add(node, PKG.unit, iris.unit(unit))
     out.add(node, PKG.valueText, zh(entity.text))
-    out.add(node, PKG.period, emit_period(out, interval))
+    if aggregation.kind == "Level":
+        out.add(node, PKG.period, emit_instant(out, interval.end))
+    else:
+        out.add(node, PKG.period, emit_period(out, interval))
     out.add(node, PKG.aggregation, PKG[aggregation.kind])
     if aggregation.every:
         out.add(node, PKG.recurrence, emit_duration(out, aggregation.every))
@@ -615,9 +642,10 @@ def _statement_labels(ctx: Context, node: str, concept: str, entity: Entity, ind
     unit_en = ctx.unit_labels_en.get(unit, unit)
     kind_en = "target" if entity.type == "Target" else "baseline"
     every_en = " " + normalize.recurrence_slug(aggregation.every).replace("-", " ") if aggregation.every else ""
+    when = (f"at {interval.end.isoformat()}" if aggregation.kind == "Level"
+            else f"{interval.start.isoformat()}/{interval.end.isoformat()}")
     ctx.out.add(node, RDFS.label, en(
-        f"{concept_en} {kind_en}: {COMPARATOR_SIGNS[comparator]} {format(value, ',f')} {unit_en}{every_en}, "
-        f"{interval.start.isoformat()}/{interval.end.isoformat()}"))
+        f"{concept_en} {kind_en}: {COMPARATOR_SIGNS[comparator]} {format(value, ',f')} {unit_en}{every_en}, {when}"))
 
 
 def _box_number(ctx: Context, program: Entity) -> int:

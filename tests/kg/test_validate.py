@@ -70,7 +70,8 @@ STRUCTURAL = {
     "TargetGroupShape": ("group/veterans", ["scheme/target-groups", "skos:prefLabel in English"]),
     "IndicatorConceptShape": (
         "indicator/subsidized-training",
-        ["scheme/indicators", "prefLabel in English", "prefLabel in Chinese", "at most one per language"],
+        ["scheme/indicators", "prefLabel in English", "prefLabel in Chinese", "at most one per language",
+         "pkg:measureKind"],
     ),
     "JurisdictionShape": ("jurisdiction/370900", ["six-digit", "pkg:parentJurisdiction is at most one"]),
     "UnitShape": ("unit/person-time-x", ["scheme/units", "skos:notation"]),
@@ -100,6 +101,12 @@ SPARQL = {
     "AnchorMatchesTextShape": ("Violation", [
         'span pkgr:doc/t-2022-1/text/2-4: nif:anchorOf "人力资源" differs from the text at [2, 4), '
         'which reads "人力"',
+    ]),
+    "StockAtInstantShape": ("Violation", [
+        "pkgr:doc/t-2022-1/baseline/stock/2016--2020 measures pkgr:indicator/stock, a stock, but its period "
+        "https://w3id.org/policykg/period/2016--2020 is not an instant",
+        "pkgr:doc/t-2022-1/target/flow/2025-12-31 measures pkgr:indicator/flow, a flow, but its period "
+        "https://w3id.org/policykg/instant/2025-12-31 is an instant",
     ]),
     "PeriodBoundsAgreeShape": ("Violation", [
         "period pkgr:period/2021--2025: pkg:startDate 2021-01-01 differs from the time:inXSDDate 2020-01-01 "
@@ -221,7 +228,7 @@ def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
     assert not list(structural.triples((None, SH.sparql, None)))
     assert {c.constraint.removeprefix(PKGSH) for c in constraints} == {
         "SubIndicatorWithinParent", "ChildJurisdictionWithinParent", "TargetPeriodWithinPlan",
-        "BasisPredatesPlan", "BasisDateUnknown", "AnchorMatchesText", "PeriodBoundsAgree",
+        "BasisPredatesPlan", "BasisDateUnknown", "AnchorMatchesText", "PeriodBoundsAgree", "StockAtInstant",
     }
     anchor = next(c for c in constraints if c.constraint.endswith("AnchorMatchesText"))
     assert anchor.target_classes == (str(PKG.TextSpan),)
