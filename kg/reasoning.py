@@ -182,24 +182,38 @@ def rule_queries(tbox: TBox) -> list[tuple[str, str]]:
     return rules
 
 
+# where the rules record what they add, inside the scratch store only (never published)
+_ADDED = ox.NamedNode("urn:x-policykg:reasoning:added")
+
+
+def _rule_update(query: str) -> str:
+    """A rule's SELECT as an INSERT into the working default graph and the record of additions."""
+    return (f"INSERT {{ ?s ?p ?o . GRAPH <{_ADDED.value}> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ {{ {query} }} FILTER (!isLiteral(?s)) }}")
+
+
+def _added_count(work: ox.Store) -> int:
+    solution = next(iter(work.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{_ADDED.value}> {{ ?s ?p ?o }} }}")))
+    return int(solution["n"].value)
+
+
 def _materialise(work: ox.Store, tbox: TBox) -> set[ox.Triple]:
-    """Apply the rules to the working store until a fixpoint; return the triples added."""
-    added: set[ox.Triple] = set()
-    rules = rule_queries(tbox)
-    default = ox.DefaultGraph()
+    """Apply the rules to the working store until a fixpoint; return the triples added.
+
+    Each rule runs as one SPARQL INSERT inside the engine, so no Python object is made per derived
+    triple until the end; a rule sees what earlier rules of the same round added, which reaches the
+    same fixpoint (the rules are monotone) in no more rounds.
+    """
+    updates = [_rule_update(query) for _name, query in rule_queries(tbox)]
+    count = 0
     for _round in range(MAX_ROUNDS):
-        new: set[ox.Triple] = set()
-        for _name, query in rules:
-            for sol in work.query(query):
-                s, p, o = sol["s"], sol["p"], sol["o"]
-                if isinstance(s, ox.Literal):
-                    continue
-                new.add(ox.Triple(s, p, o))
-        new -= added
-        if not new:
-            return added
-        work.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in new)
-        added |= new
+        for update in updates:
+            work.update(update)
+        new_count = _added_count(work)
+        if new_count == count:
+            return {ox.Triple(q.subject, q.predicate, q.object)
+                    for q in work.quads_for_pattern(None, None, None, _ADDED)}
+        count = new_count
     raise ValidationError(f"OWL-RL materialisation did not reach a fixpoint in {MAX_ROUNDS} rounds")
 
 

@@ -567,6 +567,12 @@ def validation_units(
     vocab_types: dict[Node, list[Node]] = defaultdict(list)
     for s, o in vocabulary.subject_objects(RDF.type):
         vocab_types[s].append(o)
+    # the asserted types of every node, read once: a node that every document types (a shared
+    # jurisdiction or agency) would otherwise be looked up in all graphs by every unit, O(N²)
+    asserted_types: dict[object, set] = defaultdict(set)
+    for q in store.quads_for_pattern(None, _RDF_TYPE, None, None):
+        if q.graph_name != _INFERRED:
+            asserted_types[q.subject].add(q.object)
 
     for graph in graphs:
         triples: set[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, object]] = set()
@@ -589,9 +595,8 @@ def validation_units(
                 boundary.add(o)
         for o in boundary:  # types of referenced nodes, for sh:class
             node = to_rdflib(o)
-            for q in store.quads_for_pattern(o, _RDF_TYPE, None, None):
-                if q.graph_name != _INFERRED:
-                    add((node, RDF.type, to_rdflib(q.object)))
+            for t in asserted_types.get(o, ()):
+                add((node, RDF.type, to_rdflib(t)))
             for t in vocab_types.get(node, ()):
                 add((node, RDF.type, t))
         for triple in tbox:

@@ -42,6 +42,13 @@ class ValidationError(PolicyKGError):
     """A shapes graph, an ontology or the data to validate cannot be read or evaluated."""
 
 
+class UnknownDivisionError(PolicyKGError, KeyError):
+    """A code is not in the GB/T 2260 list of administrative divisions (kg/divisions.py)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 class NonConformingBuildError(BuildError):
     """The built graph does not conform to the shapes: it is not published (`current/` is kept)."""
 

@@ -240,7 +240,7 @@ TAIAN_TARGETS = {
     ("new-self-evaluation-enterprises", 50),  # 新增规模以上技能人才自主评价企业 50 家
     ("enterprise-employee-training", 30000),  # 培训企业职工 3 万人以上
     ("online-share-of-training-hours", 40),  # 线上培训原则上不超过培训总学时的 40%
-    ("project-based-training-types", 5),  # 至少组织5类项目制培训
+    ("project-based-training-types-per-county", 5),  # 各县（市、区）、功能区至少组织5类项目制培训 (per county, not city-wide)
 }
 
 
@@ -297,7 +297,9 @@ def test_target_groups_per_plan(store, built):
 def test_local_only_target_groups(store, built):
     rows = run(store, built, "05-local-only-target-groups")
     # 手造从业者 / “山东手造·产自临沂”从业人员 (Linyi); no national or provincial text mentions 手造
-    assert {(r["group"], r["plan"]) for r in rows} == {(group("handicraft-workers"), LINYI)}
+    # 登记失业人员 (Tai'an) is a narrower group than 失业人员 and no national or provincial text names it
+    assert {(r["group"], r["plan"]) for r in rows} == {
+        (group("handicraft-workers"), LINYI), (group("registered-unemployed"), TAIAN)}
     assert not any("手造" in corpus_text(PLAN_FILES[p]) for p in (NATIONAL, SHANDONG, LIAONING))
     assert "手造" in corpus_text(PLAN_FILES[LINYI])
 
@@ -334,7 +336,7 @@ def test_programmes(store, built):
     liaoning2 = box[(LIAONING, 2)]
     assert split(liaoning2["groups"]) == {
         "rural-transfer-labour", "returning-migrant-workers", "poverty-alleviated-labour", "young-migrant-workers",
-        "high-quality-farmers", "rural-practical-talent", "rural-entrepreneurship-leaders"}
+        "high-quality-farmers", "rural-practical-talent", "prosperity-entrepreneurship-leaders"}
     assert split(liaoning2["agencies"]) == {
         "liaoning-hrss", "liaoning-housing", "liaoning-agriculture", "liaoning-rural-revitalization"}
     # 国家 专栏 2: 为残疾人等特殊群体服务; 危化企业 从业人员安全技能实训; 农民工职业技能培训场地
@@ -428,13 +430,15 @@ def test_deadlines(store, built):
         ("2021-05-10", TAIAN),  # 5月10日前 … 提出本地职业培训学时及补贴标准调整的建议
         ("2021-05-10", TAIAN),  # 要于5月10日前汇总报送《项目制培训情况统计表》
         ("2021-09-30", TAIAN),  # 9月底前 … 至少组织5类项目制培训
+        ("2021-12-31", TAIAN),  # 年底前力争实现…比例达到25%以上…达到30%以上
         ("2025-12-31", NATIONAL),  # 力争到“十四五”期末，每个化工园区都有配套服务的化工安全技能实训基地
     ]
     tasks = [r["taskZh"] for r in rows]
     assert any("项目制培训情况统计表" in t for t in tasks[:2])
     assert any("学时" in t for t in tasks[:2])
     assert "项目制培训" in tasks[2]
-    assert "化工" in tasks[3]
+    assert "技能劳动者占就业人员总量的比例达到25%以上" in tasks[3]
+    assert "化工" in tasks[4]
     for r in rows:
         assert r["taskZh"] in corpus_text(PLAN_FILES[r["plan"]])
 
@@ -456,8 +460,10 @@ def test_cited_works_not_in_corpus(store, built):
         ("shandong-14th-fyp-outline", "based on", SHANDONG),
         # …《山东省人力资源和社会保障厅〈关于印发…人力资源和社会保障事业发展规划〉的通知》（鲁人社发〔2021〕12号）
         ("shandong-hrss-14th-fyp-notice", "based on", SHANDONG),
+        # 《山东省提升全民数字素养与技能行动实施方案》; Linyi: 省、市《提升全民数字素养与技能行动实施方案》 (two plans)
         ("shandong-digital-literacy-plan", "cites", SHANDONG),
         ("shandong-digital-literacy-plan", "cites", LINYI),
+        ("linyi-digital-literacy-plan", "cites", LINYI),
         ("shandong-entrepreneurship-training-textbooks", "cites", SHANDONG),
         ("shandong-entrepreneurship-training-textbooks", "cites", LINYI),
         ("shandong-public-employment-training-service-spec", "cites", SHANDONG),
@@ -574,19 +580,26 @@ def test_agency_duties(store, built):
     # 退役军人、应急、乡村振兴、残联等部门
     assert got[NATIONAL] == {"mohrss", "moe", "ndrc", "mof", "miit", "mca", "mohurd", "mara", "mva", "mem", "nrra",
                              "cdpf"}
-    # 发展改革、教育、工业和信息化、民政、司法、财政、人力资源社会保障、农业农村、商务、退役军人、应急、残联等部门
+    # 发展改革、教育、工业和信息化、民政、司法、财政、人力资源社会保障、农业农村、商务、退役军人、应急、残联等部门;
+    # 各地 (主体责任, 资金保障)
     assert got[SHANDONG] == {f"shandong-{s}" for s in (
         "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "hrss", "agriculture", "commerce",
-        "veterans-affairs", "emergency", "disabled-federation")}
-    # (三十四) 18 departments; (三十三) 各级就业工作领导小组; (十三) 各地工商联 … 会同当地人力资源社会保障部门
+        "veterans-affairs", "emergency", "disabled-federation", "local-governments")}  # 各地要切实承担主体责任
+    # 专栏2 item 3 and (三十三) name provincial departments; (三十三) 各级就业工作领导小组;
+    # (三十四) 各地 … 18 local departments and 各地 themselves (主体责任);
+    # (十三) 各地工商联 … 会同当地人力资源社会保障部门; (三十五) 各地 (funding)
     assert got[LIAONING] == {f"liaoning-{s}" for s in (
+        "hrss", "education", "housing", "agriculture", "rural-revitalization", "trade-union", "youth-league",
+        "womens-federation", "employment-leading-groups", "local-governments")} | {f"liaoning-local-{s}" for s in (
         "hrss", "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "housing", "agriculture",
-        "health", "veterans-affairs", "emergency", "sasac", "rural-revitalization", "trade-union", "youth-league",
-        "womens-federation", "disabled-federation", "employment-leading-group", "federation-industry-commerce")}
-    # 由市人社局牵头 … 开展专账资金使用互查
-    assert got[TAIAN] == {"taian-hrss"}
-    # the Linyi plan names no department: 各县区政府 … 各相关职能部门要各司其职
-    assert LINYI not in got
+        "health", "veterans-affairs", "emergency", "sasac", "rural-revitalization", "trade-unions", "youth-league",
+        "womens-federations", "disabled-federations", "federations-industry-commerce")}
+    # 由市人社局牵头 … 开展专账资金使用互查; 各县（市、区）、功能区 … 制定改进措施 / 提出…建议 / 组织5类项目制培训 …;
+    # 各级人力资源社会保障部门 … 定期调度和总结 (not the city bureau alone)
+    assert got[TAIAN] == {"taian-hrss", "taian-counties-and-functional-zones", "taian-hrss-all-levels"}
+    # 各县区政府要切实承担主体责任 … 各相关职能部门要各司其职 …;
+    # 推动各县区积极开展…职业技能竞赛; 各地要加强…资金的保障力度
+    assert got[LINYI] == {"linyi-county-governments", "linyi-relevant-departments"}
     duties = {(r["plan"], r["agency"]): int(r["duties"]) for r in rows}
     assert all(n >= 1 for n in duties.values())
-    assert duties[(LIAONING, agency("liaoning-hrss"))] > duties[(LIAONING, agency("liaoning-sasac"))]
+    assert duties[(LIAONING, agency("liaoning-local-hrss"))] > duties[(LIAONING, agency("liaoning-local-sasac"))]
