@@ -16,7 +16,7 @@ from policykg.build.annotations import AnnotatedDocument, Entity
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError, NormalizationError
 from policykg.kg import iris
-from policykg.kg.namespaces import DCTERMS, ELI, FOAF, NIF, ORG, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from policykg.kg.namespaces import DCTERMS, ELI, FOAF, ITSRDF, NIF, ORG, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 log = logging.getLogger(__name__)
 
@@ -104,25 +104,45 @@ class Context:
         return AnnotationError(str(self.doc.ann_path), entity.line, f"{entity.id} ({entity.text!r}): {message}")
 
     def spans(self, entity: Entity) -> list[str]:
-        """Emit the text-span resources of an annotation and return their IRIs."""
+        """Emit the text spans of an annotation and its NIF annotation unit; return the spans' IRIs.
+
+        One span may carry several annotations (an Indicator and a TargetGroup on 贫困劳动力): each is
+        its own nif:AnnotationUnit with its brat ID and type, so neither loses which is which.
+        """
         result = []
+        unit = self.iris.annotation(entity.id)
+        out = self.out
+        out.add(unit, RDF.type, NIF.AnnotationUnit)
+        out.add(unit, PKG.annotationType, ox.Literal(entity.type))
+        out.add(unit, PKG.annotationId, ox.Literal(entity.id))
         for start, end in entity.fragments:
             span = self.iris.span(start, end)
-            out = self.out
             out.add(span, RDF.type, PKG.TextSpan)
             out.add(span, NIF.referenceContext, self.iris.text)
             out.add(span, NIF.beginIndex, typed(start, XSD.nonNegativeInteger))
             out.add(span, NIF.endIndex, typed(end, XSD.nonNegativeInteger))
             out.add(span, NIF.anchorOf, ox.Literal(self.doc.text[start:end]))
-            out.add(span, PKG.annotationType, ox.Literal(entity.type))
-            out.add(span, PKG.annotationId, ox.Literal(entity.id))
+            out.add(span, NIF.annotationUnit, unit)
             result.append(span)
         return result
 
     def derive(self, resource: str, *entities: Entity) -> None:
+        """A statement or record read from these annotations: prov:wasDerivedFrom each of their spans."""
         for entity in entities:
             for span in self.spans(entity):
                 self.out.add(resource, PROV.wasDerivedFrom, span)
+
+    def identify(self, entity: Entity, resource: str) -> None:
+        """The annotation names `resource` (itsrdf:taIdentRef, as NIF 2.1 annotation units do). For a
+        mention of a real-world thing (agency, person, place, group, programme, fund) this is the only
+        link: the thing is not derived from the text."""
+        self.spans(entity)
+        self.out.add(self.iris.annotation(entity.id), ITSRDF.taIdentRef, resource)
+
+    def record(self, resource: str, entity: Entity, *others: Entity) -> None:
+        """A record read from its own annotation `entity` (and from `others`): identified and derived."""
+        self.identify(entity, resource)
+        self.derive(resource, entity, *others)
 
     def one(self, etype: str, *, required: bool = True) -> Entity | None:
         found = self.doc.of_type(etype)
@@ -225,17 +245,17 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
     out.add(d.notice, PKG.text, d.text)
     out.add(d.notice, PKG.issuesPlan, d.plan)
     out.add(d.plan, PKG.issuedBy, d.notice)
-    ctx.derive(d.notice, number)
+    ctx.record(d.notice, number)
     title = ctx.one("NoticeTitle")
     out.add(d.notice, ELI.title, zh(title.text))
     _labels(ctx, d.notice, title)
-    ctx.derive(d.notice, title)
+    ctx.record(d.notice, title)
 
     plan_title = ctx.one("PlanTitle")
     out.add(d.plan, RDF.type, PKG.Plan)
     out.add(d.plan, ELI.title, zh(plan_title.text))
     _labels(ctx, d.plan, plan_title)
-    ctx.derive(d.plan, plan_title)
+    ctx.record(d.plan, plan_title)
     code = plan_title.notes["juris"]
     if not ctx.reg.has("jurisdiction", code):
         raise ctx.error(plan_title, f"juris={code} but no Jurisdiction with code={code} is annotated")
@@ -259,23 +279,23 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
             raise ctx.error(date, str(exc)) from None
         if role == "Received":
             out.add(d.receipt, PKG.receivedOn, value)
-            ctx.derive(d.receipt, date)
+            ctx.record(d.receipt, date)
             continue
         prop = ELI.date_document if role == "Signed" else ELI.date_publication
         out.add(d.notice, prop, value)
-        ctx.derive(d.notice, date)
+        ctx.record(d.notice, date)
     for recipient in ctx.doc.of_type("Recipient"):
         node = d.addressee(recipient.start)
         out.add(node, RDF.type, PKG.AddresseeGroup)
         out.add(node, RDFS.label, zh(recipient.text))
         out.add(d.notice, PKG.addressee, node)
-        ctx.derive(node, recipient)
+        ctx.record(node, recipient)
     for note in ctx.doc.of_type("PublicationNote"):
         out.add(d.notice, PKG.publicationNote, zh(note.text))
-        ctx.derive(d.notice, note)
+        ctx.record(d.notice, note)
     for contact in ctx.doc.of_type("Contact"):
         out.add(d.notice, PKG.contactPoint, ox.Literal(contact.text))
-        ctx.derive(d.notice, contact)
+        ctx.record(d.notice, contact)
     receipt = ctx.one("ReceiptNumber", required=False)
     if receipt:
         out.add(d.receipt, RDF.type, PKG.ReceiptRecord)
@@ -284,7 +304,7 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
         out.add(d.receipt, RDFS.label, zh(f"{receipt.text} 收文办理单"))
         out.add(d.receipt, RDFS.label, en(f"Receipt record {receipt.text}"))
         out.add(d.notice, PKG.receipt, d.receipt)
-        ctx.derive(d.receipt, receipt)
+        ctx.record(d.receipt, receipt)
     return interval
 
 
@@ -340,14 +360,14 @@ def _emit_people_and_agencies(ctx: Context) -> None:
         node = iris.agency(agency.notes["id"])
         where, prop = AGENCY_ROLES[agency.attributes["Role"]]
         ctx.out.add(holders[where], prop, node)
-        ctx.derive(node, agency)
+        ctx.identify(agency, node)
     for person in ctx.doc.of_type("Person"):
         node = iris.person(person.notes["id"])
         role = person.attributes.get("PersonRole")
         if role:
             where, prop = PERSON_ROLES[role]
             ctx.out.add(holders[where], prop, node)
-        ctx.derive(node, person)
+        ctx.identify(person, node)
 
 
 def _emit_citations(ctx: Context) -> None:
@@ -368,11 +388,9 @@ def _emit_citations(ctx: Context) -> None:
                 out.add(target, RDFS.label, zh(cited.text))
             if ident.note("en"):
                 out.add(target, RDFS.label, en(ident.note("en")))
-            ctx.derive(target, cited)
         role = ELI.based_on if cited.attributes["CiteRole"] == "BasedOn" else ELI.cites
         out.add(d.plan, role, target)
-        for span in ctx.spans(cited):
-            out.add(d.plan, PROV.wasDerivedFrom, span)
+        ctx.identify(cited, target)  # a mention of the cited work, which is not derived from this text
 
 
 def _emit_shared_resources(ctx: Context) -> None:
@@ -440,7 +458,7 @@ def _emit_shared_resources(ctx: Context) -> None:
         key = identity_key(entity)
         make = {"group": iris.target_group, "programme": iris.named_programme,
                 "jurisdiction": iris.jurisdiction, "funding": iris.funding}[key[0]]
-        ctx.derive(make(key[1]), entity)
+        ctx.identify(entity, make(key[1]))
 
 
 def _unit_of(ctx: Context, unit_entity: Entity):
@@ -480,7 +498,7 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
             out.add(concept_node, RDFS.label, en(ident.note("en")))
         for mention in mentions:
             concept_of[mention.id] = concept
-            ctx.derive(node, mention)
+            ctx.record(node, mention)
             for parent in ctx.doc.targets_of(mention, "partOf"):
                 out.add(node, PKG.partOf, d.indicator(parent.notes["concept"]))
             for group in ctx.doc.targets_of(mention, "concerns"):
@@ -621,7 +639,7 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
         out.add(node, PKG.recurrence, emit_duration(out, aggregation.every))
     out.add(node, PKG.inPlan, d.plan)
     out.add(d.plan, PKG.hasTarget if is_target else PKG.hasBaseline, node)
-    ctx.derive(node, entity, indicator, period_entity)
+    ctx.record(node, entity, indicator, period_entity)
     if labelled:
         _statement_labels(ctx, node, concept, entity, indicator, value, unit, interval, comparator, aggregation)
     for nature in ctx.doc.targets_of(entity, "hasNature"):
@@ -696,7 +714,7 @@ def _emit_programmes(ctx: Context) -> None:
         _labels(ctx, node, program)
         out.add(node, PKG.inPlan, d.plan)
         out.add(d.plan, PKG.hasProgram, node)
-        ctx.derive(node, program)
+        ctx.record(node, program)
         _serve_and_duty(ctx, program, node)
     for item in ctx.doc.of_type("ProgramItem"):
         node = _item_iri(ctx, item)
@@ -707,7 +725,7 @@ def _emit_programmes(ctx: Context) -> None:
         out.add(node, DCTERMS.isPartOf, box)
         out.add(box, DCTERMS.hasPart, node)
         out.add(node, PKG.inPlan, d.plan)
-        ctx.derive(node, item)
+        ctx.record(node, item)
         _serve_and_duty(ctx, item, node)
     for entity in ctx.doc.of_type("TargetGroup", "NamedProgram"):
         item = ctx.containing(entity, "ProgramItem")
@@ -733,7 +751,7 @@ def _emit_approvals(ctx: Context) -> None:
         out.add(d.plan, PKG.approval, node)
         out.add(node, RDFS.label, zh(approval.text))
         out.add(node, RDFS.label, en(f"Approval by {ctx.reg.get('agency', agency.notes['id']).note('en')}"))
-        ctx.derive(node, approval)
+        ctx.record(node, approval)
 
 
 def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_period) -> None:
@@ -745,7 +763,7 @@ def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_per
         out.add(node, RDF.type, PKG.Task)
         _labels(ctx, node, task)
         out.add(node, PKG.inPlan, d.plan)
-        ctx.derive(node, task)
+        ctx.record(node, task)
         _serve_and_duty(ctx, task, node)
         for period_entity in ctx.doc.targets_of(task, "during"):
             interval = _period_of(ctx, period_entity, plan_period.start if plan_period else None)
@@ -779,6 +797,6 @@ def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_per
         out.add(d.plan, PKG.hasDeadline, node)
         out.add(node, RDFS.label, zh(f"{deadline.text}{task.text}"))
         out.add(node, RDFS.label, en(f"Deadline {due.isoformat()}"))
-        ctx.derive(node, deadline)
+        ctx.record(node, deadline)
 
 

@@ -13,6 +13,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 
 ONTOLOGY_IRI = BASE + "ontology"
 SHAPES_IRI = BASE + "shapes"
@@ -29,6 +30,7 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "time": str(TIME),
     "nif": str(NIF),
+    "itsrdf": str(ITSRDF),
     "dcterms": str(DCTERMS),
     "dcat": str(DCAT),
     "void": str(VOID),

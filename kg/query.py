@@ -136,10 +136,12 @@ def source_quotes(store: ox.Store, iri: str, context_chars: int = CONTEXT_CHARS)
         store,
         """SELECT DISTINCT ?span ?begin ?end ?context ?anchor ?type ?id WHERE {
              { GRAPH ?g { ?x prov:wasDerivedFrom ?span } } UNION { BIND(?x AS ?span) }
+             UNION { GRAPH ?g { ?unit itsrdf:taIdentRef ?x . ?span nif:annotationUnit ?unit } }
              GRAPH ?g2 { ?span nif:referenceContext ?context ; nif:beginIndex ?begin ; nif:endIndex ?end .
-               OPTIONAL { ?span nif:anchorOf ?anchor } OPTIONAL { ?span pkg:annotationType ?type }
-               OPTIONAL { ?span pkg:annotationId ?id } }
-           } ORDER BY ?context ?begin ?end""",
+               OPTIONAL { ?span nif:anchorOf ?anchor } }
+             OPTIONAL { GRAPH ?g3 { ?span nif:annotationUnit ?u . ?u pkg:annotationType ?type ; pkg:annotationId ?id }
+                        FILTER (!BOUND(?unit) || ?u = ?unit) }
+           } ORDER BY ?context ?begin ?end ?id""",
         x=_iri_node(iri),
     )
     texts = _context_strings(store, {row["context"].value for row in rows})
@@ -183,9 +185,10 @@ def document_view(store: ox.Store, text_iri: str) -> dict | None:
         store,
         """SELECT ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
            WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex ?end .
-                   OPTIONAL { ?span pkg:annotationType ?type } OPTIONAL { ?span pkg:annotationId ?id } }
-                   OPTIONAL { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } } }
-           GROUP BY ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end)""",
+                   OPTIONAL { ?span nif:annotationUnit ?unit . ?unit pkg:annotationType ?type ; pkg:annotationId ?id } }
+                   OPTIONAL { { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } }
+                              UNION { GRAPH ?g3 { ?unit itsrdf:taIdentRef ?r } } } }
+           GROUP BY ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end) ?id""",
         x=node,
     )
     spans = [

@@ -240,7 +240,8 @@ TAIAN_TARGETS = {
     ("new-self-evaluation-enterprises", 50),  # 新增规模以上技能人才自主评价企业 50 家
     ("enterprise-employee-training", 30000),  # 培训企业职工 3 万人以上
     ("online-share-of-training-hours", 40),  # 线上培训原则上不超过培训总学时的 40%
-    ("project-based-training-types-per-county", 5),  # 各县（市、区）、功能区至少组织5类项目制培训 (per county, not city-wide)
+    # 各县（市、区）、功能区至少组织5类项目制培训 (per county, not city-wide)
+    ("project-based-training-types-per-county", 5),
 }
 
 

@@ -89,3 +89,52 @@ def test_comparators_follow_the_scheme(store, quote, comparator):
 def test_exactly_is_not_labelled_da_dao(store):
     labels = select(store, """SELECT ?l WHERE { GRAPH ?g { pkg:Exactly rdfs:label ?l FILTER (lang(?l) = "zh") } }""")
     assert labels == [("等于",)]
+
+
+# --- mentions and things -------------------------------------------------------------------------------------
+
+
+def test_things_are_named_by_annotations_not_derived_from_spans(store):
+    """itsrdf:taIdentRef from an annotation unit; no agency, person or concept becomes a prov:Entity."""
+    assert ask(store, f"""PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+        ASK {{ GRAPH ?g {{ ?u itsrdf:taIdentRef <{BASE}agency/mohrss> }} }}""")
+    for kind in ("agency/mohrss", "person/he-wei", "group/migrant-workers", "jurisdiction/100000"):
+        assert not ask(store, f"ASK {{ GRAPH ?g {{ <{BASE}{kind}> <http://www.w3.org/ns/prov#wasDerivedFrom> ?s }} }}")
+    inferred_entities = select(store, f"""PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX org: <http://www.w3.org/ns/org#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?x WHERE {{ GRAPH <{BASE}graph/inferred> {{ ?x a prov:Entity }}
+            GRAPH ?g {{ ?x a ?c }} FILTER (?c IN (pkg:Agency, foaf:Person, pkg:TargetGroup, pkg:Jurisdiction,
+                                               pkg:IndicatorConcept, pkg:NamedProgram)) }}""")
+    assert inferred_entities == []
+
+
+def test_two_annotations_on_one_span_keep_their_own_id_and_type(store):
+    """004 贫困劳动力 (text/851-854… of the table row) is an Indicator and a TargetGroup: two units."""
+    rows = select(store, f"""PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+        SELECT ?span ?id ?type WHERE {{ GRAPH <{BASE}graph/renshebufa-2021-102> {{
+            ?span nif:annotationUnit ?u1 , ?u2 ; nif:anchorOf "贫困劳动力" .
+            ?u1 pkg:annotationType "Indicator" . ?u2 pkg:annotationType "TargetGroup" .
+            ?span nif:annotationUnit ?u . ?u pkg:annotationId ?id ; pkg:annotationType ?type }} }}
+        ORDER BY ?span ?type""")
+    assert rows, "no span of 004 carries both an Indicator and a TargetGroup"
+    by_span: dict[str, dict[str, str]] = {}
+    for span, ann_id, ann_type in rows:
+        by_span.setdefault(span, {})[ann_type] = ann_id
+    ann = (config.CORPUS_DIR / "004_f5df76930213c5c2.ann").read_text(encoding="utf-8")
+    for span, pairs in by_span.items():
+        begin, end = span.rsplit("/", 1)[1].split("-")
+        for ann_type, ann_id in pairs.items():  # the brat file says this ID has this type at these offsets
+            assert re.search(rf"^{ann_id}\t{ann_type} {begin} {end}\t", ann, re.M), (ann_id, ann_type, span)
+
+
+def test_every_term_the_builder_emits_is_declared(store):
+    """pkg: terms and borrowed ones alike: predicates and classes of the document graphs are in the ontology."""
+    rows = select(store, f"""SELECT DISTINCT ?t WHERE {{
+        {{ GRAPH ?g {{ ?s ?t ?o }} }} UNION {{ GRAPH ?g {{ ?s a ?t }} }}
+        FILTER (STRSTARTS(STR(?g), "{BASE}graph/") && !STRENDS(STR(?g), "/vocabulary") && !STRENDS(STR(?g), "/shapes")
+                && !STRENDS(STR(?g), "/inferred") && !STRENDS(STR(?g), "/void"))
+        FILTER NOT EXISTS {{ GRAPH <{BASE}graph/vocabulary> {{ ?t a ?kind }} }} }} ORDER BY ?t""")
+    undeclared = {t for (t,) in rows} - {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                                         "http://www.w3.org/2000/01/rdf-schema#label"}
+    assert undeclared == set()

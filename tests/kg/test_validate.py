@@ -38,11 +38,11 @@ ONTOLOGY, UNITS = DEFAULT_VOCABULARY
 STRUCTURAL = {
     "NoticeShape": ("doc/t-2021-1", ["eli:id_local must be one document number", "rdfs:label in English"]),
     "PlanShape": ("doc/t-2021-1/plan", ["eli:based_on must point", "pkg:level", "pkg:period"]),
-    "CitedWorkShape": ("work/t", ["id_local of a cited work", "prov:wasDerivedFrom"]),
+    "CitedWorkShape": ("work/t", ["id_local of a cited work", "named by at least one annotation"]),
     "DocumentTextShape": ("doc/t-2021-1/text", ["pkg:sha256", "pkg:sourceFile"]),
     "TextSpanShape": (
         "doc/t-2021-1/text/10-5",
-        ["nif:anchorOf", "below its nif:endIndex", "T<n>", "pkg:annotationType"],
+        ["nif:anchorOf", "below its nif:endIndex", "nif:annotationUnit"],
     ),
     "ReceiptRecordShape": ("doc/t-2021-1/receipt", ["pkg:receiptNumber", "pkg:receivedOn", "pkg:recordOf"]),
     "AddresseeGroupShape": ("doc/t-2021-1/addressee/40", ["prov:wasDerivedFrom", "rdfs:label in Chinese"]),
@@ -53,7 +53,7 @@ STRUCTURAL = {
     ),
     "IndicatorTargetShape": ("doc/t-2021-1/target/x/2021--2025", ["pkg:nature is at most one"]),
     "BaselineShape": ("doc/t-2021-1/baseline/x/2016--2020", ["has no pkg:nature"]),
-    "DeadlineShape": ("doc/t-2021-1/deadline/100", ["class pkg:Task", "pkg:dueDate"]),
+    "DeadlineShape": ("doc/t-2021-1/deadline/100", ["pkg:Task or pkg:IndicatorTarget", "pkg:dueDate"]),
     "TaskShape": ("doc/t-2021-1/task/120", ["class pkg:Agency", "rdfs:label in Chinese"]),
     "ProgramShape": ("programme/t", ["class pkg:ProgramItem", "prov:wasDerivedFrom"]),
     "ProgrammeBoxShape": ("doc/t-2021-1/programme/box-0", ["pkg:boxNumber", "pkg:inPlan", "rdfs:label in English"]),
@@ -64,9 +64,14 @@ STRUCTURAL = {
     "NamedProgramShape": ("programme/malan-flower", ["pkg:mentionedIn", "rdfs:label in English"]),
     "AgencyShape": (
         "agency/shandong-hrss",
-        ["class pkg:Agency", "prov:wasDerivedFrom", "skos:prefLabel in English", "at most one per language"],
+        ["class pkg:Agency", "named by at least one annotation", "skos:prefLabel in English",
+         "at most one per language"],
     ),
     "PersonShape": ("person/he-wei", ["foaf:name"]),
+    "AnnotationUnitShape": ("doc/t-2021-1/text/annotation/T9", [
+        "pkg:annotationType", "pkg:annotationId of the form T<n>", "at most one resource",
+        "at least one pkg:TextSpan"]),
+    "ThingNotDerivedShape": ("agency/mohrss", ["not derived from a text span"]),
     "TargetGroupShape": ("group/veterans", ["scheme/target-groups", "skos:prefLabel in English"]),
     "IndicatorConceptShape": (
         "indicator/subsidized-training",
@@ -209,17 +214,19 @@ def test_a_resource_described_in_two_graphs_is_validated_once_with_all_its_tripl
     g1 = ds.graph(URIRef(BASE + "graph/a"))
     g1.add((agency, RDF.type, PKG.Agency))
     g1.add((agency, SKOS.prefLabel, Literal("人力资源社会保障部", lang="zh")))
-    g1.add((agency, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), span))
+    unit = URIRef(BASE + "doc/a/text/annotation/T1")
+    g1.add((unit, URIRef("http://www.w3.org/2005/11/its/rdf#taIdentRef"), agency))
+    g1.add((unit, RDF.type, URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#AnnotationUnit")))
     g1.add((span, RDF.type, PKG.TextSpan))
     g2 = ds.graph(URIRef(BASE + "graph/b"))
     g2.add((agency, RDF.type, PKG.Agency))
     g2.add((agency, SKOS.prefLabel, Literal("Ministry of Human Resources and Social Security", lang="en")))
     report = validate(ds, options=ValidationOptions(sparql=False))
     assert [r for r in report.results if r.focus_node == str(agency)] == []
-    # restricted to graph/b alone, the agency lacks its Chinese label and its provenance
+    # restricted to graph/b alone, the agency lacks its Chinese label and the annotation naming it
     only_b = validate(ds, graphs=[BASE + "graph/b"], options=ValidationOptions(sparql=False))
     messages = sorted(r.message for r in only_b.results if r.focus_node == str(agency))
-    assert len(messages) == 2 and "in Chinese" in messages[1] and "wasDerivedFrom" in messages[0]
+    assert len(messages) == 2 and "in Chinese" in messages[1] and "named by" in messages[0]
 
 
 def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
