@@ -57,6 +57,22 @@ class Entity:
     notes: dict[str, str] = field(default_factory=dict)
 
     @property
+    def reading(self) -> str:
+        """The text as a reader writes it: the fragments of a discontinuous span (a phrase broken across
+        lines) joined with no space, except between two Latin letters or digits (corpus/GUIDELINES.md)."""
+        parts = self.text.split(" ") if len(self.fragments) > 1 else [self.text]
+        if len(parts) != len(self.fragments):  # a fragment with its own spaces: rejoin by lengths
+            parts, rest = [], self.text
+            for start, end in self.fragments:
+                parts.append(rest[: end - start])
+                rest = rest[end - start + 1:]
+        joined = parts[0]
+        for part in parts[1:]:
+            latin = joined[-1:].isascii() and joined[-1:].isalnum() and part[:1].isascii() and part[:1].isalpha()
+            joined += (" " if latin else "") + part
+        return joined
+
+    @property
     def start(self) -> int:
         return self.fragments[0][0]
 

@@ -186,7 +186,7 @@ def _emit_text(ctx: Context) -> None:
 
 
 def _labels(ctx: Context, resource: str, entity: Entity, prop=RDFS.label) -> None:
-    ctx.out.add(resource, prop, zh(entity.text))
+    ctx.out.add(resource, prop, zh(entity.reading))
     if "en" in entity.notes:
         ctx.out.add(resource, prop, en(entity.notes["en"]))
 
@@ -247,13 +247,13 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
     out.add(d.plan, PKG.issuedBy, d.notice)
     ctx.record(d.notice, number)
     title = ctx.one("NoticeTitle")
-    out.add(d.notice, ELI.title, zh(title.text))
+    out.add(d.notice, ELI.title, zh(title.reading))
     _labels(ctx, d.notice, title)
     ctx.record(d.notice, title)
 
     plan_title = ctx.one("PlanTitle")
     out.add(d.plan, RDF.type, PKG.Plan)
-    out.add(d.plan, ELI.title, zh(plan_title.text))
+    out.add(d.plan, ELI.title, zh(plan_title.reading))
     _labels(ctx, d.plan, plan_title)
     ctx.record(d.plan, plan_title)
     code = plan_title.notes["juris"]
@@ -287,7 +287,7 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
     for recipient in ctx.doc.of_type("Recipient"):
         node = d.addressee(recipient.start)
         out.add(node, RDF.type, PKG.AddresseeGroup)
-        out.add(node, RDFS.label, zh(recipient.text))
+        out.add(node, RDFS.label, zh(recipient.reading))
         out.add(d.notice, PKG.addressee, node)
         ctx.record(node, recipient)
     for note in ctx.doc.of_type("PublicationNote"):
@@ -301,7 +301,7 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
         out.add(d.receipt, RDF.type, PKG.ReceiptRecord)
         out.add(d.receipt, PKG.receiptNumber, ox.Literal(receipt.text))
         out.add(d.receipt, PKG.recordOf, d.notice)
-        out.add(d.receipt, RDFS.label, zh(f"{receipt.text} 收文办理单"))
+        out.add(d.receipt, RDFS.label, zh(f"{receipt.text}收文办理单"))
         out.add(d.receipt, RDFS.label, en(f"Receipt record {receipt.text}"))
         out.add(d.notice, PKG.receipt, d.receipt)
         ctx.record(d.receipt, receipt)
@@ -383,9 +383,9 @@ def _emit_citations(ctx: Context) -> None:
             target = iris.cited_work(ident.key)
             out.add(target, RDF.type, PKG.CitedWork)
             prop = ELI.id_local if re.search(r"〔\d{4}〕\d+号$", cited.text) else ELI.title
-            out.add(target, prop, zh(cited.text) if prop == ELI.title else ox.Literal(cited.text))
+            out.add(target, prop, zh(cited.reading) if prop == ELI.title else ox.Literal(cited.reading))
             if prop == ELI.title:
-                out.add(target, RDFS.label, zh(cited.text))
+                out.add(target, RDFS.label, zh(cited.reading))
             if ident.note("en"):
                 out.add(target, RDFS.label, en(ident.note("en")))
         role = ELI.based_on if cited.attributes["CiteRole"] == "BasedOn" else ELI.cites
@@ -480,8 +480,8 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
         ident = ctx.reg.get("concept", concept)
         concept_node = iris.indicator_concept(concept)
         out.add(node, RDF.type, PKG.Indicator)
-        out.add(node, RDFS.label, zh(mentions[0].text))
-        for other in sorted({m.text for m in mentions[1:]} - {mentions[0].text}):
+        out.add(node, RDFS.label, zh(mentions[0].reading))
+        for other in sorted({m.reading for m in mentions[1:]} - {mentions[0].reading}):
             out.add(node, SKOS.altLabel, zh(other))
         if ident.note("en"):
             out.add(node, RDFS.label, en(ident.note("en")))
@@ -629,7 +629,7 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     out.add(node, PKG.comparator, PKG[comparator])
     out.add(node, PKG.value, decimal_literal(value))
     out.add(node, PKG.unit, iris.unit(unit))
-    out.add(node, PKG.valueText, zh(entity.text))
+    out.add(node, PKG.valueText, zh(entity.reading))
     if aggregation.kind == "Level":
         out.add(node, PKG.period, emit_instant(out, interval.end))
     else:
@@ -655,7 +655,7 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
 def _statement_labels(ctx: Context, node: str, concept: str, entity: Entity, indicator: Entity, value, unit: str,
                       interval: normalize.Interval, comparator: str, aggregation: Aggregation) -> None:
     """zh: the indicator and value as printed; en: concept, comparator, normalised value, unit, period."""
-    ctx.out.add(node, RDFS.label, zh(f"{indicator.text} {entity.text}"))
+    ctx.out.add(node, RDFS.label, zh(f"{indicator.reading}：{entity.reading}"))
     concept_en = ctx.reg.get("concept", concept).note("en") or concept
     unit_en = ctx.unit_labels_en.get(unit, unit)
     kind_en = "target" if entity.type == "Target" else "baseline"
@@ -676,6 +676,31 @@ def _box_number(ctx: Context, program: Entity) -> int:
 def _item_iri(ctx: Context, item: Entity) -> str:
     boxes = ctx.doc.targets_of(item, "itemOf")
     return ctx.iris.item(_box_number(ctx, boxes[0]), _item_number(ctx, item))
+
+
+ITEM_START_RE = re.compile(r"^\s*(?:[（(]?(?:\d+|[一二三四五六七八九十]+)[)）.．、]|专栏|——)")
+
+
+def item_paragraph(text: str, start: int) -> str:
+    """The paragraph of a box item, from its number up to the next item, box or heading (the texts wrap
+    lines mid-phrase, with blank lines between), joined as a reader would: no space at a line break."""
+    lines, pos = [], start
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if lines and ITEM_START_RE.match(line):
+            break
+        if line:
+            lines.append(line)
+        pos = end + 1
+    return "".join(lines)
+
+
+def item_title(paragraph: str) -> str:
+    """The short title of a box item: the words after its number up to the first 。 (or the paragraph)."""
+    body = ITEM_START_RE.sub("", paragraph, count=1).strip()
+    return body.split("。", 1)[0].strip() or body
 
 
 def _item_number(ctx: Context, item: Entity) -> int:
@@ -721,7 +746,11 @@ def _emit_programmes(ctx: Context) -> None:
         box = d.box(_box_number(ctx, ctx.doc.targets_of(item, "itemOf")[0]))
         out.add(node, RDF.type, PKG.ProgramItem)
         out.add(node, PKG.itemNumber, typed(_item_number(ctx, item), XSD.integer))
-        _labels(ctx, node, item)
+        paragraph = item_paragraph(ctx.doc.text, item.start)
+        out.add(node, RDFS.label, zh(item_title(paragraph)))
+        if "en" in item.notes:
+            out.add(node, RDFS.label, en(item.notes["en"]))
+        out.add(node, DCTERMS.description, zh(paragraph))
         out.add(node, DCTERMS.isPartOf, box)
         out.add(box, DCTERMS.hasPart, node)
         out.add(node, PKG.inPlan, d.plan)
@@ -749,7 +778,7 @@ def _emit_approvals(ctx: Context) -> None:
         out.add(node, PKG.approvingAgency, iris.agency(agency.notes["id"]))
         out.add(node, PKG.approves, d.plan)
         out.add(d.plan, PKG.approval, node)
-        out.add(node, RDFS.label, zh(approval.text))
+        out.add(node, RDFS.label, zh(approval.reading))
         out.add(node, RDFS.label, en(f"Approval by {ctx.reg.get('agency', agency.notes['id']).note('en')}"))
         ctx.record(node, approval)
 
@@ -795,7 +824,7 @@ def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_per
             out.add(node, PKG.deadlineFor, d.task(task.start))
         out.add(node, PKG.inPlan, d.plan)
         out.add(d.plan, PKG.hasDeadline, node)
-        out.add(node, RDFS.label, zh(f"{deadline.text}{task.text}"))
+        out.add(node, RDFS.label, zh(f"{deadline.reading}{task.reading}"))
         out.add(node, RDFS.label, en(f"Deadline {due.isoformat()}"))
         ctx.record(node, deadline)
 

@@ -111,7 +111,7 @@ def build_registry(docs: list[AnnotatedDocument]) -> Registry:
                 continue
             ident = identities.setdefault(key, Identity(*key))
             if entity.type != "CitedDocument":
-                ident.forms[entity.text] += 1
+                ident.forms[entity.reading] += 1
             where = f"{doc.ann_path}:{entity.line}"
             for note in SHARED_NOTES:
                 if note not in entity.notes:

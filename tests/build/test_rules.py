@@ -138,3 +138,43 @@ def test_every_term_the_builder_emits_is_declared(store):
     undeclared = {t for (t,) in rows} - {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
                                          "http://www.w3.org/2000/01/rdf-schema#label"}
     assert undeclared == set()
+
+
+# --- labels of discontinuous spans ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("resource", "label"), [
+    ("doc/lurenshefa-2022-7", "关于印发《山东省“十四五”职业技能培训规划》的通知"),  # 职业技能\n培训规划
+    ("programme/training-venue-sharing-action", "职业技能培训场地、设备共建共享行动"),
+])
+def test_labels_of_line_broken_phrases_have_no_joining_space(store, resource, label):
+    labels = select(store, f"""SELECT DISTINCT ?l WHERE {{ GRAPH ?g {{ <{BASE}{resource}> rdfs:label ?l
+        FILTER (lang(?l) = "zh") }} }}""")
+    assert (label,) in labels
+    assert not [lab for (lab,) in labels if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", lab)]
+
+
+def test_reading_joins_cjk_fragments_and_keeps_latin_spaces():
+    from policykg.build.annotations import Entity
+
+    assert Entity("T1", "NoticeTitle", ((0, 4), (5, 9)), "职业技能 培训规划", 1).reading == "职业技能培训规划"
+    assert Entity("T2", "Target", ((0, 2), (3, 5)), "至少 5类", 1).reading == "至少5类"
+    assert Entity("T3", "CitedDocument", ((0, 3), (4, 8)), "ISO 9001", 1).reading == "ISO9001"
+    assert Entity("T4", "CitedDocument", ((0, 6), (7, 11)), "Skills China", 1).reading == "Skills China"
+
+
+# --- programme items -----------------------------------------------------------------------------------------
+
+
+def test_programme_item_label_is_its_short_title_and_the_paragraph_its_description(store):
+    """3. 退役军人培训计划。结合退役军人实际和就业愿望，开展全员适\\n应性培训… (Linyi 专栏, broken across lines)."""
+    rows = select(store, """PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?label ?description WHERE { GRAPH ?g { ?i a pkg:ProgramItem ; rdfs:label ?label ;
+            dcterms:description ?description FILTER (lang(?label) = "zh" && ?label = "退役军人培训计划"@zh) } }""")
+    assert rows
+    for _, description in rows:
+        assert description.startswith("3.退役军人培训计划。") or description.startswith("3. 退役军人培训计划。")
+        assert "开展全员适应性培训" in description and description.endswith("。")
+    labels = [label for (label,) in select(store, """SELECT ?l WHERE { GRAPH ?g { ?i a pkg:ProgramItem ;
+        rdfs:label ?l FILTER (lang(?l) = "zh") } }""")]
+    assert labels and not [label for label in labels if "。" in label or re.match(r"^\s*\d", label)]

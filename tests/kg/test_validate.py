@@ -113,6 +113,10 @@ SPARQL = {
         "pkgr:doc/t-2022-1/target/flow/2025-12-31 measures pkgr:indicator/flow, a flow, but its period "
         "https://w3id.org/policykg/instant/2025-12-31 is an instant",
     ]),
+    "NoJoiningSpaceShape": ("Violation", [
+        'pkgr:doc/t-2022-1 rdfs:label "关于印发《山东省“十四五”职业技能 培训规划》的通知" has a space '
+        'between two Chinese characters ("能 培") that no source text has',
+    ]),
     "PeriodBoundsAgreeShape": ("Violation", [
         "period pkgr:period/2021--2025: pkg:startDate 2021-01-01 differs from the time:inXSDDate 2020-01-01 "
         "of pkgr:instant/2020-01-01",
@@ -236,6 +240,7 @@ def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
     assert {c.constraint.removeprefix(PKGSH) for c in constraints} == {
         "SubIndicatorWithinParent", "ChildJurisdictionWithinParent", "TargetPeriodWithinPlan",
         "BasisPredatesPlan", "BasisDateUnknown", "AnchorMatchesText", "PeriodBoundsAgree", "StockAtInstant",
+        "NoJoiningSpace",
     }
     anchor = next(c for c in constraints if c.constraint.endswith("AnchorMatchesText"))
     assert anchor.target_classes == (str(PKG.TextSpan),)
