@@ -476,6 +476,7 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
         by_concept[entity.notes["concept"]].append(entity)
     concept_of = {}
     for concept, mentions in sorted(by_concept.items()):
+        _check_concerns_agree(ctx, concept, mentions)
         node = d.indicator(concept)
         ident = ctx.reg.get("concept", concept)
         concept_node = iris.indicator_concept(concept)
@@ -509,6 +510,22 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
                     out.add(node, PKG.unit, iris.unit(unit))
                 ctx.derive(node, unit_entity)
     return concept_of
+
+
+def _check_concerns_agree(ctx: Context, concept: str, mentions: list[Entity]) -> None:
+    """`concerns` says whom the indicator counts, as its row or phrase says (农民工参加职业培训 → 农民工); every
+    mention of one indicator in a plan that names groups names the same ones. A sentence aimed at other
+    groups states another indicator (or its programme 'serves' them)."""
+    first: tuple[frozenset[str], Entity] | None = None
+    for mention in mentions:
+        groups = frozenset(g.notes["id"] for g in ctx.doc.targets_of(mention, "concerns"))
+        if not groups:
+            continue
+        if first is None:
+            first = (groups, mention)
+        elif groups != first[0]:
+            raise ctx.error(mention, f"concerns {', '.join(sorted(groups))} but {first[1].id} (line {first[1].line}) "
+                                     f"of the same indicator {concept} concerns {', '.join(sorted(first[0]))}")
 
 
 def _statement_unit(ctx: Context, entity: Entity, indicator: Entity, quantity: normalize.Quantity):
@@ -552,6 +569,7 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> d
         kind = "target" if entity.type == "Target" else "baseline"
         key = d.statement(kind, concept, _time_slug(interval, aggregation), _statement_suffix(aggregation))
         groups[key].append((entity, indicator, period_entity, quantity, value, unit, interval, aggregation))
+    _check_one_unit_per_indicator(ctx, groups)
     for key, members in sorted(groups.items()):
         comparator = _shared_comparator(members)
         for i, member in enumerate(members):
@@ -562,6 +580,21 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> d
                 nodes[member[0].id] = key
                 _emit_statement(ctx, key, concept_of, *member, comparator=comparator, labelled=i == 0)
     return nodes
+
+
+def _check_one_unit_per_indicator(ctx: Context, groups: dict[str, list[tuple]]) -> None:
+    """A plan's indicator has one unit: a sentence counting persons (25万人以上) and a table row counting
+    person-times (25万, （人次）) measure different indicators (GUIDELINES "One target, several mentions")."""
+    seen: dict[str, tuple[str, Entity]] = {}
+    for members in groups.values():
+        for entity, indicator, *_rest in members:
+            unit = _rest[3]
+            concept = indicator.notes["concept"]
+            first = seen.setdefault(concept, (unit, entity))
+            if first[0] != unit:
+                raise ctx.error(entity, f"concept {concept} is counted in {unit} here but in {first[0]} at "
+                                        f"{first[1].id} (line {first[1].line}): one unit per indicator of a plan; "
+                                        "give the other mention its own concept=")
 
 
 def _time_slug(interval: normalize.Interval, aggregation: Aggregation) -> str:

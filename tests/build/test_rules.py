@@ -178,3 +178,69 @@ def test_programme_item_label_is_its_short_title_and_the_paragraph_its_descripti
     labels = [label for (label,) in select(store, """SELECT ?l WHERE { GRAPH ?g { ?i a pkg:ProgramItem ;
         rdfs:label ?l FILTER (lang(?l) = "zh") } }""")]
     assert labels and not [label for label in labels if "。" in label or re.match(r"^\s*\d", label)]
+
+
+# --- indicators: 其中, concerns, one unit, text/table pairs -------------------------------------------------
+
+LIAONING = BASE + "doc/liaorenshefa-2022-20"
+
+
+def test_part_of_only_where_the_row_prints_qizhong(store):
+    """企业新型学徒制培训(人次) 5万 has no 其中: it is not a part of 开展补贴性职业技能培训; 农民工参加职业培训 is."""
+    parts = select(store, f"""SELECT ?part WHERE {{ GRAPH ?g {{
+        ?part pkg:partOf <{LIAONING}/indicator/subsidized-training> }} }}""")
+    assert parts == [(f"{LIAONING}/indicator/migrant-worker-training",)]
+
+
+def test_concerns_is_whom_the_row_counts(store):
+    groups = select(store, f"""SELECT ?g WHERE {{ GRAPH ?x {{
+        <{LIAONING}/indicator/migrant-worker-training> pkg:concerns ?g }} }}""")
+    assert groups == [(BASE + "group/migrant-workers",)]
+
+
+def test_text_and_table_restating_one_target_are_one_statement(store):
+    """150万 / 150万人次以上 and 75万 / 75万人次以上 are one ≥ target each; 新增高技能人才25万人以上 (persons) and the
+    row 新增取得高级工以上…证书(人次) 25万 differ in unit, so they are two indicators, not one target twice."""
+    rows = select(store, f"""SELECT ?concept ?unit (COUNT(DISTINCT ?s) AS ?n)
+        (GROUP_CONCAT(?vt; separator="|") AS ?texts)
+        WHERE {{ GRAPH <{BASE}graph/liaorenshefa-2022-20> {{ ?s a pkg:IndicatorTarget ;
+            pkg:indicator/pkg:measures ?concept ; pkg:unit ?unit ; pkg:valueText ?vt }} }}
+        GROUP BY ?concept ?unit""")
+    by_concept = {c.removeprefix(BASE + "indicator/"): (u.removeprefix(BASE + "unit/"), int(n), set(t.split("|")))
+                  for c, u, n, t in rows}
+    assert by_concept["subsidized-training"] == ("person-time", 1, {"150万", "150万人次以上"})
+    assert by_concept["new-certificates"][:2] == ("person-time", 1)
+    assert by_concept["new-high-skilled-talent"] == ("person-time", 1, {"25万"})
+    assert by_concept["new-high-skilled-talent-persons"] == ("person", 1, {"25万人以上"})
+    assert not [s for (s,) in select(store, "SELECT ?s WHERE { GRAPH ?g { ?s a pkg:IndicatorTarget } "
+                                            "FILTER (CONTAINS(STR(?s), '-at-')) }")]
+
+
+def _corpus_with(tmp_path: Path, stem: str, old: str, new: str) -> Path:
+    corpus = copy_corpus(tmp_path)
+    ann = corpus / f"{stem}.ann"
+    text = ann.read_text(encoding="utf-8")
+    assert old in text
+    ann.write_text(text.replace(old, new), encoding="utf-8")
+    return corpus
+
+
+def test_two_units_for_one_indicator_of_a_plan_are_refused(tmp_path, build_options):
+    corpus = _corpus_with(tmp_path, "003_818e747891e234f7",
+                          "concept=new-high-skilled-talent-persons; en=New high-skilled workers (persons); kind=flow",
+                          "concept=new-high-skilled-talent")
+    with pytest.raises(AnnotationError, match="one unit per indicator of a plan"):
+        run_build(build_options(tmp_path / "data", corpus))
+
+
+def test_mentions_of_one_indicator_concerning_different_groups_are_refused(tmp_path, build_options):
+    corpus = _corpus_with(tmp_path, "003_818e747891e234f7", "R66\tconcerns Arg1:T70 Arg2:T102",
+                          "R66\tconcerns Arg1:T70 Arg2:T102\nR9999\tconcerns Arg1:T143 Arg2:T140")
+    with pytest.raises(AnnotationError, match="of the same indicator migrant-worker-training concerns"):
+        run_build(build_options(tmp_path / "data", corpus))
+
+
+def test_concept_without_kind_is_refused(tmp_path, build_options):
+    corpus = _corpus_with(tmp_path, "003_818e747891e234f7", "; kind=flow", "")
+    with pytest.raises(AnnotationError, match="has no kind=stock|flow"):
+        run_build(build_options(tmp_path / "data", corpus))
