@@ -31,9 +31,10 @@ REQUIRED_RELATIONS = {
     "Target": ("measures", "during"),
     "Baseline": ("measures", "during"),
     "ProgramItem": ("itemOf",),
-    "Deadline": ("deadlineFor",),
     "Approval": ("approvedBy",),
 }
+# relations each type must have as Arg1 at least once (one 年底前 for two targets)
+REQUIRED_AT_LEAST_ONE = {"Deadline": ("deadlineFor",)}
 REQUIRED_ATTRIBUTES = {"Agency": ("Role",), "Date": ("DateRole",), "CitedDocument": ("CiteRole",)}
 
 
@@ -300,6 +301,9 @@ def _check_completeness(doc: AnnotatedDocument) -> None:
             n = counts[(entity.id, rel_type)]
             if n != 1:
                 raise AnnotationError(*where, f"{label} needs exactly one {rel_type} relation, has {n}")
+        for rel_type in REQUIRED_AT_LEAST_ONE.get(entity.type, ()):
+            if not counts[(entity.id, rel_type)]:
+                raise AnnotationError(*where, f"{label} needs at least one {rel_type} relation")
 
 
 def read_document(text_path: Path, scheme: Scheme) -> AnnotatedDocument:

@@ -171,6 +171,7 @@ def emit_document(doc: AnnotatedDocument, reg: Registry, units: dict[str, str],
     _emit_programmes(ctx)
     _emit_approvals(ctx)
     _emit_tasks_and_deadlines(ctx, statements, plan_period)
+    _emit_periods(ctx, plan_period)
     return ctx.out.quads
 
 
@@ -801,6 +802,16 @@ def _emit_programmes(ctx: Context) -> None:
         _serve_and_duty(ctx, named, iris.named_programme(named.notes["id"]))
 
 
+def _emit_periods(ctx: Context, plan_period) -> None:
+    """Every annotated Period is a period of the plan's text, even one no value points at (“十三五”时期
+    heading a review section): named by its annotation, mentioned by the plan."""
+    for entity in ctx.doc.of_type("Period"):
+        interval = _period_of(ctx, entity, plan_period.start if plan_period else None)
+        node = emit_period(ctx.out, interval)
+        ctx.identify(entity, node)
+        ctx.out.add(ctx.iris.plan, PKG.mentionsPeriod, node)
+
+
 def _emit_approvals(ctx: Context) -> None:
     """经国务院同意: the plan was issued with the consent of a higher body."""
     out, d = ctx.out, ctx.iris
@@ -847,14 +858,14 @@ def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_per
                    else normalize.read_date(deadline.text, default_year))
         except (NormalizationError, ValueError) as exc:
             raise ctx.error(deadline, str(exc)) from None
-        task = ctx.doc.targets_of(deadline, "deadlineFor")[0]
         out.add(node, RDF.type, PKG.Deadline)
         out.add(node, PKG.dueDate, date_literal(due))
-        if task.type == "Target":
-            out.add(node, PKG.deadlineFor, statements[task.id])
-            out.add(statements[task.id], PKG.deadline, node)
-        else:
-            out.add(node, PKG.deadlineFor, d.task(task.start))
+        subjects = ctx.doc.targets_of(deadline, "deadlineFor")
+        for subject in subjects:
+            target = statements[subject.id] if subject.type == "Target" else d.task(subject.start)
+            out.add(node, PKG.deadlineFor, target)
+            out.add(target, PKG.deadline, node)
+        task = subjects[0]
         out.add(node, PKG.inPlan, d.plan)
         out.add(d.plan, PKG.hasDeadline, node)
         out.add(node, RDFS.label, zh(f"{deadline.reading}{task.reading}"))

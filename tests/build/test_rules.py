@@ -244,3 +244,38 @@ def test_concept_without_kind_is_refused(tmp_path, build_options):
     corpus = _corpus_with(tmp_path, "003_818e747891e234f7", "; kind=flow", "")
     with pytest.raises(AnnotationError, match="has no kind=stock|flow"):
         run_build(build_options(tmp_path / "data", corpus))
+
+
+# --- time: deadlines of targets, recurrence of tasks, every period ---------------------------------------------
+
+
+def test_nian_di_qian_is_the_deadline_of_the_taian_share_targets(store):
+    """2021年 … 年底前力争实现全市技能劳动者占就业人员总量的比例达到25%以上，高技能人才…达到30%以上 (Tai'an line 31)."""
+    rows = select(store, f"""SELECT ?vt ?due WHERE {{ GRAPH <{BASE}graph/tairenshezi-2021-12> {{
+        ?t a pkg:IndicatorTarget ; pkg:valueText ?vt ; pkg:deadline ?d . ?d pkg:dueDate ?due ; pkg:deadlineFor ?t }} }}
+        ORDER BY ?vt""")
+    assert rows == [("达到25%以上", "2021-12-31"), ("达到30%以上", "2021-12-31")]
+
+
+def test_yearly_labour_star_competition_recurs(store):
+    """通过企业岗位练兵，每年组织“劳动之星”职业技能大赛市级重点赛事 (Linyi line 175)."""
+    rows = select(store, f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?l ?every WHERE {{ GRAPH <{BASE}graph/linjiubanfa-2022-1> {{
+        ?t a pkg:Task ; rdfs:label ?l ; pkg:recurrence/skos:notation ?every ; pkg:period ?p
+        FILTER (lang(?l) = "zh" && CONTAINS(?l, "劳动之星")) }} }}""")
+    assert rows == [("组织“劳动之星”职业技能大赛市级重点赛事", "P1Y")]
+
+
+def test_every_annotated_period_is_in_the_graph(store):
+    """Shandong's “十三五”时期 (001 T27) heads its review section; no value points at it, it is still there."""
+    rows = select(store, f"""PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+        SELECT ?p WHERE {{ GRAPH <{BASE}graph/lurenshefa-2022-7> {{
+        <{BASE}doc/lurenshefa-2022-7/text/annotation/T27> itsrdf:taIdentRef ?p .
+        <{BASE}doc/lurenshefa-2022-7/plan> pkg:mentionsPeriod ?p }} }}""")
+    assert rows == [(BASE + "period/2016--2020",)]
+
+
+def test_liaoning_shi_si_wu_qi_mo_targets_are_levels_at_the_end_of_2025(store):
+    rows = select(store, f"""SELECT DISTINCT ?p WHERE {{ GRAPH <{BASE}graph/liaorenshefa-2022-20> {{
+        ?t pkg:valueText "达到300家"@zh ; pkg:period ?p ; pkg:aggregation pkg:Level }} }}""")
+    assert rows == [(BASE + "instant/2025-12-31",)]
