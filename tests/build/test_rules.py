@@ -279,3 +279,12 @@ def test_liaoning_shi_si_wu_qi_mo_targets_are_levels_at_the_end_of_2025(store):
     rows = select(store, f"""SELECT DISTINCT ?p WHERE {{ GRAPH <{BASE}graph/liaorenshefa-2022-20> {{
         ?t pkg:valueText "达到300家"@zh ; pkg:period ?p ; pkg:aggregation pkg:Level }} }}""")
     assert rows == [(BASE + "instant/2025-12-31",)]
+
+
+def test_kinds_of_organisation_are_not_groups_of_people(store):
+    """面向农业企业、农民合作社、家庭农场、农业社会化服务组织… : organisation categories, served like groups."""
+    rows = select(store, """SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x a pkg:OrganisationCategory } } ORDER BY ?x""")
+    assert [x.removeprefix(BASE + "group/") for (x,) in rows] == [
+        "agricultural-enterprises", "agricultural-service-organisations", "family-farms", "farmer-cooperatives"]
+    assert not ask(store, "ASK { GRAPH ?g { ?x a pkg:OrganisationCategory , pkg:TargetGroup } }")
+    assert not ask(store, f"ASK {{ GRAPH <{BASE}graph/inferred> {{ <{BASE}group/family-farms> a pkg:TargetGroup }} }}")
