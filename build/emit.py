@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Municipal"}
 NATURES = {"预期性": "Expected", "约束性": "Binding"}
+DIVISION_RE = re.compile(r"(司|处|办公室|科|室)$")
 ITEM_NUMBER_RE = re.compile(r"^\s*[（(]?(\d+|[一二三四五六七八九十]+)[)）.．、]")
 COMPARATOR_SIGNS = {"AtLeast": "≥", "MoreThan": ">", "AtMost": "≤", "LessThan": "<", "Exactly": "=",
                     "Reach": "reach", "Nearly": "nearly", "Approximately": "≈"}
@@ -411,6 +412,9 @@ def _emit_shared_resources(ctx: Context) -> None:
             label = SKOS.prefLabel
             if ident.note("parent"):
                 out.add(node, ORG.subOrganizationOf, iris.agency(ident.note("parent")))
+                if DIVISION_RE.search(ident.label_zh):  # 司, 处, 办公室: a division of its parent (W3C ORG)
+                    out.add(node, RDF.type, ORG.OrganizationalUnit)
+                    out.add(node, ORG.unitOf, iris.agency(ident.note("parent")))
             if ident.note("juris"):
                 out.add(node, PKG.jurisdiction, iris.jurisdiction(ident.note("juris")))
         elif kind == "person":

@@ -65,7 +65,7 @@ STRUCTURAL = {
     "AgencyShape": (
         "agency/shandong-hrss",
         ["class pkg:Agency", "named by at least one annotation", "skos:prefLabel in English",
-         "at most one per language"],
+         "at most one per language", "exactly one pkg:jurisdiction"],
     ),
     "PersonShape": ("person/he-wei", ["foaf:name"]),
     "AnnotationUnitShape": ("doc/t-2021-1/text/annotation/T9", [
@@ -112,6 +112,10 @@ SPARQL = {
         "https://w3id.org/policykg/period/2016--2020 is not an instant",
         "pkgr:doc/t-2022-1/target/flow/2025-12-31 measures pkgr:indicator/flow, a flow, but its period "
         "https://w3id.org/policykg/instant/2025-12-31 is an instant",
+    ]),
+    "RecipientNotFromReceiptFormShape": ("Violation", [
+        "recipient pkgr:agency/gansu-hrss of pkgr:doc/t-2022-1 is named only on the receipt form (at 20, before the "
+        "notice's number at 30): it belongs to the receipt's pkg:circulatedTo",
     ]),
     "NoJoiningSpaceShape": ("Violation", [
         'pkgr:doc/t-2022-1 rdfs:label "关于印发《山东省“十四五”职业技能 培训规划》的通知" has a space '
@@ -218,6 +222,8 @@ def test_a_resource_described_in_two_graphs_is_validated_once_with_all_its_tripl
     g1 = ds.graph(URIRef(BASE + "graph/a"))
     g1.add((agency, RDF.type, PKG.Agency))
     g1.add((agency, SKOS.prefLabel, Literal("人力资源社会保障部", lang="zh")))
+    g1.add((agency, PKG.jurisdiction, URIRef(BASE + "jurisdiction/100000")))
+    g1.add((URIRef(BASE + "jurisdiction/100000"), RDF.type, PKG.Jurisdiction))
     unit = URIRef(BASE + "doc/a/text/annotation/T1")
     g1.add((unit, URIRef("http://www.w3.org/2005/11/its/rdf#taIdentRef"), agency))
     g1.add((unit, RDF.type, URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#AnnotationUnit")))
@@ -227,10 +233,11 @@ def test_a_resource_described_in_two_graphs_is_validated_once_with_all_its_tripl
     g2.add((agency, SKOS.prefLabel, Literal("Ministry of Human Resources and Social Security", lang="en")))
     report = validate(ds, options=ValidationOptions(sparql=False))
     assert [r for r in report.results if r.focus_node == str(agency)] == []
-    # restricted to graph/b alone, the agency lacks its Chinese label and the annotation naming it
+    # restricted to graph/b alone, the agency lacks its Chinese label, jurisdiction and the annotation naming it
     only_b = validate(ds, graphs=[BASE + "graph/b"], options=ValidationOptions(sparql=False))
     messages = sorted(r.message for r in only_b.results if r.focus_node == str(agency))
-    assert len(messages) == 2 and "in Chinese" in messages[1] and "named by" in messages[0]
+    assert len(messages) == 3 and "jurisdiction" in messages[0] and "named by" in messages[1]
+    assert "in Chinese" in messages[2]
 
 
 def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
@@ -240,7 +247,7 @@ def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
     assert {c.constraint.removeprefix(PKGSH) for c in constraints} == {
         "SubIndicatorWithinParent", "ChildJurisdictionWithinParent", "TargetPeriodWithinPlan",
         "BasisPredatesPlan", "BasisDateUnknown", "AnchorMatchesText", "PeriodBoundsAgree", "StockAtInstant",
-        "NoJoiningSpace",
+        "NoJoiningSpace", "RecipientNotFromReceiptForm",
     }
     anchor = next(c for c in constraints if c.constraint.endswith("AnchorMatchesText"))
     assert anchor.target_classes == (str(PKG.TextSpan),)
