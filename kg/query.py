@@ -23,12 +23,14 @@ from policykg.kg.namespaces import (
     sparql_prologue,
 )
 
+# In order of preference: a resource's display label is its own preferred label, then its name or title,
+# then any rdfs:label it asserts; never an inferred one (OWL-RL makes every skos:altLabel an rdfs:label).
 LABEL_PREDICATES = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
-    str(ELI.title),
     "http://xmlns.com/foaf/0.1/name",
+    str(ELI.title),
     "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2000/01/rdf-schema#label",
 )
 CONTEXT_CHARS = 60
 INCOMING_LIMIT = 500
@@ -83,17 +85,20 @@ def is_graph_name(store: ox.Store, iri: str) -> bool:
 
 
 def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, dict[str, list[str]]]:
-    """Labels by IRI, then by language tag ("" for none), from the usual label properties."""
+    """Labels by IRI, then by language tag ("" for none), from the usual label properties of the asserted
+    graphs, the preferred one first (LABEL_PREDICATES order, then the label itself)."""
     nodes = sorted({iri for iri in iris if iri})
     found: dict[str, dict[str, list[str]]] = {}
+    rank = {p: i for i, p in enumerate(LABEL_PREDICATES)}
     for start in range(0, len(nodes), 400):
         values = " ".join(str(_iri_node(iri)) for iri in nodes[start : start + 400])
         predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
         rows = _select(
             store,
-            f"SELECT DISTINCT ?x ?label WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} "
-            "GRAPH ?g { ?x ?p ?label } FILTER(isLiteral(?label)) }",
+            f"SELECT DISTINCT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} "
+            f"GRAPH ?g {{ ?x ?p ?label }} FILTER(isLiteral(?label) && ?g != <{INFERRED_GRAPH}>) }}",
         )
+        rows.sort(key=lambda row: (row["x"].value, rank[row["p"].value], row["label"].value))
         for row in rows:
             by_lang = found.setdefault(row["x"].value, {})
             values_for_lang = by_lang.setdefault(row["label"].language or "", [])
