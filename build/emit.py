@@ -750,18 +750,29 @@ def _item_number(ctx: Context, item: Entity) -> int:
     return int(m.group(1)) if m.group(1).isdigit() else normalize.chinese_integer(m.group(1))
 
 
-# relation → property of the measure for the agency; every one of them also gives responsibleAgency
-DUTY_RELATIONS = {"responsibleFor": None, "leads": PKG.leadAgency, "primaryFor": PKG.primaryResponsibleAgency}
+# relation → (property of the measure for the agency, org:Role of the qualified pkg:Responsibility);
+# every one of them also gives the plain pkg:responsibleAgency
+DUTY_RELATIONS = {"responsibleFor": (None, PKG.ParticipantRole), "leads": (PKG.leadAgency, PKG.LeadRole),
+                  "primaryFor": (PKG.primaryResponsibleAgency, PKG.PrimaryResponsibilityRole)}
 
 
 def _serve_and_duty(ctx: Context, entity: Entity, node: str) -> None:
     for group in ctx.doc.targets_of(entity, "serves"):
         ctx.out.add(node, PKG.serves, iris.target_group(group.notes["id"]))
-    for relation, prop in DUTY_RELATIONS.items():
+    for relation, (prop, role) in DUTY_RELATIONS.items():
         for agency in ctx.doc.sources_of(entity, relation):
-            ctx.out.add(node, PKG.responsibleAgency, iris.agency(agency.notes["id"]))
+            agency_node = iris.agency(agency.notes["id"])
+            ctx.out.add(node, PKG.responsibleAgency, agency_node)
             if prop is not None:
-                ctx.out.add(node, prop, iris.agency(agency.notes["id"]))
+                ctx.out.add(node, prop, agency_node)
+            # the qualified relation (W3C ORG style): which agency holds which role for this measure
+            digest = hashlib.sha256(f"{node} {agency_node}".encode()).hexdigest()[:12]
+            qualified = f"{ctx.iris.notice}/responsibility/{digest}"
+            ctx.out.add(qualified, RDF.type, PKG.Responsibility)
+            ctx.out.add(qualified, PKG.responsibilityOf, node)
+            ctx.out.add(qualified, PKG.agent, agency_node)
+            ctx.out.add(qualified, PKG.role, role)
+            ctx.out.add(node, PKG.responsibility, qualified)
     for fund in ctx.doc.targets_of(entity, "fundedBy"):
         ctx.out.add(node, PKG.fundedBy, iris.funding(fund.notes["id"]))
     for fund in ctx.doc.targets_of(entity, "governs"):

@@ -288,3 +288,23 @@ def test_kinds_of_organisation_are_not_groups_of_people(store):
         "agricultural-enterprises", "agricultural-service-organisations", "family-farms", "farmer-cooperatives"]
     assert not ask(store, "ASK { GRAPH ?g { ?x a pkg:OrganisationCategory , pkg:TargetGroup } }")
     assert not ask(store, f"ASK {{ GRAPH <{BASE}graph/inferred> {{ <{BASE}group/family-farms> a pkg:TargetGroup }} }}")
+
+
+# --- responsibilities and money ------------------------------------------------------------------------------
+
+
+def test_lead_agency_is_distinguished_and_qualified(store):
+    """由市人社局牵头 … 开展专账资金使用互查 (Tai'an): the lead, as a property and as an org:Role."""
+    rows = select(store, f"""SELECT ?task ?role WHERE {{ GRAPH <{BASE}graph/tairenshezi-2021-12> {{
+        ?task a pkg:Task ; pkg:leadAgency <{BASE}agency/taian-hrss> ; pkg:responsibleAgency <{BASE}agency/taian-hrss> ;
+              pkg:responsibility ?r . ?r pkg:agent <{BASE}agency/taian-hrss> ; pkg:role ?role ;
+              pkg:responsibilityOf ?task }} }}""")
+    assert [role for _, role in rows] == [PKG + "LeadRole"]
+    roles = {r for (r,) in select(store, "SELECT DISTINCT ?r WHERE { GRAPH ?g { ?x pkg:role ?r } }")}
+    assert PKG + "ParticipantRole" in roles
+
+
+def test_duty_about_money_names_its_fund(store):
+    rows = select(store, f"""SELECT ?l WHERE {{ GRAPH <{BASE}graph/tairenshezi-2021-12> {{
+        ?task pkg:concernsFunding ?f . ?f a pkg:FundingSource . ?task rdfs:label ?l FILTER (lang(?l) = "zh") }} }}""")
+    assert rows == [("开展专账资金使用互查",)]
