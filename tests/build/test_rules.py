@@ -308,3 +308,24 @@ def test_duty_about_money_names_its_fund(store):
     rows = select(store, f"""SELECT ?l WHERE {{ GRAPH <{BASE}graph/tairenshezi-2021-12> {{
         ?task pkg:concernsFunding ?f . ?f a pkg:FundingSource . ?task rdfs:label ?l FILTER (lang(?l) = "zh") }} }}""")
     assert rows == [("开展专账资金使用互查",)]
+
+
+# --- units ---------------------------------------------------------------------------------------------------
+
+
+def test_unit_english_label_is_its_preferred_label(store):
+    """28家 is 28 establishments, not “enterprises” (an altLabel of the unit chosen by alphabetical order)."""
+    labels = [label for (label,) in select(store, f"""SELECT ?l WHERE {{ GRAPH <{BASE}graph/liaorenshefa-2022-20> {{
+        ?b a pkg:Baseline ; pkg:valueText "28家"@zh ; rdfs:label ?l FILTER (lang(?l) = "en") }} }}""")]
+    assert labels and all("28 establishment" in label and "enterprise" not in label for label in labels)
+
+
+def test_units_match_qudt_where_qudt_has_them():
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    units = Graph().parse(config.ONTOLOGY_DIR / "units.ttl")
+    unit = "https://w3id.org/policykg/unit/"
+    assert units.value(URIRef(unit + "yuan"), SKOS.exactMatch) == URIRef("http://qudt.org/vocab/unit/CCY_CNY")
+    assert units.value(URIRef(unit + "percent"), SKOS.exactMatch) == URIRef("http://qudt.org/vocab/unit/PERCENT")
+    assert units.value(URIRef(unit + "person-time"), SKOS.exactMatch) is None
