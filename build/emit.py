@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Municipal"}
 NATURES = {"预期性": "Expected", "约束性": "Binding"}
+# kind= of a NamedProgram (corpus/GUIDELINES.md) → the concept of the pkg:ProgrammeKinds scheme
+PROGRAMME_KINDS = {"programme": "ProgrammeOfMeasures", "competition": "Competition", "honour": "Honour",
+                   "brand": "Brand", "platform": "Platform", "institution": "Institution", "campaign": "Campaign"}
 DIVISION_RE = re.compile(r"(司|处|办公室|科|室)$")
 ITEM_NUMBER_RE = re.compile(r"^\s*[（(]?(\d+|[一二三四五六七八九十]+)[)）.．、]")
 COMPARATOR_SIGNS = {"AtLeast": "≥", "MoreThan": ">", "AtMost": "≤", "LessThan": "<", "Exactly": "=",
@@ -440,6 +443,11 @@ def _emit_shared_resources(ctx: Context) -> None:
             out.add(node, RDF.type, PKG.NamedProgram)
             out.add(node, PKG.mentionedIn, ctx.iris.plan)
             out.add(ctx.iris.plan, PKG.mentionsProgram, node)
+            if ident.note("kind"):
+                if ident.note("kind") not in PROGRAMME_KINDS:
+                    raise ctx.error(entity, f"kind={ident.note('kind')!r} of a NamedProgram must be one of "
+                                            f"{', '.join(sorted(PROGRAMME_KINDS))}")
+                out.add(node, PKG.programmeKind, PKG[PROGRAMME_KINDS[ident.note("kind")]])
             label = SKOS.prefLabel
         else:  # jurisdiction
             node = iris.jurisdiction(slug)

@@ -329,3 +329,14 @@ def test_units_match_qudt_where_qudt_has_them():
     assert units.value(URIRef(unit + "yuan"), SKOS.exactMatch) == URIRef("http://qudt.org/vocab/unit/CCY_CNY")
     assert units.value(URIRef(unit + "percent"), SKOS.exactMatch) == URIRef("http://qudt.org/vocab/unit/PERCENT")
     assert units.value(URIRef(unit + "person-time"), SKOS.exactMatch) is None
+
+
+@pytest.mark.parametrize(("programme", "kind"), [
+    ("malanhua-plan", "ProgrammeOfMeasures"), ("malanhua-lecturer-contest", "Competition"),
+    ("china-skills-award", "Honour"), ("golden-blue-collar", "Brand"), ("two-catalogues-one-system", "Platform"),
+    ("lifelong-vocational-skills-training-system", "Institution"), ("one-city-one-brand", "Campaign"),
+])
+def test_named_programmes_have_kinds(store, programme, kind):
+    node = f"<{BASE}programme/{programme}>"
+    rows = select(store, f"SELECT DISTINCT ?k WHERE {{ GRAPH ?g {{ {node} pkg:programmeKind ?k }} }}")
+    assert rows == [(PKG + kind,)]

@@ -61,7 +61,8 @@ STRUCTURAL = {
         "doc/t-2021-1/programme/box-1/item-1",
         ["isPartOf exactly one programme box", "pkg:itemNumber", "More than 1 values"],
     ),
-    "NamedProgramShape": ("programme/malan-flower", ["pkg:mentionedIn", "rdfs:label in English"]),
+    "NamedProgramShape": ("programme/malan-flower", ["pkg:mentionedIn", "rdfs:label in English",
+                                                     "pkg:programmeKind"]),
     "AgencyShape": (
         "agency/shandong-hrss",
         ["class pkg:Agency", "named by at least one annotation", "skos:prefLabel in English",
