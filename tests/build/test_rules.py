@@ -340,3 +340,11 @@ def test_named_programmes_have_kinds(store, programme, kind):
     node = f"<{BASE}programme/{programme}>"
     rows = select(store, f"SELECT DISTINCT ?k WHERE {{ GRAPH ?g {{ {node} pkg:programmeKind ?k }} }}")
     assert rows == [(PKG + kind,)]
+
+
+def test_offsets_are_non_negative_integers_in_the_published_dumps(built):
+    """NIF types nif:beginIndex/endIndex as xsd:nonNegativeInteger; the dumps keep it (stores such as Oxigraph
+    canonicalise every integer subtype to xsd:integer in query results)."""
+    offsets = re.compile(r'nif-core#(?:begin|end)Index> "\d+"\^\^<([^>]+)>')
+    datatypes = set(offsets.findall((built.path / "policykg.nq").read_text(encoding="utf-8")))
+    assert datatypes == {"http://www.w3.org/2001/XMLSchema#nonNegativeInteger"}
