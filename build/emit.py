@@ -16,7 +16,7 @@ from policykg.build.annotations import AnnotatedDocument, Entity
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError, NormalizationError
 from policykg.kg import iris
-from policykg.kg.namespaces import DCTERMS, ELI, FOAF, ITSRDF, NIF, ORG, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from policykg.kg.namespaces import DCTERMS, ELI, FOAF, ITSRDF, NIF, ORG, PKG, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
 log = logging.getLogger(__name__)
 
@@ -685,6 +685,10 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
         out.add(node, PKG.recurrence, emit_duration(out, aggregation.every))
     out.add(node, PKG.inPlan, d.plan)
     out.add(d.plan, PKG.hasTarget if is_target else PKG.hasBaseline, node)
+    # RDF Data Cube: each statement is an observation of its plan's targets (or baselines) data set
+    dataset = _statement_dataset(ctx, "targets" if is_target else "baselines")
+    out.add(node, RDF.type, QB.Observation)
+    out.add(node, QB.dataSet, dataset)
     ctx.record(node, entity, indicator, period_entity)
     if labelled:
         _statement_labels(ctx, node, concept, entity, indicator, value, unit, interval, comparator, aggregation)
@@ -696,6 +700,19 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     item = ctx.containing(entity, "ProgramItem")
     if item is not None:
         out.add(node, PKG.inProgram, _item_iri(ctx, item))
+
+
+def _statement_dataset(ctx: Context, kind: str) -> str:
+    """The qb:DataSet of a plan's targets or baselines (structure pkg:StatementStructure)."""
+    node = f"{ctx.iris.notice}/dataset/{kind}"
+    out = ctx.out
+    out.add(node, RDF.type, QB.DataSet)
+    out.add(node, QB.structure, PKG.StatementStructure)
+    out.add(node, PKG.inPlan, ctx.iris.plan)
+    number = ctx.one("DocNumber").text
+    out.add(node, RDFS.label, zh(f"{number}{'目标值' if kind == 'targets' else '基期值'}"))
+    out.add(node, RDFS.label, en(f"{'Targets' if kind == 'targets' else 'Baselines'} of {number}"))
+    return node
 
 
 def _statement_labels(ctx: Context, node: str, concept: str, entity: Entity, indicator: Entity, value, unit: str,

@@ -14,6 +14,7 @@ NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+QB = Namespace("http://purl.org/linked-data/cube#")
 
 ONTOLOGY_IRI = BASE + "ontology"
 SHAPES_IRI = BASE + "shapes"
@@ -31,6 +32,7 @@ PREFIXES: dict[str, str] = {
     "time": str(TIME),
     "nif": str(NIF),
     "itsrdf": str(ITSRDF),
+    "qb": str(QB),
     "dcterms": str(DCTERMS),
     "dcat": str(DCAT),
     "void": str(VOID),

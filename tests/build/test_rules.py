@@ -348,3 +348,23 @@ def test_offsets_are_non_negative_integers_in_the_published_dumps(built):
     offsets = re.compile(r'nif-core#(?:begin|end)Index> "\d+"\^\^<([^>]+)>')
     datatypes = set(offsets.findall((built.path / "policykg.nq").read_text(encoding="utf-8")))
     assert datatypes == {"http://www.w3.org/2001/XMLSchema#nonNegativeInteger"}
+
+
+# --- RDF Data Cube -------------------------------------------------------------------------------------------
+
+QB_PREFIX = "PREFIX qb: <http://purl.org/linked-data/cube#>\n"
+
+
+def test_targets_and_baselines_are_data_cube_observations(store):
+    """Every statement is a qb:Observation of one data set with a structure; its dimensions and measure are
+    given (W3C Data Cube IC-1, IC-2, IC-11) and no two observations of a data set share them (IC-12)."""
+    observations = select(store, QB_PREFIX + """SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g {
+        ?o a qb:Observation ; qb:dataSet ?d ; pkg:indicator ?i ; pkg:period ?p ; pkg:aggregation ?a ; pkg:value ?v .
+        ?d a qb:DataSet ; qb:structure pkg:StatementStructure } }""")
+    all_statements = select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { { ?s a pkg:IndicatorTarget } "
+                                   "UNION { ?s a pkg:Baseline } } }")
+    assert int(observations[0][0]) == int(all_statements[0][0]) > 60
+    assert not ask(store, QB_PREFIX + """ASK { GRAPH ?g { ?o qb:dataSet ?d1 , ?d2 FILTER (?d1 != ?d2) } }""")
+    assert not ask(store, QB_PREFIX + """ASK { GRAPH ?g {
+        ?a qb:dataSet ?d ; pkg:indicator ?i ; pkg:period ?p ; pkg:aggregation ?x .
+        ?b qb:dataSet ?d ; pkg:indicator ?i ; pkg:period ?p ; pkg:aggregation ?x . FILTER (?a != ?b) } }""")
