@@ -324,6 +324,9 @@ PERSON_ROLES = {
     "ResponsibleLeader": ("receipt", PKG.responsibleLeader),
     "AssistingLeader": ("receipt", PKG.assistingLeader),
     "Contact": ("notice", PKG.contactPerson),
+    "Circulation": ("receipt", PKG.circulatedTo),
+    "Editor": ("notice", PKG.editor),
+    "Proofreader": ("notice", PKG.proofreader),
 }
 
 

@@ -39,8 +39,8 @@ def test_national_notice_is_addressed_by_its_own_text_not_the_receipt_form(store
     addressees = select(store, f"""SELECT ?l WHERE {{ GRAPH ?g {{ <{NATIONAL}> pkg:addressee ?a .
         ?a rdfs:label ?l }} }} ORDER BY ?l""")
     assert addressees == [("各省、自治区、直辖市人民政府",), ("国务院各部委、各直属机构",)]
-    circulated = select(store, f"""SELECT ?a WHERE {{ GRAPH ?g {{ <{NATIONAL}/receipt> pkg:circulatedTo ?a }} }}
-        ORDER BY ?a""")
+    circulated = select(store, f"""SELECT ?a WHERE {{ GRAPH ?g {{ <{NATIONAL}/receipt> pkg:circulatedTo ?a .
+        ?a a pkg:Agency }} }} ORDER BY ?a""")
     assert [a.removeprefix(BASE + "agency/") for (a,) in circulated] == [
         "gansu-drc", "gansu-education", "gansu-finance", "gansu-hrss"]
 
@@ -368,3 +368,15 @@ def test_targets_and_baselines_are_data_cube_observations(store):
     assert not ask(store, QB_PREFIX + """ASK { GRAPH ?g {
         ?a qb:dataSet ?d ; pkg:indicator ?i ; pkg:period ?p ; pkg:aggregation ?x .
         ?b qb:dataSet ?d ; pkg:indicator ?i ; pkg:period ?p ; pkg:aggregation ?x . FILTER (?a != ?b) } }""")
+
+
+def test_every_person_has_a_role(store):
+    """送阅 leaders are the receipt's circulation; 编辑 and 校核人 are the notice's editor and proofreader."""
+    lonely = select(store, """PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+        PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+        SELECT ?p WHERE { GRAPH ?g { ?p a foaf:Person }
+            FILTER NOT EXISTS { GRAPH ?h { ?x ?r ?p } FILTER (?r != itsrdf:taIdentRef) } }""")
+    assert lonely == []
+    circulated = select(store, f"""SELECT (COUNT(?p) AS ?n) WHERE {{ GRAPH ?g {{
+        <{NATIONAL}/receipt> pkg:circulatedTo ?p . ?p a <http://xmlns.com/foaf/0.1/Person> }} }}""")
+    assert circulated == [("10",)]
