@@ -31,9 +31,10 @@ REQUIRED_RELATIONS = {
     "Target": ("measures", "during"),
     "Baseline": ("measures", "during"),
     "ProgramItem": ("itemOf",),
-    "Deadline": ("deadlineFor",),
     "Approval": ("approvedBy",),
 }
+# relations each type must have as Arg1 at least once (one 年底前 for two targets)
+REQUIRED_AT_LEAST_ONE = {"Deadline": ("deadlineFor",)}
 REQUIRED_ATTRIBUTES = {"Agency": ("Role",), "Date": ("DateRole",), "CitedDocument": ("CiteRole",)}
 
 
@@ -55,6 +56,22 @@ class Entity:
     line: int
     attributes: dict[str, str | bool] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reading(self) -> str:
+        """The text as a reader writes it: the fragments of a discontinuous span (a phrase broken across
+        lines) joined with no space, except between two Latin letters or digits (corpus/GUIDELINES.md)."""
+        parts = self.text.split(" ") if len(self.fragments) > 1 else [self.text]
+        if len(parts) != len(self.fragments):  # a fragment with its own spaces: rejoin by lengths
+            parts, rest = [], self.text
+            for start, end in self.fragments:
+                parts.append(rest[: end - start])
+                rest = rest[end - start + 1:]
+        joined = parts[0]
+        for part in parts[1:]:
+            latin = joined[-1:].isascii() and joined[-1:].isalnum() and part[:1].isascii() and part[:1].isalpha()
+            joined += (" " if latin else "") + part
+        return joined
 
     @property
     def start(self) -> int:
@@ -284,6 +301,9 @@ def _check_completeness(doc: AnnotatedDocument) -> None:
             n = counts[(entity.id, rel_type)]
             if n != 1:
                 raise AnnotationError(*where, f"{label} needs exactly one {rel_type} relation, has {n}")
+        for rel_type in REQUIRED_AT_LEAST_ONE.get(entity.type, ()):
+            if not counts[(entity.id, rel_type)]:
+                raise AnnotationError(*where, f"{label} needs at least one {rel_type} relation")
 
 
 def read_document(text_path: Path, scheme: Scheme) -> AnnotatedDocument:

@@ -17,12 +17,16 @@ from policykg.build.profiles import NATIONAL_CODE, emit_profiles
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError, NormalizationError, UnknownDivisionError
 from policykg.kg import divisions, iris
-from policykg.kg.namespaces import DCTERMS, ELI, FOAF, NIF, ORG, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from policykg.kg.namespaces import DCTERMS, ELI, FOAF, ITSRDF, NIF, ORG, PKG, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
 log = logging.getLogger(__name__)
 
 LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Municipal"}
 NATURES = {"预期性": "Expected", "约束性": "Binding"}
+# kind= of a NamedProgram (corpus/GUIDELINES.md) → the concept of the pkg:ProgrammeKinds scheme
+PROGRAMME_KINDS = {"programme": "ProgrammeOfMeasures", "competition": "Competition", "honour": "Honour",
+                   "brand": "Brand", "platform": "Platform", "institution": "Institution", "campaign": "Campaign"}
+DIVISION_RE = re.compile(r"(司|处|办公室|科|室)$")
 ITEM_NUMBER_RE = re.compile(r"^\s*[（(]?(\d+|[一二三四五六七八九十]+)[)）.．、]")
 COMPARATOR_SIGNS = {"AtLeast": "≥", "MoreThan": ">", "AtMost": "≤", "LessThan": "<", "Exactly": "=",
                     "Reach": "reach", "Nearly": "nearly", "Approximately": "≈"}
@@ -102,25 +106,45 @@ class Context:
         return AnnotationError(str(self.doc.ann_path), entity.line, f"{entity.id} ({entity.text!r}): {message}")
 
     def spans(self, entity: Entity) -> list[str]:
-        """Emit the text-span resources of an annotation and return their IRIs."""
+        """Emit the text spans of an annotation and its NIF annotation unit; return the spans' IRIs.
+
+        One span may carry several annotations (an Indicator and a TargetGroup on 贫困劳动力): each is
+        its own nif:AnnotationUnit with its brat ID and type, so neither loses which is which.
+        """
         result = []
+        unit = self.iris.annotation(entity.id)
+        out = self.out
+        out.add(unit, RDF.type, NIF.AnnotationUnit)
+        out.add(unit, PKG.annotationType, ox.Literal(entity.type))
+        out.add(unit, PKG.annotationId, ox.Literal(entity.id))
         for start, end in entity.fragments:
             span = self.iris.span(start, end)
-            out = self.out
             out.add(span, RDF.type, PKG.TextSpan)
             out.add(span, NIF.referenceContext, self.iris.text)
             out.add(span, NIF.beginIndex, typed(start, XSD.nonNegativeInteger))
             out.add(span, NIF.endIndex, typed(end, XSD.nonNegativeInteger))
             out.add(span, NIF.anchorOf, ox.Literal(self.doc.text[start:end]))
-            out.add(span, PKG.annotationType, ox.Literal(entity.type))
-            out.add(span, PKG.annotationId, ox.Literal(entity.id))
+            out.add(span, NIF.annotationUnit, unit)
             result.append(span)
         return result
 
     def derive(self, resource: str, *entities: Entity) -> None:
+        """A statement or record read from these annotations: prov:wasDerivedFrom each of their spans."""
         for entity in entities:
             for span in self.spans(entity):
                 self.out.add(resource, PROV.wasDerivedFrom, span)
+
+    def identify(self, entity: Entity, resource: str) -> None:
+        """The annotation names `resource` (itsrdf:taIdentRef, as NIF 2.1 annotation units do). For a
+        mention of a real-world thing (agency, person, place, group, programme, fund) this is the only
+        link: the thing is not derived from the text."""
+        self.spans(entity)
+        self.out.add(self.iris.annotation(entity.id), ITSRDF.taIdentRef, resource)
+
+    def record(self, resource: str, entity: Entity, *others: Entity) -> None:
+        """A record read from its own annotation `entity` (and from `others`): identified and derived."""
+        self.identify(entity, resource)
+        self.derive(resource, entity, *others)
 
     def one(self, etype: str, *, required: bool = True) -> Entity | None:
         found = self.doc.of_type(etype)
@@ -149,6 +173,7 @@ def emit_document(doc: AnnotatedDocument, reg: Registry, units: dict[str, str],
     _emit_programmes(ctx)
     _emit_approvals(ctx)
     _emit_tasks_and_deadlines(ctx, statements, plan_period)
+    _emit_periods(ctx, plan_period)
     return ctx.out.quads | emit_profiles(doc, reg, reg.documents[doc.stem].graph)  # ELI, ORG, SKOS, links
 
 
@@ -164,7 +189,7 @@ def _emit_text(ctx: Context) -> None:
 
 
 def _labels(ctx: Context, resource: str, entity: Entity, prop=RDFS.label) -> None:
-    ctx.out.add(resource, prop, zh(entity.text))
+    ctx.out.add(resource, prop, zh(entity.reading))
     if "en" in entity.notes:
         ctx.out.add(resource, prop, en(entity.notes["en"]))
 
@@ -181,6 +206,17 @@ def emit_period(out: GraphWriter, interval: normalize.Interval) -> str:
         out.add(instant, RDF.type, TIME.Instant)
         out.add(instant, TIME.inXSDDate, date_literal(day))
     return node
+
+
+def emit_instant(out: GraphWriter, day: dt.date) -> str:
+    """An OWL-Time instant: the time of a stock (a level at the end of that day)."""
+    instant = iris.instant(day.isoformat())
+    out.add(instant, RDF.type, TIME.Instant)
+    out.add(instant, TIME.inXSDDate, date_literal(day))
+    out.add(instant, PKG.startDate, date_literal(day))
+    out.add(instant, PKG.endDate, date_literal(day))
+    out.add(instant, RDFS.label, ox.Literal(day.isoformat()))
+    return instant
 
 
 def emit_duration(out: GraphWriter, iso: str) -> str:
@@ -212,15 +248,15 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
     out.add(d.notice, PKG.text, d.text)
     out.add(d.notice, PKG.issuesPlan, d.plan)
     out.add(d.plan, PKG.issuedBy, d.notice)
-    ctx.derive(d.notice, number)
+    ctx.record(d.notice, number)
     title = ctx.one("NoticeTitle")
     _labels(ctx, d.notice, title)
-    ctx.derive(d.notice, title)
+    ctx.record(d.notice, title)
 
     plan_title = ctx.one("PlanTitle")
     out.add(d.plan, RDF.type, PKG.Plan)
     _labels(ctx, d.plan, plan_title)
-    ctx.derive(d.plan, plan_title)
+    ctx.record(d.plan, plan_title)
     code = plan_title.notes["juris"]
     if not ctx.reg.has("jurisdiction", code):
         raise ctx.error(plan_title, f"juris={code} but no Jurisdiction with code={code} is annotated")
@@ -247,32 +283,32 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
             raise ctx.error(date, str(exc)) from None
         if role == "Received":
             out.add(d.receipt, PKG.receivedOn, value)
-            ctx.derive(d.receipt, date)
+            ctx.record(d.receipt, date)
             continue
         prop = ELI.date_document if role == "Signed" else ELI.date_publication
         out.add(d.notice, prop, value)
-        ctx.derive(d.notice, date)
+        ctx.record(d.notice, date)
     for recipient in ctx.doc.of_type("Recipient"):
         node = d.addressee(recipient.start)
         out.add(node, RDF.type, PKG.AddresseeGroup)
-        out.add(node, RDFS.label, zh(recipient.text))
+        out.add(node, RDFS.label, zh(recipient.reading))
         out.add(d.notice, PKG.addressee, node)
-        ctx.derive(node, recipient)
+        ctx.record(node, recipient)
     for note in ctx.doc.of_type("PublicationNote"):
         out.add(d.notice, PKG.publicationNote, zh(note.text))
-        ctx.derive(d.notice, note)
+        ctx.record(d.notice, note)
     for contact in ctx.doc.of_type("Contact"):
         out.add(d.notice, PKG.contactPoint, ox.Literal(contact.text))
-        ctx.derive(d.notice, contact)
+        ctx.record(d.notice, contact)
     receipt = ctx.one("ReceiptNumber", required=False)
     if receipt:
         out.add(d.receipt, RDF.type, PKG.ReceiptRecord)
         out.add(d.receipt, PKG.receiptNumber, ox.Literal(receipt.text))
         out.add(d.receipt, PKG.recordOf, d.notice)
-        out.add(d.receipt, RDFS.label, zh(f"{receipt.text} 收文办理单"))
+        out.add(d.receipt, RDFS.label, zh(f"{receipt.text}收文办理单"))
         out.add(d.receipt, RDFS.label, en(f"Receipt record {receipt.text}"))
         out.add(d.notice, PKG.receipt, d.receipt)
-        ctx.derive(d.receipt, receipt)
+        ctx.record(d.receipt, receipt)
     return interval
 
 
@@ -287,6 +323,9 @@ PERSON_ROLES = {
     "ResponsibleLeader": ("receipt", PKG.responsibleLeader),
     "AssistingLeader": ("receipt", PKG.assistingLeader),
     "Contact": ("notice", PKG.contactPerson),
+    "Circulation": ("receipt", PKG.circulatedTo),
+    "Editor": ("notice", PKG.editor),
+    "Proofreader": ("notice", PKG.proofreader),
 }
 
 
@@ -328,14 +367,14 @@ def _emit_people_and_agencies(ctx: Context) -> None:
         node = iris.agency(agency.notes["id"])
         where, prop = AGENCY_ROLES[agency.attributes["Role"]]
         ctx.out.add(holders[where], prop, node)
-        ctx.derive(node, agency)
+        ctx.identify(agency, node)
     for person in ctx.doc.of_type("Person"):
         node = iris.person(person.notes["id"])
         role = person.attributes.get("PersonRole")
         if role:
             where, prop = PERSON_ROLES[role]
             ctx.out.add(holders[where], prop, node)
-        ctx.derive(node, person)
+        ctx.identify(person, node)
 
 
 def _emit_citations(ctx: Context) -> None:
@@ -352,18 +391,16 @@ def _emit_citations(ctx: Context) -> None:
             out.add(target, RDF.type, PKG.CitedWork)
             # a printed title goes on the work's expression (build.profiles), the number on the work
             if re.search(r"〔\d{4}〕\d+号$", cited.text):
-                out.add(target, ELI.id_local, ox.Literal(cited.text))
+                out.add(target, ELI.id_local, ox.Literal(cited.reading))
             else:
-                out.add(target, RDFS.label, zh(cited.text))
+                out.add(target, RDFS.label, zh(cited.reading))
             if ident.note("en"):
                 out.add(target, RDFS.label, en(ident.note("en")))
-            ctx.derive(target, cited)
         # 依据/根据 a higher plan: ELI's eli:applies ("conforms with", e.g. a local act with a national one);
         # eli:based_on is "empowered by" an enabling act, which none of the cited plans is
         role = ELI.applies if cited.attributes["CiteRole"] == "BasedOn" else ELI.cites
         out.add(d.plan, role, target)
-        for span in ctx.spans(cited):
-            out.add(d.plan, PROV.wasDerivedFrom, span)
+        ctx.identify(cited, target)  # a mention of the cited work, which is not derived from this text
 
 
 def _emit_shared_resources(ctx: Context) -> None:
@@ -383,6 +420,9 @@ def _emit_shared_resources(ctx: Context) -> None:
             label = SKOS.prefLabel
             if ident.note("parent"):
                 out.add(node, ORG.subOrganizationOf, iris.agency(ident.note("parent")))
+                if DIVISION_RE.search(ident.label_zh):  # 司, 处, 办公室: a division of its parent (W3C ORG)
+                    out.add(node, RDF.type, ORG.OrganizationalUnit)
+                    out.add(node, ORG.unitOf, iris.agency(ident.note("parent")))
             if ident.note("juris"):
                 out.add(node, PKG.jurisdiction, iris.jurisdiction(ident.note("juris")))
         elif kind == "person":
@@ -408,6 +448,11 @@ def _emit_shared_resources(ctx: Context) -> None:
             out.add(node, RDF.type, PKG.NamedProgram)
             out.add(node, PKG.mentionedIn, ctx.iris.plan)
             out.add(ctx.iris.plan, PKG.mentionsProgram, node)
+            if ident.note("kind"):
+                if ident.note("kind") not in PROGRAMME_KINDS:
+                    raise ctx.error(entity, f"kind={ident.note('kind')!r} of a NamedProgram must be one of "
+                                            f"{', '.join(sorted(PROGRAMME_KINDS))}")
+                out.add(node, PKG.programmeKind, PKG[PROGRAMME_KINDS[ident.note("kind")]])
             label = SKOS.prefLabel
         else:  # jurisdiction
             node = iris.jurisdiction(slug)
@@ -434,7 +479,7 @@ def _emit_shared_resources(ctx: Context) -> None:
         key = identity_key(entity)
         make = {"group": iris.target_group, "programme": iris.named_programme,
                 "jurisdiction": iris.jurisdiction, "funding": iris.funding}[key[0]]
-        ctx.derive(make(key[1]), entity)
+        ctx.identify(entity, make(key[1]))
 
 
 def _unit_of(ctx: Context, unit_entity: Entity):
@@ -452,12 +497,13 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
         by_concept[entity.notes["concept"]].append(entity)
     concept_of = {}
     for concept, mentions in sorted(by_concept.items()):
+        _check_concerns_agree(ctx, concept, mentions)
         node = d.indicator(concept)
         ident = ctx.reg.get("concept", concept)
         concept_node = iris.indicator_concept(concept)
         out.add(node, RDF.type, PKG.Indicator)
-        out.add(node, RDFS.label, zh(mentions[0].text))
-        for other in sorted({m.text for m in mentions[1:]} - {mentions[0].text}):
+        out.add(node, RDFS.label, zh(mentions[0].reading))
+        for other in sorted({m.reading for m in mentions[1:]} - {mentions[0].reading}):
             out.add(node, SKOS.altLabel, zh(other))
         if ident.note("en"):
             out.add(node, RDFS.label, en(ident.note("en")))
@@ -466,6 +512,7 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
         out.add(d.plan, PKG.hasIndicator, node)
         out.add(concept_node, RDF.type, PKG.IndicatorConcept)
         out.add(concept_node, SKOS.inScheme, iris.scheme("indicators"))
+        out.add(concept_node, PKG.measureKind, PKG.Stock if ctx.reg.concept_kind(concept) == "stock" else PKG.Flow)
         out.add(concept_node, SKOS.prefLabel, zh(ident.label_zh))
         out.add(concept_node, RDFS.label, zh(ident.label_zh))
         if ident.note("en"):
@@ -473,7 +520,7 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
             out.add(concept_node, RDFS.label, en(ident.note("en")))
         for mention in mentions:
             concept_of[mention.id] = concept
-            ctx.derive(node, mention)
+            ctx.record(node, mention)
             for parent in ctx.doc.targets_of(mention, "partOf"):
                 out.add(node, PKG.partOf, d.indicator(parent.notes["concept"]))
             for group in ctx.doc.targets_of(mention, "concerns"):
@@ -484,6 +531,22 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
                     out.add(node, PKG.unit, iris.unit(unit))
                 ctx.derive(node, unit_entity)
     return concept_of
+
+
+def _check_concerns_agree(ctx: Context, concept: str, mentions: list[Entity]) -> None:
+    """`concerns` says whom the indicator counts, as its row or phrase says (农民工参加职业培训 → 农民工); every
+    mention of one indicator in a plan that names groups names the same ones. A sentence aimed at other
+    groups states another indicator (or its programme 'serves' them)."""
+    first: tuple[frozenset[str], Entity] | None = None
+    for mention in mentions:
+        groups = frozenset(g.notes["id"] for g in ctx.doc.targets_of(mention, "concerns"))
+        if not groups:
+            continue
+        if first is None:
+            first = (groups, mention)
+        elif groups != first[0]:
+            raise ctx.error(mention, f"concerns {', '.join(sorted(groups))} but {first[1].id} (line {first[1].line}) "
+                                     f"of the same indicator {concept} concerns {', '.join(sorted(first[0]))}")
 
 
 def _statement_unit(ctx: Context, entity: Entity, indicator: Entity, quantity: normalize.Quantity):
@@ -503,7 +566,11 @@ def _statement_unit(ctx: Context, entity: Entity, indicator: Entity, quantity: n
 
 
 def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> dict[str, str]:
-    """Emit targets and baselines; return annotation id → statement IRI."""
+    """Emit targets and baselines; return annotation id → statement IRI.
+
+    One statement per plan, kind, concept, period and aggregation (corpus/GUIDELINES.md, "One target,
+    several mentions"): a table cell and a sentence restating it are both derivations of it.
+    """
     d = ctx.iris
     nodes: dict[str, str] = {}
     groups: dict[str, list[tuple]] = defaultdict(list)
@@ -515,13 +582,15 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> d
         except NormalizationError as exc:
             raise ctx.error(entity, str(exc)) from None
         value, unit = _statement_unit(ctx, entity, indicator, quantity)
-        interval = _period_of(ctx, period_entity, plan_period.start if plan_period else None)
-        aggregation = _aggregation(ctx, entity, period_entity, quantity)
-        kind = "target" if entity.type == "Target" else "baseline"
         concept = concept_of[indicator.id]
-        suffix = _statement_suffix(aggregation)
-        key = d.statement(kind, concept, interval.slug, suffix)
+        interval = _period_of(ctx, period_entity, plan_period.start if plan_period else None)
+        aggregation = _aggregation(ctx, entity, period_entity, quantity, concept)
+        if aggregation.kind == "Level":  # a stock: the level at the end of the period named
+            interval = normalize.Interval(interval.end, interval.end)
+        kind = "target" if entity.type == "Target" else "baseline"
+        key = d.statement(kind, concept, _time_slug(interval, aggregation), _statement_suffix(aggregation))
         groups[key].append((entity, indicator, period_entity, quantity, value, unit, interval, aggregation))
+    _check_one_unit_per_indicator(ctx, groups)
     for key, members in sorted(groups.items()):
         comparator = _shared_comparator(members)
         for i, member in enumerate(members):
@@ -532,6 +601,26 @@ def _emit_statements(ctx: Context, concept_of: dict[str, str], plan_period) -> d
                 nodes[member[0].id] = key
                 _emit_statement(ctx, key, concept_of, *member, comparator=comparator, labelled=i == 0)
     return nodes
+
+
+def _check_one_unit_per_indicator(ctx: Context, groups: dict[str, list[tuple]]) -> None:
+    """A plan's indicator has one unit: a sentence counting persons (25万人以上) and a table row counting
+    person-times (25万, （人次）) measure different indicators (GUIDELINES "One target, several mentions")."""
+    seen: dict[str, tuple[str, Entity]] = {}
+    for members in groups.values():
+        for entity, indicator, *_rest in members:
+            unit = _rest[3]
+            concept = indicator.notes["concept"]
+            first = seen.setdefault(concept, (unit, entity))
+            if first[0] != unit:
+                raise ctx.error(entity, f"concept {concept} is counted in {unit} here but in {first[0]} at "
+                                        f"{first[1].id} (line {first[1].line}): one unit per indicator of a plan; "
+                                        "give the other mention its own concept=")
+
+
+def _time_slug(interval: normalize.Interval, aggregation: Aggregation) -> str:
+    """`2025-12-31` for the instant of a stock, `2021--2025` for the interval of a flow."""
+    return interval.end.isoformat() if aggregation.kind == "Level" else interval.slug
 
 
 def _shared_comparator(members: list[tuple]) -> str | None:
@@ -554,30 +643,32 @@ def _comparator(entity: Entity, quantity: normalize.Quantity) -> str:
 
 @dataclass(frozen=True)
 class Aggregation:
-    """How a value aggregates over its period: PeriodTotal, CumulativeTotal or PerInterval (every=)."""
+    """How a value relates to time: Level (a stock at an instant), PeriodTotal or PerInterval (every=)."""
 
     kind: str
     every: str | None = None
 
 
 def _statement_suffix(aggregation: Aggregation) -> str:
-    """The IRI suffix that keeps a cumulative or per-interval statement apart from a period total."""
-    if aggregation.every:
-        return "-" + normalize.recurrence_slug(aggregation.every)
-    return "-cumulative" if aggregation.kind == "CumulativeTotal" else ""
+    """The IRI suffix that keeps a per-interval statement apart from a period total."""
+    return "-" + normalize.recurrence_slug(aggregation.every) if aggregation.every else ""
 
 
-def _aggregation(ctx: Context, entity: Entity, period_entity: Entity, quantity) -> Aggregation:
+def _aggregation(ctx: Context, entity: Entity, period_entity: Entity, quantity, concept: str) -> Aggregation:
+    """Stock or flow comes from the indicator concept's kind= (GUIDELINES "Stock and flow")."""
     try:
         every = normalize.read_recurrence(period_entity.notes)
     except NormalizationError as exc:
         raise ctx.error(period_entity, str(exc)) from None
     cumulative = bool(entity.attributes.get("Cumulative")) or quantity.bracketed
-    if every and cumulative:
-        raise ctx.error(entity, "a value cannot be both Cumulative and per interval (every= on its Period)")
-    if every:
-        return Aggregation("PerInterval", every)
-    return Aggregation("CumulativeTotal" if cumulative else "PeriodTotal")
+    if ctx.reg.concept_kind(concept) == "stock":
+        if every:
+            raise ctx.error(entity, f"concept {concept} is a stock (kind=stock): a level has no every= period")
+        return Aggregation("Level")
+    if cumulative:
+        raise ctx.error(entity, f"a total printed as Cumulative (〔〕, 总量) is a stock, but concept {concept} is "
+                                "kind=flow: fix kind= or give the value its own stock concept")
+    return Aggregation("PerInterval", every) if every else Aggregation("PeriodTotal")
 
 
 def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity: Entity, indicator: Entity,
@@ -592,14 +683,21 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     out.add(node, PKG.comparator, PKG[comparator])
     out.add(node, PKG.value, decimal_literal(value))
     out.add(node, PKG.unit, iris.unit(unit))
-    out.add(node, PKG.valueText, zh(entity.text))
-    out.add(node, PKG.period, emit_period(out, interval))
+    out.add(node, PKG.valueText, zh(entity.reading))
+    if aggregation.kind == "Level":
+        out.add(node, PKG.period, emit_instant(out, interval.end))
+    else:
+        out.add(node, PKG.period, emit_period(out, interval))
     out.add(node, PKG.aggregation, PKG[aggregation.kind])
     if aggregation.every:
         out.add(node, PKG.recurrence, emit_duration(out, aggregation.every))
     out.add(node, PKG.inPlan, d.plan)
     out.add(d.plan, PKG.hasTarget if is_target else PKG.hasBaseline, node)
-    ctx.derive(node, entity, indicator, period_entity)
+    # RDF Data Cube: each statement is an observation of its plan's targets (or baselines) data set
+    dataset = _statement_dataset(ctx, "targets" if is_target else "baselines")
+    out.add(node, RDF.type, QB.Observation)
+    out.add(node, QB.dataSet, dataset)
+    ctx.record(node, entity, indicator, period_entity)
     if labelled:
         _statement_labels(ctx, node, concept, entity, indicator, value, unit, interval, comparator, aggregation)
     for nature in ctx.doc.targets_of(entity, "hasNature"):
@@ -612,17 +710,31 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
         out.add(node, PKG.inProgram, _item_iri(ctx, item))
 
 
+def _statement_dataset(ctx: Context, kind: str) -> str:
+    """The qb:DataSet of a plan's targets or baselines (structure pkg:StatementStructure)."""
+    node = f"{ctx.iris.notice}/dataset/{kind}"
+    out = ctx.out
+    out.add(node, RDF.type, QB.DataSet)
+    out.add(node, QB.structure, PKG.StatementStructure)
+    out.add(node, PKG.inPlan, ctx.iris.plan)
+    number = ctx.one("DocNumber").text
+    out.add(node, RDFS.label, zh(f"{number}{'目标值' if kind == 'targets' else '基期值'}"))
+    out.add(node, RDFS.label, en(f"{'Targets' if kind == 'targets' else 'Baselines'} of {number}"))
+    return node
+
+
 def _statement_labels(ctx: Context, node: str, concept: str, entity: Entity, indicator: Entity, value, unit: str,
                       interval: normalize.Interval, comparator: str, aggregation: Aggregation) -> None:
     """zh: the indicator and value as printed; en: concept, comparator, normalised value, unit, period."""
-    ctx.out.add(node, RDFS.label, zh(f"{indicator.text} {entity.text}"))
+    ctx.out.add(node, RDFS.label, zh(f"{indicator.reading}：{entity.reading}"))
     concept_en = ctx.reg.get("concept", concept).note("en") or concept
     unit_en = ctx.unit_labels_en.get(unit, unit)
     kind_en = "target" if entity.type == "Target" else "baseline"
     every_en = " " + normalize.recurrence_slug(aggregation.every).replace("-", " ") if aggregation.every else ""
+    when = (f"at {interval.end.isoformat()}" if aggregation.kind == "Level"
+            else f"{interval.start.isoformat()}/{interval.end.isoformat()}")
     ctx.out.add(node, RDFS.label, en(
-        f"{concept_en} {kind_en}: {COMPARATOR_SIGNS[comparator]} {format(value, ',f')} {unit_en}{every_en}, "
-        f"{interval.start.isoformat()}/{interval.end.isoformat()}"))
+        f"{concept_en} {kind_en}: {COMPARATOR_SIGNS[comparator]} {format(value, ',f')} {unit_en}{every_en}, {when}"))
 
 
 def _box_number(ctx: Context, program: Entity) -> int:
@@ -637,6 +749,31 @@ def _item_iri(ctx: Context, item: Entity) -> str:
     return ctx.iris.item(_box_number(ctx, boxes[0]), _item_number(ctx, item))
 
 
+ITEM_START_RE = re.compile(r"^\s*(?:[（(]?(?:\d+|[一二三四五六七八九十]+)[)）.．、]|专栏|——)")
+
+
+def item_paragraph(text: str, start: int) -> str:
+    """The paragraph of a box item, from its number up to the next item, box or heading (the texts wrap
+    lines mid-phrase, with blank lines between), joined as a reader would: no space at a line break."""
+    lines, pos = [], start
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if lines and ITEM_START_RE.match(line):
+            break
+        if line:
+            lines.append(line)
+        pos = end + 1
+    return "".join(lines)
+
+
+def item_title(paragraph: str) -> str:
+    """The short title of a box item: the words after its number up to the first 。 (or the paragraph)."""
+    body = ITEM_START_RE.sub("", paragraph, count=1).strip()
+    return body.split("。", 1)[0].strip() or body
+
+
 def _item_number(ctx: Context, item: Entity) -> int:
     if "n" in item.notes:
         return int(item.notes["n"])
@@ -646,18 +783,29 @@ def _item_number(ctx: Context, item: Entity) -> int:
     return int(m.group(1)) if m.group(1).isdigit() else normalize.chinese_integer(m.group(1))
 
 
-# relation → property of the measure for the agency; every one of them also gives responsibleAgency
-DUTY_RELATIONS = {"responsibleFor": None, "leads": PKG.leadAgency, "primaryFor": PKG.primaryResponsibleAgency}
+# relation → (property of the measure for the agency, org:Role of the qualified pkg:Responsibility);
+# every one of them also gives the plain pkg:responsibleAgency
+DUTY_RELATIONS = {"responsibleFor": (None, PKG.ParticipantRole), "leads": (PKG.leadAgency, PKG.LeadRole),
+                  "primaryFor": (PKG.primaryResponsibleAgency, PKG.PrimaryResponsibilityRole)}
 
 
 def _serve_and_duty(ctx: Context, entity: Entity, node: str) -> None:
     for group in ctx.doc.targets_of(entity, "serves"):
         ctx.out.add(node, PKG.serves, iris.target_group(group.notes["id"]))
-    for relation, prop in DUTY_RELATIONS.items():
+    for relation, (prop, role) in DUTY_RELATIONS.items():
         for agency in ctx.doc.sources_of(entity, relation):
-            ctx.out.add(node, PKG.responsibleAgency, iris.agency(agency.notes["id"]))
+            agency_node = iris.agency(agency.notes["id"])
+            ctx.out.add(node, PKG.responsibleAgency, agency_node)
             if prop is not None:
-                ctx.out.add(node, prop, iris.agency(agency.notes["id"]))
+                ctx.out.add(node, prop, agency_node)
+            # the qualified relation (W3C ORG style): which agency holds which role for this measure
+            digest = hashlib.sha256(f"{node} {agency_node}".encode()).hexdigest()[:12]
+            qualified = f"{ctx.iris.notice}/responsibility/{digest}"
+            ctx.out.add(qualified, RDF.type, PKG.Responsibility)
+            ctx.out.add(qualified, PKG.responsibilityOf, node)
+            ctx.out.add(qualified, PKG.agent, agency_node)
+            ctx.out.add(qualified, PKG.role, role)
+            ctx.out.add(node, PKG.responsibility, qualified)
     for fund in ctx.doc.targets_of(entity, "fundedBy"):
         ctx.out.add(node, PKG.fundedBy, iris.funding(fund.notes["id"]))
     for fund in ctx.doc.targets_of(entity, "governs"):
@@ -673,18 +821,22 @@ def _emit_programmes(ctx: Context) -> None:
         _labels(ctx, node, program)
         out.add(node, PKG.inPlan, d.plan)
         out.add(d.plan, PKG.hasProgram, node)
-        ctx.derive(node, program)
+        ctx.record(node, program)
         _serve_and_duty(ctx, program, node)
     for item in ctx.doc.of_type("ProgramItem"):
         node = _item_iri(ctx, item)
         box = d.box(_box_number(ctx, ctx.doc.targets_of(item, "itemOf")[0]))
         out.add(node, RDF.type, PKG.ProgramItem)
         out.add(node, PKG.itemNumber, typed(_item_number(ctx, item), XSD.integer))
-        _labels(ctx, node, item)
+        paragraph = item_paragraph(ctx.doc.text, item.start)
+        out.add(node, RDFS.label, zh(item_title(paragraph)))
+        if "en" in item.notes:
+            out.add(node, RDFS.label, en(item.notes["en"]))
+        out.add(node, DCTERMS.description, zh(paragraph))
         out.add(node, DCTERMS.isPartOf, box)
         out.add(box, DCTERMS.hasPart, node)
         out.add(node, PKG.inPlan, d.plan)
-        ctx.derive(node, item)
+        ctx.record(node, item)
         _serve_and_duty(ctx, item, node)
     for entity in ctx.doc.of_type("TargetGroup", "NamedProgram"):
         item = ctx.containing(entity, "ProgramItem")
@@ -698,6 +850,16 @@ def _emit_programmes(ctx: Context) -> None:
         _serve_and_duty(ctx, named, iris.named_programme(named.notes["id"]))
 
 
+def _emit_periods(ctx: Context, plan_period) -> None:
+    """Every annotated Period is a period of the plan's text, even one no value points at (“十三五”时期
+    heading a review section): named by its annotation, mentioned by the plan."""
+    for entity in ctx.doc.of_type("Period"):
+        interval = _period_of(ctx, entity, plan_period.start if plan_period else None)
+        node = emit_period(ctx.out, interval)
+        ctx.identify(entity, node)
+        ctx.out.add(ctx.iris.plan, PKG.mentionsPeriod, node)
+
+
 def _emit_approvals(ctx: Context) -> None:
     """经国务院同意: the plan was issued with the consent of a higher body."""
     out, d = ctx.out, ctx.iris
@@ -708,9 +870,9 @@ def _emit_approvals(ctx: Context) -> None:
         out.add(node, PKG.approvingAgency, iris.agency(agency.notes["id"]))
         out.add(node, PKG.approves, d.plan)
         out.add(d.plan, PKG.approval, node)
-        out.add(node, RDFS.label, zh(approval.text))
+        out.add(node, RDFS.label, zh(approval.reading))
         out.add(node, RDFS.label, en(f"Approval by {ctx.reg.get('agency', agency.notes['id']).note('en')}"))
-        ctx.derive(node, approval)
+        ctx.record(node, approval)
 
 
 def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_period) -> None:
@@ -722,7 +884,7 @@ def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_per
         out.add(node, RDF.type, PKG.Task)
         _labels(ctx, node, task)
         out.add(node, PKG.inPlan, d.plan)
-        ctx.derive(node, task)
+        ctx.record(node, task)
         _serve_and_duty(ctx, task, node)
         for period_entity in ctx.doc.targets_of(task, "during"):
             interval = _period_of(ctx, period_entity, plan_period.start if plan_period else None)
@@ -744,18 +906,18 @@ def _emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_per
                    else normalize.read_date(deadline.text, default_year))
         except (NormalizationError, ValueError) as exc:
             raise ctx.error(deadline, str(exc)) from None
-        task = ctx.doc.targets_of(deadline, "deadlineFor")[0]
         out.add(node, RDF.type, PKG.Deadline)
         out.add(node, PKG.dueDate, date_literal(due))
-        if task.type == "Target":
-            out.add(node, PKG.deadlineFor, statements[task.id])
-            out.add(statements[task.id], PKG.deadline, node)
-        else:
-            out.add(node, PKG.deadlineFor, d.task(task.start))
+        subjects = ctx.doc.targets_of(deadline, "deadlineFor")
+        for subject in subjects:
+            target = statements[subject.id] if subject.type == "Target" else d.task(subject.start)
+            out.add(node, PKG.deadlineFor, target)
+            out.add(target, PKG.deadline, node)
+        task = subjects[0]
         out.add(node, PKG.inPlan, d.plan)
         out.add(d.plan, PKG.hasDeadline, node)
-        out.add(node, RDFS.label, zh(f"{deadline.text}{task.text}"))
+        out.add(node, RDFS.label, zh(f"{deadline.reading}{task.reading}"))
         out.add(node, RDFS.label, en(f"Deadline {due.isoformat()}"))
-        ctx.derive(node, deadline)
+        ctx.record(node, deadline)
 
 

@@ -81,7 +81,7 @@ def emit_profiles(doc: AnnotatedDocument, reg: Registry, graph: str) -> set[ox.Q
 
 def _one_text(doc: AnnotatedDocument, etype: str) -> str | None:
     found = doc.of_type(etype)
-    return found[0].text if len(found) == 1 else None
+    return found[0].reading if len(found) == 1 else None  # as a reader writes it (GUIDELINES: labels)
 
 
 def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
@@ -115,7 +115,7 @@ def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
         out.add(expression, RDF.type, ELI.LegalExpression)
         out.add(expression, ELI.realizes, work)
         out.add(expression, ELI.language, EU_LANGUAGE.ZHO)
-        out.add(expression, ELI.title, ox.Literal(cited.text, language="zh"))
+        out.add(expression, ELI.title, ox.Literal(cited.reading, language="zh"))
     out.add(d.plan, ELI.is_part_of, d.notice)
     out.add(d.notice, ELI.has_part, d.plan)
     number = _one_text(doc, "DocNumber")

@@ -63,6 +63,10 @@ class Registry:
     def has(self, kind: str, key: str) -> bool:
         return (kind, key) in self.identities
 
+    def concept_kind(self, concept: str) -> str:
+        """stock or flow: the kind= note of an indicator concept (checked by build_registry)."""
+        return self.get("concept", concept).note("kind")
+
 
 def identity_key(entity: Entity) -> tuple[str, str] | None:
     spec = IDENTIFIED.get(entity.type)
@@ -82,6 +86,21 @@ def _document_iris(doc: AnnotatedDocument) -> DocumentIRIs:
         raise AnnotationError(str(doc.ann_path), numbers[0].line, str(exc)) from None
 
 
+MEASURE_KINDS = ("stock", "flow")
+
+
+def _check_concept_kinds(docs: list[AnnotatedDocument], identities: dict[tuple[str, str], Identity]) -> None:
+    """Every indicator concept says once whether it is a stock or a flow (GUIDELINES "Stock and flow")."""
+    for doc in docs:
+        for entity in doc.of_type("Indicator"):
+            ident = identities[("concept", entity.notes["concept"])]
+            kind = ident.note("kind")
+            if kind not in MEASURE_KINDS:
+                problem = f"kind={kind!r} is neither stock nor flow" if kind else "has no kind=stock|flow"
+                raise AnnotationError(str(doc.ann_path), entity.line,
+                                      f"indicator concept {ident.key!r} {problem} (give it on one mention)")
+
+
 def build_registry(docs: list[AnnotatedDocument]) -> Registry:
     """Collect shared identities and check that their notes agree across the corpus."""
     identities: dict[tuple[str, str], Identity] = {}
@@ -92,7 +111,7 @@ def build_registry(docs: list[AnnotatedDocument]) -> Registry:
                 continue
             ident = identities.setdefault(key, Identity(*key))
             if entity.type != "CitedDocument":
-                ident.forms[entity.text] += 1
+                ident.forms[entity.reading] += 1
             where = f"{doc.ann_path}:{entity.line}"
             for note in SHARED_NOTES:
                 if note not in entity.notes:
@@ -105,6 +124,7 @@ def build_registry(docs: list[AnnotatedDocument]) -> Registry:
                         f"{key[0]} {key[1]!r}: {note}={value!r} disagrees with {note}={previous[0]!r} "
                         f"given at {previous[1]}",
                     )
+    _check_concept_kinds(docs, identities)
     documents = {doc.stem: _document_iris(doc) for doc in docs}
     slugs = defaultdict(list)
     for stem, iris in documents.items():

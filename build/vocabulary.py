@@ -87,13 +87,14 @@ def unit_tables(units_path: Path) -> tuple[dict[str, str], dict[str, str]]:
     store.load(path=str(units_path), format=ox.RdfFormat.TURTLE)
     forms: dict[str, str] = {}
     english: dict[str, str] = {}
-    query = f"""SELECT ?u ?l WHERE {{ ?u <{SKOS.prefLabel}>|<{SKOS.altLabel}> ?l
+    query = f"""SELECT ?u ?p ?l WHERE {{ ?u ?p ?l FILTER(?p IN (<{SKOS.prefLabel}>, <{SKOS.altLabel}>))
                 FILTER(STRSTARTS(STR(?u), "{UNIT_PREFIX}")) }} ORDER BY ?u ?l"""
     for row in store.query(query):
         unit_id = row["u"].value[len(UNIT_PREFIX):]
         label = row["l"]
         if label.language == "en":
-            english.setdefault(unit_id, label.value)
+            if row["p"].value == str(SKOS.prefLabel):  # its own English name, never an alternative (enterprises)
+                english[unit_id] = label.value
         else:
             previous = forms.setdefault(label.value, unit_id)
             if previous != unit_id:

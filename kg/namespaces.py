@@ -16,6 +16,8 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 CV = Namespace("http://data.europa.eu/m8g/")  # Core Public Organisation / Core Vocabularies
 WD = Namespace("http://www.wikidata.org/entity/")
 EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+QB = Namespace("http://purl.org/linked-data/cube#")
 
 ONTOLOGY_IRI = BASE + "ontology"
 SHAPES_IRI = BASE + "shapes"
@@ -32,6 +34,8 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "time": str(TIME),
     "nif": str(NIF),
+    "itsrdf": str(ITSRDF),
+    "qb": str(QB),
     "dcterms": str(DCTERMS),
     "dcat": str(DCAT),
     "void": str(VOID),

@@ -24,12 +24,14 @@ from policykg.kg.namespaces import (
     sparql_prologue,
 )
 
+# In order of preference: a resource's display label is its own preferred label, then its name or title,
+# then any rdfs:label it asserts; never an inferred one (OWL-RL makes every skos:altLabel an rdfs:label).
 LABEL_PREDICATES = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
-    str(ELI.title),
     "http://xmlns.com/foaf/0.1/name",
+    str(ELI.title),
     "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2000/01/rdf-schema#label",
 )
 CONTEXT_CHARS = 60
 INCOMING_LIMIT = 500
@@ -83,26 +85,23 @@ def is_graph_name(store: ox.Store, iri: str) -> bool:
     return store.contains_named_graph(_iri_node(iri))
 
 
-def _label_rank(predicate: str) -> int:
-    return 0 if predicate.endswith("#prefLabel") else 1
-
-
 def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, dict[str, list[str]]]:
-    """Labels by IRI, then by language tag ("" for none), from the usual label properties."""
+    """Labels by IRI, then by language tag ("" for none), from the usual label properties of the asserted
+    graphs, the preferred one first (LABEL_PREDICATES order, then the label itself)."""
     nodes = sorted({iri for iri in iris if iri})
     found: dict[str, dict[str, list[str]]] = {}
+    rank = {p: i for i, p in enumerate(LABEL_PREDICATES)}
     for start in range(0, len(nodes), 400):
         values = " ".join(str(_iri_node(iri)) for iri in nodes[start : start + 400])
         # skos:prefLabel first, and never a label the reasoner inferred (OWL-RL makes every skos:altLabel,
         # e.g. 我国 for China, an rdfs:label): the page shows the preferred name, not an alias
-        predicates = " ".join(f"(<{p}> {rank})" for rank, p in enumerate(sorted(LABEL_PREDICATES, key=_label_rank)))
+        predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
         rows = _select(
             store,
-            f"SELECT ?x ?label (MIN(?rank) AS ?best) WHERE {{ VALUES ?x {{ {values} }} "
-            f"VALUES (?p ?rank) {{ {predicates} }} "
-            f"GRAPH ?g {{ ?x ?p ?label }} FILTER(isLiteral(?label) && ?g != <{INFERRED_GRAPH}>) }} "
-            "GROUP BY ?x ?label ORDER BY ?x ?best ?label",
+            f"SELECT DISTINCT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} "
+            f"GRAPH ?g {{ ?x ?p ?label }} FILTER(isLiteral(?label) && ?g != <{INFERRED_GRAPH}>) }}",
         )
+        rows.sort(key=lambda row: (row["x"].value, rank[row["p"].value], row["label"].value))
         for row in rows:
             by_lang = found.setdefault(row["x"].value, {})
             values_for_lang = by_lang.setdefault(row["label"].language or "", [])
@@ -167,28 +166,44 @@ def source_quotes(store: ox.Store, iri: str, context_chars: int = CONTEXT_CHARS)
 _DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
 _SPAN_REQUIRED = {name: ox.NamedNode(PREFIXES["nif"] + local)
                   for name, local in (("context", "referenceContext"), ("begin", "beginIndex"), ("end", "endIndex"))}
-_SPAN_OPTIONAL = {"anchor": ox.NamedNode(PREFIXES["nif"] + "anchorOf"),
-                  "type": ox.NamedNode(PREFIXES["pkg"] + "annotationType"),
-                  "id": ox.NamedNode(PREFIXES["pkg"] + "annotationId")}
+_SPAN_OPTIONAL = {"anchor": ox.NamedNode(PREFIXES["nif"] + "anchorOf")}
+_ANNOTATION_UNIT = ox.NamedNode(PREFIXES["nif"] + "annotationUnit")
+_IDENTIFIES = ox.NamedNode(PREFIXES["itsrdf"] + "taIdentRef")
+_UNIT_FIELDS = {"type": ox.NamedNode(PREFIXES["pkg"] + "annotationType"),
+                "id": ox.NamedNode(PREFIXES["pkg"] + "annotationId")}
 
 
 def _span_rows(store: ox.Store, node: ox.NamedNode) -> list[dict[str, ox.Term]]:
     """The solutions of
     `SELECT DISTINCT ?span ?begin ?end ?context ?anchor ?type ?id WHERE {
        { GRAPH ?g { ?x prov:wasDerivedFrom ?span } } UNION { BIND(?x AS ?span) }
+       UNION { GRAPH ?g { ?unit itsrdf:taIdentRef ?x . ?span nif:annotationUnit ?unit } }
        GRAPH ?g2 { ?span nif:referenceContext ?context ; nif:beginIndex ?begin ; nif:endIndex ?end .
-         OPTIONAL { ?span nif:anchorOf ?anchor } OPTIONAL { ?span pkg:annotationType ?type }
-         OPTIONAL { ?span pkg:annotationId ?id } } } ORDER BY ?context ?begin ?end`
+         OPTIONAL { ?span nif:anchorOf ?anchor } }
+       OPTIONAL { GRAPH ?g3 { ?span nif:annotationUnit ?u . ?u pkg:annotationType ?type ; pkg:annotationId ?id }
+                  FILTER (!BOUND(?unit) || ?u = ?unit) } } ORDER BY ?context ?begin ?end ?id`
     read straight from the indexes: Oxigraph plans that query as a scan (~90 ms), the lookups take
-    well under 1 ms (issue 10)."""
+    well under 1 ms (issue 10). A statement is derived from its spans; a thing (agency, group …) is
+    identified by the annotation units of the spans that mention it (corpus/GUIDELINES.md)."""
 
-    def objects(subject, predicate, graph) -> list:
-        return [quad.object for quad in store.quads_for_pattern(subject, predicate, None, graph)]
+    def objects(subject, predicate, graph=None) -> list:
+        return [quad.object for quad in store.quads_for_pattern(subject, predicate, None, graph)
+                if not isinstance(quad.graph_name, ox.DefaultGraph)]
 
-    spans = {node} | {quad.object for quad in store.quads_for_pattern(node, _DERIVED_FROM, None, None)
-                      if not isinstance(quad.graph_name, ox.DefaultGraph) and not isinstance(quad.object, ox.Literal)}
+    derived = {obj for obj in objects(node, _DERIVED_FROM) if not isinstance(obj, ox.Literal)}
+    via_unit: dict[ox.Term, set] = {}
+    for quad in store.quads_for_pattern(None, _IDENTIFIES, node, None):
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            continue
+        for mention in store.quads_for_pattern(None, _ANNOTATION_UNIT, quad.subject, None):
+            if not isinstance(mention.graph_name, ox.DefaultGraph):
+                via_unit.setdefault(mention.subject, set()).add(quad.subject)
     found: dict[tuple, dict[str, ox.Term]] = {}
-    for span in spans:
+    for span in {node} | derived | set(via_unit):
+        units = via_unit.get(span) or set(objects(span, _ANNOTATION_UNIT))
+        unit_rows = [{name: value for name, predicate in _UNIT_FIELDS.items() for value in objects(unit, predicate)[:1]}
+                     for unit in units]
+        unit_rows = [row for row in unit_rows if len(row) == len(_UNIT_FIELDS)] or [{}]
         graphs = {quad.graph_name for quad in store.quads_for_pattern(span, _SPAN_REQUIRED["context"], None, None)
                   if not isinstance(quad.graph_name, ox.DefaultGraph)}
         for graph in graphs:
@@ -199,9 +214,12 @@ def _span_rows(store: ox.Store, node: ox.NamedNode) -> list[dict[str, ox.Term]]:
                 partial = [{**row, name: value} if value is not None else row
                            for row in partial for value in (objects(span, predicate, graph) or [None])]
             for row in partial:
-                found.setdefault(tuple(sorted((k, str(v)) for k, v in row.items())), row)
+                for unit_row in unit_rows:
+                    full = {**row, **unit_row}
+                    found.setdefault(tuple(sorted((k, str(v)) for k, v in full.items())), full)
     return sorted(found.values(), key=lambda row: (row["context"].value, _number(row["begin"]),
-                                                    _number(row["end"]), row["span"].value))
+                                                    _number(row["end"]), row["id"].value if "id" in row else "",
+                                                    row["span"].value))
 
 
 def _number(term: ox.Term) -> float:
@@ -230,9 +248,10 @@ def document_view(store: ox.Store, text_iri: str) -> dict | None:
         store,
         """SELECT ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
            WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex ?end .
-                   OPTIONAL { ?span pkg:annotationType ?type } OPTIONAL { ?span pkg:annotationId ?id } }
-                   OPTIONAL { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } } }
-           GROUP BY ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end)""",
+                   OPTIONAL { ?span nif:annotationUnit ?unit . ?unit pkg:annotationType ?type ; pkg:annotationId ?id } }
+                   OPTIONAL { { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } }
+                              UNION { GRAPH ?g3 { ?unit itsrdf:taIdentRef ?r } } } }
+           GROUP BY ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end) ?id""",
         x=node,
     )
     spans = [

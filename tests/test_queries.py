@@ -383,17 +383,21 @@ def test_issuing_agencies(store, built):
 
 def test_cumulative_vs_period(store, built):
     rows = run(store, built, "08-cumulative-vs-period-targets")
-    cumulative_targets = {(r["plan"], r["concept"].removeprefix(BASE + "indicator/"), Decimal(r["value"]))
-                          for r in rows if r["kind"] == "target" and r["aggregation"] == PKG + "CumulativeTotal"}
-    assert cumulative_targets == {
-        (SHANDONG, "high-skilled-talent-stock", Decimal(3800000)),  # ≥ [380]; 注：〔 〕内为到 2025 年全省总量
-        (LINYI, "high-skilled-talent-stock", Decimal(177000)),  # 〔17.7〕; 注：〔〕内为到 2025 年全市总量
-        (LIAONING, "skilled-talent-stock", Decimal(5650000)),  # 全省技能人才总量达到565万人
-        (LIAONING, "high-skilled-talent-stock", Decimal(1465000)),  # 全省高技能人才总量达到146.5万人
-        (LIAONING, "self-evaluation-enterprises", Decimal(300)),  # “十四五”期末 企业自主评价达到300家
-        (LIAONING, "social-training-evaluation-orgs", Decimal(300)),  # 社会培训评价组织达到300家
+    # stocks are levels at an instant (GUIDELINES "Stock and flow"): the end of the period they name
+    stock_targets = {(r["plan"], r["concept"].removeprefix(BASE + "indicator/"), Decimal(r["value"]), r["start"],
+                      r["end"]) for r in rows if r["kind"] == "target" and r["aggregation"] == PKG + "Level"}
+    assert stock_targets == {
+        (SHANDONG, "high-skilled-talent-stock", Decimal(3800000), "2025-12-31", "2025-12-31"),  # ≥ [380]
+        (LINYI, "high-skilled-talent-stock", Decimal(177000), "2025-12-31", "2025-12-31"),  # 〔17.7〕
+        (LIAONING, "skilled-talent-stock", Decimal(5650000), "2025-12-31", "2025-12-31"),  # 总量达到565万人
+        (LIAONING, "high-skilled-talent-stock", Decimal(1465000), "2025-12-31", "2025-12-31"),  # 达到146.5万人
+        (LIAONING, "self-evaluation-enterprises", Decimal(300), "2025-12-31", "2025-12-31"),  # “十四五”期末 …达到300家
+        (LIAONING, "social-training-evaluation-orgs", Decimal(300), "2025-12-31", "2025-12-31"),
+        # 年底前力争实现全市技能劳动者占就业人员总量的比例达到25%以上 / 高技能人才…30%以上
+        (TAIAN, "skilled-share-of-employed", Decimal(25), "2021-12-31", "2021-12-31"),
+        (TAIAN, "high-skilled-share-of-skilled", Decimal(30), "2021-12-31", "2021-12-31"),
     }
-    # 全省累计开展各类补贴性职业技能培训150万人次以上: 累计开展 is a sum over the period, not a stock
+    # 全省累计开展各类补贴性职业技能培训150万人次以上: 累计开展 is a sum over the period, a flow
     period_targets = {(r["plan"], r["concept"]) for r in rows
                       if r["kind"] == "target" and r["aggregation"] == PKG + "PeriodTotal"}
     assert (LIAONING, concept("subsidized-training")) in period_targets
@@ -402,14 +406,20 @@ def test_cumulative_vs_period(store, built):
                     for r in rows if r["aggregation"] == PKG + "PerInterval"}
     assert per_interval == {(SHANDONG, "P1Y", Decimal(60)), (NATIONAL, "P2Y", Decimal(1))}
     assert all("every" not in r for r in rows if r["aggregation"] != PKG + "PerInterval")
-    # stocks at the end of 十三五 are cumulative baselines: 辽宁 技能人才总量达490万人, 其中高技能人才121.5万人
-    baselines = {(r["plan"], r["concept"].removeprefix(BASE + "indicator/"), Decimal(r["value"])): r["aggregation"]
-                 for r in rows if r["kind"] == "baseline"}
-    assert baselines[(LIAONING, "skilled-talent-stock", Decimal(4900000))] == PKG + "CumulativeTotal"
-    assert baselines[(LIAONING, "high-skilled-talent-stock", Decimal(1215000))] == PKG + "CumulativeTotal"
+    # stocks at the end of 十三五 are levels at 2020-12-31, nationally and in Liaoning alike
+    baselines = {(r["plan"], r["concept"].removeprefix(BASE + "indicator/"), Decimal(r["value"])):
+                 (r["aggregation"], r["start"], r["end"]) for r in rows if r["kind"] == "baseline"}
+    at_2020 = (PKG + "Level", "2020-12-31", "2020-12-31")
+    assert baselines[(LIAONING, "skilled-talent-stock", Decimal(4900000))] == at_2020
+    assert baselines[(LIAONING, "high-skilled-talent-stock", Decimal(1215000))] == at_2020
+    assert baselines[(NATIONAL, "skilled-talent-stock", Decimal(200000000))] == at_2020
+    assert baselines[(NATIONAL, "high-skilled-talent-stock", Decimal(50000000))] == at_2020
+    assert baselines[(LIAONING, "national-high-skill-training-bases-total", Decimal(28))] == at_2020
     # 五年来，全国共组织开展补贴性职业技能培训近1亿人次: a five-year sum
-    assert baselines[(NATIONAL, "subsidized-training", Decimal(100000000))] == PKG + "PeriodTotal"
-    assert baselines[(LIAONING, "subsidized-training", Decimal(1491000))] == PKG + "PeriodTotal"
+    assert baselines[(NATIONAL, "subsidized-training", Decimal(100000000))][0] == PKG + "PeriodTotal"
+    assert baselines[(LIAONING, "subsidized-training", Decimal(1491000))][0] == PKG + "PeriodTotal"
+    # no stock is given an interval, no flow an instant
+    assert all((r["start"] == r["end"]) == (r["aggregation"] == PKG + "Level") for r in rows)
 
 
 # --- 09 deadlines ---------------------------------------------------------------------------------------------
@@ -421,17 +431,21 @@ def test_deadlines(store, built):
         ("2021-05-10", TAIAN),  # 5月10日前 … 提出本地职业培训学时及补贴标准调整的建议
         ("2021-05-10", TAIAN),  # 要于5月10日前汇总报送《项目制培训情况统计表》
         ("2021-09-30", TAIAN),  # 9月底前 … 至少组织5类项目制培训
-        ("2021-12-31", TAIAN),  # 年底前力争实现…比例达到25%以上…达到30%以上
+        # 年底前力争实现…比例达到25%以上…达到30%以上: the deadline of the task and of its two targets
+        ("2021-12-31", TAIAN), ("2021-12-31", TAIAN), ("2021-12-31", TAIAN),
         ("2025-12-31", NATIONAL),  # 力争到“十四五”期末，每个化工园区都有配套服务的化工安全技能实训基地
     ]
     tasks = [r["taskZh"] for r in rows]
     assert any("项目制培训情况统计表" in t for t in tasks[:2])
     assert any("学时" in t for t in tasks[:2])
     assert "项目制培训" in tasks[2]
-    assert "技能劳动者占就业人员总量的比例达到25%以上" in tasks[3]
-    assert "化工" in tasks[4]
+    year_end = sorted(tasks[3:6])
+    assert "技能劳动者占就业人员总量的比例达到25%以上" in year_end[0]  # the task as printed (力争实现…)
+    assert year_end[1:] == ["技能劳动者占就业人员总量的比例：达到25%以上", "高技能人才占技能劳动者的比例：达到30%以上"]
+    assert "化工" in tasks[6]
     for r in rows:
-        assert r["taskZh"] in corpus_text(PLAN_FILES[r["plan"]])
+        if "：" not in r["taskZh"]:  # a task's label is its quote; a target's is indicator：value
+            assert r["taskZh"] in corpus_text(PLAN_FILES[r["plan"]])
 
 
 # --- 10 cited works -------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ item 6: the national jurisdiction showed “我国”, agency/mara “农业农�
 
 from __future__ import annotations
 
-from policykg.kg.namespaces import PREFIXES
+from policykg.kg.namespaces import BASE, PREFIXES
 from policykg.kg.query import labels
 
 
@@ -32,3 +32,14 @@ def test_aliases_are_not_labels(store):
     for row in aliases:
         shown = found.get(row["x"].value, {}).get(row["alt"].language or "", [])
         assert row["alt"].value not in shown, (row["x"].value, row["alt"].value)
+
+
+def test_display_label_is_the_preferred_label_not_an_inferred_alt_label(store):
+    """OWL-RL makes every skos:altLabel an rdfs:label in graph/inferred (我国, 农业农村): not shown first."""
+    china, mara = BASE + "jurisdiction/100000", BASE + "agency/mara"
+    assert store.query(f'ASK {{ GRAPH <{BASE}graph/inferred> {{ <{china}> ?p "我国"@zh }} }}') or \
+        store.query(f'ASK {{ GRAPH ?g {{ <{china}> ?p "我国"@zh }} }}')
+    found = labels(store, [china, mara])
+    assert found[china]["zh"][0] == "中华人民共和国"
+    assert found[mara]["zh"][0] == "农业农村部"
+    assert "我国" not in found[china]["zh"][:1]

@@ -38,11 +38,11 @@ ONTOLOGY, UNITS = DEFAULT_VOCABULARY
 STRUCTURAL = {
     "NoticeShape": ("doc/t-2021-1", ["eli:id_local must be one document number", "rdfs:label in English"]),
     "PlanShape": ("doc/t-2021-1/plan", ["eli:applies must point", "pkg:level", "pkg:period"]),
-    "CitedWorkShape": ("work/t", ["id_local of a cited work", "prov:wasDerivedFrom"]),
+    "CitedWorkShape": ("work/t", ["id_local of a cited work", "named by at least one annotation"]),
     "DocumentTextShape": ("doc/t-2021-1/text", ["pkg:sha256", "pkg:sourceFile"]),
     "TextSpanShape": (
         "doc/t-2021-1/text/10-5",
-        ["nif:anchorOf", "below its nif:endIndex", "T<n>", "pkg:annotationType"],
+        ["nif:anchorOf", "below its nif:endIndex", "nif:annotationUnit"],
     ),
     "ReceiptRecordShape": ("doc/t-2021-1/receipt", ["pkg:receiptNumber", "pkg:receivedOn", "pkg:recordOf"]),
     "AddresseeGroupShape": ("doc/t-2021-1/addressee/40", ["prov:wasDerivedFrom", "rdfs:label in Chinese"]),
@@ -53,7 +53,7 @@ STRUCTURAL = {
     ),
     "IndicatorTargetShape": ("doc/t-2021-1/target/x/2021--2025", ["pkg:nature is at most one"]),
     "BaselineShape": ("doc/t-2021-1/baseline/x/2016--2020", ["has no pkg:nature"]),
-    "DeadlineShape": ("doc/t-2021-1/deadline/100", ["class pkg:Task", "pkg:dueDate"]),
+    "DeadlineShape": ("doc/t-2021-1/deadline/100", ["pkg:Task or pkg:IndicatorTarget", "pkg:dueDate"]),
     "TaskShape": ("doc/t-2021-1/task/120", ["class pkg:Agency", "rdfs:label in Chinese"]),
     "ProgramShape": ("programme/t", ["class pkg:ProgramItem", "prov:wasDerivedFrom"]),
     "ProgrammeBoxShape": ("doc/t-2021-1/programme/box-0", ["pkg:boxNumber", "pkg:inPlan", "rdfs:label in English"]),
@@ -61,16 +61,23 @@ STRUCTURAL = {
         "doc/t-2021-1/programme/box-1/item-1",
         ["isPartOf exactly one programme box", "pkg:itemNumber", "More than 1 values"],
     ),
-    "NamedProgramShape": ("programme/malan-flower", ["pkg:mentionedIn", "rdfs:label in English"]),
+    "NamedProgramShape": ("programme/malan-flower", ["pkg:mentionedIn", "rdfs:label in English",
+                                                     "pkg:programmeKind"]),
     "AgencyShape": (
         "agency/shandong-hrss",
-        ["class pkg:Agency", "prov:wasDerivedFrom", "skos:prefLabel in English", "at most one per language"],
+        ["class pkg:Agency", "named by at least one annotation", "skos:prefLabel in English",
+         "at most one per language", "exactly one pkg:jurisdiction"],
     ),
     "PersonShape": ("person/he-wei", ["foaf:name"]),
+    "AnnotationUnitShape": ("doc/t-2021-1/text/annotation/T9", [
+        "pkg:annotationType", "pkg:annotationId of the form T<n>", "at most one resource",
+        "at least one pkg:TextSpan"]),
+    "ThingNotDerivedShape": ("agency/mohrss", ["not derived from a text span"]),
     "TargetGroupShape": ("group/veterans", ["scheme/target-groups", "skos:prefLabel in English"]),
     "IndicatorConceptShape": (
         "indicator/subsidized-training",
-        ["scheme/indicators", "prefLabel in English", "prefLabel in Chinese", "at most one per language"],
+        ["scheme/indicators", "prefLabel in English", "prefLabel in Chinese", "at most one per language",
+         "pkg:measureKind"],
     ),
     "JurisdictionShape": ("jurisdiction/370900", ["six-digit", "pkg:parentJurisdiction is at most one"]),
     "UnitShape": ("unit/person-time-x", ["scheme/units", "skos:notation"]),
@@ -100,6 +107,20 @@ SPARQL = {
     "AnchorMatchesTextShape": ("Violation", [
         'span pkgr:doc/t-2022-1/text/2-4: nif:anchorOf "人力资源" differs from the text at [2, 4), '
         'which reads "人力"',
+    ]),
+    "StockAtInstantShape": ("Violation", [
+        "pkgr:doc/t-2022-1/baseline/stock/2016--2020 measures pkgr:indicator/stock, a stock, but its period "
+        "https://w3id.org/policykg/period/2016--2020 is not an instant",
+        "pkgr:doc/t-2022-1/target/flow/2025-12-31 measures pkgr:indicator/flow, a flow, but its period "
+        "https://w3id.org/policykg/instant/2025-12-31 is an instant",
+    ]),
+    "RecipientNotFromReceiptFormShape": ("Violation", [
+        "recipient pkgr:agency/gansu-hrss of pkgr:doc/t-2022-1 is named only on the receipt form (at 20, before the "
+        "notice's number at 30): it belongs to the receipt's pkg:circulatedTo",
+    ]),
+    "NoJoiningSpaceShape": ("Violation", [
+        'pkgr:doc/t-2022-1 rdfs:label "关于印发《山东省“十四五”职业技能 培训规划》的通知" has a space '
+        'between two Chinese characters ("能 培") that no source text has',
     ]),
     "PeriodBoundsAgreeShape": ("Violation", [
         "period pkgr:period/2021--2025: pkg:startDate 2021-01-01 differs from the time:inXSDDate 2020-01-01 "
@@ -202,17 +223,22 @@ def test_a_resource_described_in_two_graphs_is_validated_once_with_all_its_tripl
     g1 = ds.graph(URIRef(BASE + "graph/a"))
     g1.add((agency, RDF.type, PKG.Agency))
     g1.add((agency, SKOS.prefLabel, Literal("人力资源社会保障部", lang="zh")))
-    g1.add((agency, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), span))
+    g1.add((agency, PKG.jurisdiction, URIRef(BASE + "jurisdiction/100000")))
+    g1.add((URIRef(BASE + "jurisdiction/100000"), RDF.type, PKG.Jurisdiction))
+    unit = URIRef(BASE + "doc/a/text/annotation/T1")
+    g1.add((unit, URIRef("http://www.w3.org/2005/11/its/rdf#taIdentRef"), agency))
+    g1.add((unit, RDF.type, URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#AnnotationUnit")))
     g1.add((span, RDF.type, PKG.TextSpan))
     g2 = ds.graph(URIRef(BASE + "graph/b"))
     g2.add((agency, RDF.type, PKG.Agency))
     g2.add((agency, SKOS.prefLabel, Literal("Ministry of Human Resources and Social Security", lang="en")))
     report = validate(ds, options=ValidationOptions(sparql=False))
     assert [r for r in report.results if r.focus_node == str(agency)] == []
-    # restricted to graph/b alone, the agency lacks its Chinese label and its provenance
+    # restricted to graph/b alone, the agency lacks its Chinese label, jurisdiction and the annotation naming it
     only_b = validate(ds, graphs=[BASE + "graph/b"], options=ValidationOptions(sparql=False))
     messages = sorted(r.message for r in only_b.results if r.focus_node == str(agency))
-    assert len(messages) == 2 and "in Chinese" in messages[1] and "wasDerivedFrom" in messages[0]
+    assert len(messages) == 3 and "jurisdiction" in messages[0] and "named by" in messages[1]
+    assert "in Chinese" in messages[2]
 
 
 def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
@@ -221,7 +247,8 @@ def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
     assert not list(structural.triples((None, SH.sparql, None)))
     assert {c.constraint.removeprefix(PKGSH) for c in constraints} == {
         "SubIndicatorWithinParent", "ChildJurisdictionWithinParent", "TargetPeriodWithinPlan",
-        "BasisPredatesPlan", "BasisDateUnknown", "AnchorMatchesText", "PeriodBoundsAgree",
+        "BasisPredatesPlan", "BasisDateUnknown", "AnchorMatchesText", "PeriodBoundsAgree", "StockAtInstant",
+        "NoJoiningSpace", "RecipientNotFromReceiptForm",
     }
     anchor = next(c for c in constraints if c.constraint.endswith("AnchorMatchesText"))
     assert anchor.target_classes == (str(PKG.TextSpan),)
