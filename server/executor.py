@@ -343,7 +343,7 @@ class QueryExecutor:
             notes = worker.conn.recv()
             message = worker.conn.recv()
         except (EOFError, OSError) as exc:
-            worker.process.join(1)
+            worker.process.join(5)  # the pipe closed: the process is exiting (an abort may take a moment)
             code = worker.process.exitcode
             self._retire(worker)
             raise QueryFailed(self._death_message(worker, code)) from exc
