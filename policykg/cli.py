@@ -32,7 +32,8 @@ def main(verbose: bool) -> None:
 
 
 def _fail(exc: PolicyKGError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    for error in getattr(exc, "errors", [exc]):  # AnnotationErrors carries every error found
+        click.echo(f"error: {error}", err=True)
     sys.exit(2)
 
 
@@ -68,6 +69,23 @@ def build(corpus_dir: Path | None, no_progress: bool) -> None:
         click.echo(f"{cls:<{width}}  " + "  ".join(f"{n:>3}" for n in row) + f"  {summary.classes.get(cls, 0):>8}")
     for doc in docs:
         click.echo(f"{doc[:3]} = {doc} → {summary.graphs.get(doc, '?')}")
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Corpus folder (default: the project's corpus/).")
+def check(corpus_dir: Path | None) -> None:
+    """Report every annotation error in every file at once (file:line: message); exit 2 if any."""
+    from policykg.build.check import check_corpus
+
+    corpus = corpus_dir or config.CORPUS_DIR
+    errors = check_corpus(corpus)
+    for error in errors:
+        click.echo(f"{error}", err=True)
+    if errors:
+        click.echo(f"{len(errors)} error(s) in {corpus}", err=True)
+        sys.exit(2)
+    click.echo(f"{corpus}: all annotation files are valid")
 
 
 @main.command()
