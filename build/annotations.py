@@ -312,7 +312,7 @@ def read_document(text_path: Path, scheme: Scheme) -> AnnotatedDocument:
 
 
 def read_document_collecting(text_path: Path, scheme: Scheme) -> tuple[AnnotatedDocument, list[AnnotationError]]:
-    """Read a document and return it with every error found (sorted by line), instead of stopping at one."""
+    """Read a document and return it with every error found, in the order the checks find them (causes first)."""
     ann_path = text_path.with_suffix(".ann")
     text = text_path.read_text(encoding="utf-8") if text_path.exists() else ""
     doc = AnnotatedDocument(text_path.stem, ann_path, text, {}, [])
@@ -334,7 +334,6 @@ def read_document_collecting(text_path: Path, scheme: Scheme) -> tuple[Annotated
     _apply_extras(doc, extras, scheme, errors)
     _check_relations(doc, scheme, errors)
     _check_completeness(doc, errors)
-    errors.sort(key=lambda e: (e.line or 0))
     return doc, errors
 
 
