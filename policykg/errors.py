@@ -55,3 +55,10 @@ class QueryError(PolicyKGError):
 
 class ValidationError(PolicyKGError):
     """A shapes graph, an ontology or the data to validate cannot be read or evaluated."""
+
+
+class UnknownDivisionError(PolicyKGError, KeyError):
+    """A code is not in the GB/T 2260 list of administrative divisions (kg/divisions.py)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
