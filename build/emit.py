@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from policykg.build import normalize
 from policykg.build.annotations import AnnotatedDocument, Entity
+from policykg.build.provenance import emit_provenance
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError, NormalizationError
 from policykg.kg import iris
@@ -150,6 +151,7 @@ def emit_document(doc: AnnotatedDocument, reg: Registry, units: dict[str, str],
     _emit_statements(ctx, indicators, plan_period)
     _emit_programmes(ctx)
     _emit_tasks_and_deadlines(ctx)
+    emit_provenance(ctx.doc, ctx.iris, ctx.out.add)  # machine-drafted / reviewed annotations (annotator)
     return ctx.out.quads
 
 

@@ -148,6 +148,39 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         _fail(exc)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the .ann files into this folder (default: beside each text).")
+@click.option("--force", is_flag=True, help="Overwrite an existing .ann file.")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Curated corpus to learn the lexicons from (default: the project's corpus/).")
+def annotate(files: tuple[Path, ...], out_dir: Path | None, force: bool, corpus_dir: Path | None) -> None:
+    """Draft brat annotations (FILE.ann) of plan texts in the corpus scheme, for a person to review."""
+    from policykg.build.annotate.command import annotate_files
+
+    try:
+        for line in annotate_files(list(files), out_dir, force, corpus_dir or config.CORPUS_DIR):
+            click.echo(line)
+    except PolicyKGError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "slug", default=None, help="File stem in the corpus (default: NNN_<sha256 prefix>).")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpus folder (default: the project's corpus/).")
+def add(file: Path, slug: str | None, corpus_dir: Path | None) -> None:
+    """Add a plan text to the corpus: copy, draft its annotations, build, validate, report what was found."""
+    from policykg.build.annotate.adding import add_document
+
+    try:
+        report = add_document(file, corpus_dir or config.CORPUS_DIR, config.data_dir(), slug)
+    except PolicyKGError as exc:
+        _fail(exc)
+    click.echo(report)
+
 
 if __name__ == "__main__":
     main()

@@ -37,6 +37,10 @@ class CorpusError(PolicyKGError):
     """The corpus folder is incomplete or a text differs from its recorded checksum."""
 
 
+class NotAPlanError(PolicyKGError):
+    """A file offered to the corpus is not a plan text (empty, binary, or a news article …)."""
+
+
 class NormalizationError(PolicyKGError):
     """A quoted value (number, unit, period, date) cannot be read."""
 

@@ -1,0 +1,174 @@
+"""Agencies (with role and jurisdiction) and jurisdictions, resolved against the document's own area."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from policykg.build.annotate.draft import Draft, Span
+from policykg.build.annotate.lexicon import Lexicon, key, strip_place
+from policykg.build.annotate.places import NATIONAL, Places, short_name
+from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
+
+# full agency names as printed in a letterhead or signature block
+AGENCY_RE = re.compile(
+    r"(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省|市|自治区|县|区)?[\u4e00-\u9fff]{1,14}?"
+    r"(?:厅|局|委员会|办公室|办公厅|人民政府|领导小组|部|委|总工会|联合会|管委会|司|处)(?![\u4e00-\u9fff]{0,1}[级门])"
+)
+# abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
+LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{2,8}?(?:厅|局|委)")
+DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要|应|会同|按照职责)")
+NATIONAL_HINT = ("国务院", "国家", "中华人民共和国", "中央", "全国")
+
+
+@dataclass
+class Area:
+    """The area a document covers: its GB/T 2260 code and name (山东省 → 370000)."""
+
+    code: str
+    name: str
+
+
+def resolve_area(title: str, places: Places) -> Area:
+    """The jurisdiction a plan covers, from the first place name in its title; national otherwise."""
+    best: tuple[int, str, str] | None = None
+    for name, code in places.by_name.items():
+        pos = title.find(name)
+        if pos >= 0 and (best is None or (pos, -len(name)) < (best[0], -len(best[1]))):
+            best = (pos, name, code)
+    if best is None:
+        return Area(NATIONAL, "全国")
+    return Area(best[2], places.name_of(best[2]) or best[1])
+
+
+class AgencyResolver:
+    """Turns a printed agency name into (slug, juris, en, parent, confidence), using the document's area."""
+
+    def __init__(self, lex: Lexicon, area: Area) -> None:
+        self.lex, self.area = lex, area
+
+    def _prefix(self, code: str) -> str:
+        if code in self.lex.juris_prefix:
+            return self.lex.juris_prefix[code]
+        name = self.lex.places.name_of(code) or self.area.name
+        return pinyin_slug(short_name(name))
+
+    def juris_of(self, form: str) -> str:
+        for name, code in sorted(self.lex.places.by_name.items(), key=lambda kv: -len(kv[0])):
+            if form.startswith(name):
+                return code
+        if form.startswith("省") and self.area.code != NATIONAL:
+            return self.lex.places.province_of(self.area.code)
+        if form.startswith(("市", "县", "区")) and self.area.code != NATIONAL:
+            return self.area.code
+        if form.startswith(NATIONAL_HINT) or form.endswith("部") or self.area.code == NATIONAL:
+            return NATIONAL
+        return self.area.code
+
+    def resolve(self, form: str) -> dict[str, str]:
+        k = key(form)
+        juris = self.juris_of(k)
+        slug = self.lex.lookup("Agency", k)
+        confidence = 0.9
+        if slug is not None:
+            known_juris = self.lex.note("Agency", slug, "juris")
+            if known_juris not in (None, juris) and not k.startswith(tuple(self.lex.places.by_name)):
+                slug = None  # 省人社厅 in another province's plan is that province's department
+        if slug is None:
+            function = self.lex.functions.get(strip_place(k))
+            if function is not None and juris != NATIONAL:
+                slug, confidence = f"{self._prefix(juris)}-{function}", 0.75
+            else:
+                slug, confidence = pinyin_slug(k), 0.5
+        notes = {"id": slug, "juris": self.lex.note("Agency", slug, "juris") or juris}
+        en = self.lex.note("Agency", slug, "en")
+        notes["en"] = en or placeholder_en(slug)
+        for name in ("zh", "parent"):
+            if value := self.lex.note("Agency", slug, name):
+                notes[name] = value
+        if en is None and k.startswith(("省", "市", "县", "区")):
+            full = (self.lex.places.name_of(juris) or "") + k[1:]
+            if full != k:
+                notes["zh"] = full
+        notes["confidence"] = str(confidence)
+        return notes
+
+
+def _automaton(words: list[str]) -> ahocorasick.Automaton | None:
+    if not words:
+        return None
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    return auto
+
+
+def longest_matches(auto: ahocorasick.Automaton | None, text: str, start: int = 0, end: int | None = None):
+    """Non-overlapping longest matches (start, end, word) of an Aho-Corasick automaton in text[start:end]."""
+    if auto is None:
+        return []
+    stop = end if end is not None else len(text)
+    hits = sorted(((e - len(w) + 1, e + 1, w) for e, w in auto.iter(text, start, stop)),
+                  key=lambda h: (h[0], -(h[1] - h[0])))
+    out, last = [], -1
+    for s, e, w in hits:
+        if s >= last:
+            out.append((s, e, w))
+            last = e
+    return out
+
+
+def agency_span(draft: Draft, resolver: AgencyResolver, start: int, end: int, role: str) -> Span | None:
+    notes = resolver.resolve(draft.shadow.text[start:end])
+    confidence = float(notes.pop("confidence"))
+    span = draft.add("Agency", start, end, confidence, **notes)
+    if span is not None:
+        span.attributes.setdefault("Role", role)
+    return span
+
+
+def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_start: int) -> None:
+    """Known agency forms anywhere in the body, and abbreviated local forms (省人社厅); role Duty or Mentioned."""
+    text = draft.shadow.text
+    groups = set(lex.all_forms("TargetGroup"))  # 退役军人 is a group before it is a department
+    auto = _automaton([f for f in lex.all_forms("Agency") if len(f) >= 3 and f not in groups])
+    hits = longest_matches(auto, text, body_start)
+    taken = [(s, e) for s, e, _ in hits]
+    for m in LOCAL_RE.finditer(text, body_start):
+        if strip_place(m.group()) in lex.functions and not any(s < m.end() and m.start() < e for s, e in taken):
+            hits.append((m.start(), m.end(), m.group()))
+    for s, e, _ in sorted(hits):
+        if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle"):
+            continue
+        role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"
+        agency_span(draft, resolver, s, e, role)
+
+
+def find_jurisdictions(draft: Draft, lex: Lexicon, area: Area, body_start: int) -> None:
+    """Place names the lexicon knows, and 全省/全市/全国 resolved against the document's area."""
+    text = draft.shadow.text
+    names = [n for n, c in lex.places.by_name.items() if lex.places.names.get(c) == n]  # full names only
+    auto = _automaton(names)
+    seen_lines: set[tuple[str, int]] = set()
+    for s, e, w in longest_matches(auto, text, body_start):
+        line = text.count("\n", 0, s)
+        code = lex.places.code_of(w)
+        if (code, line) in seen_lines or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument"):
+            continue
+        seen_lines.add((code, line))
+        en = lex.note("Jurisdiction", code, "en")
+        draft.add("Jurisdiction", s, e, 0.8, code=code, **({"en": en} if en else {}))
+    for m in re.finditer(r"全(?:国|省|市)", text[body_start:]):
+        s = body_start + m.start()
+        word = m.group()
+        code = NATIONAL if word == "全国" else area.code
+        if word == "全省" and area.code != NATIONAL:
+            code = lex.places.province_of(area.code)
+        line = text.count("\n", 0, s)
+        if (code, line) in seen_lines:
+            continue
+        seen_lines.add((code, line))
+        draft.add("Jurisdiction", s, s + 2, 0.6, code=code)

@@ -1,0 +1,114 @@
+"""Lexicons learned from the curated .ann files: printed forms → the corpus's shared slugs and labels."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policykg.build.annotate.places import NATIONAL, Places
+from policykg.build.annotate.shadow import make_shadow
+from policykg.build.annotations import AnnotatedDocument
+
+QUOTES_RE = re.compile(r"[\s“”\"'‘’《》〈〉<>]")
+PLACE_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:自治区|省|市)")
+
+
+def key(text: str) -> str:
+    """Lexicon key of a printed form: the shadow without spaces and quotation marks."""
+    return QUOTES_RE.sub("", make_shadow(text).text)
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+
+
+@dataclass
+class Lexicon:
+    """What the curated corpus knows, keyed by normalised printed form."""
+
+    forms: dict[str, dict[str, Counter]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+    notes: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    juris_prefix: dict[str, str] = field(default_factory=dict)  # GB/T 2260 code → slug prefix (shandong)
+    functions: dict[str, str] = field(default_factory=dict)  # 人力资源和社会保障厅 / 人社厅 → hrss
+    doc_numbers: dict[str, str] = field(default_factory=dict)  # DocNumber key → corpus stem
+    doc_titles: dict[str, str] = field(default_factory=dict)  # plan/notice title key → corpus stem
+    places: Places = field(default_factory=Places)
+
+    def lookup(self, etype: str, text: str) -> str | None:
+        """The slug most often given to this printed form, or None."""
+        counts = self.forms.get(etype, {}).get(key(text))
+        return counts.most_common(1)[0][0] if counts else None
+
+    def similar(self, etype: str, text: str, threshold: float = 0.5) -> tuple[str | None, float]:
+        """The slug of the most similar known form (Dice coefficient on character bigrams)."""
+        target = bigrams(key(text))
+        best, score = None, 0.0
+        for form, counts in self.forms.get(etype, {}).items():
+            grams = bigrams(form)
+            s = 2 * len(target & grams) / (len(target) + len(grams))
+            if s > score:
+                best, score = counts.most_common(1)[0][0], s
+        return (best, score) if score >= threshold else (None, score)
+
+    def note(self, etype: str, slug: str, name: str) -> str | None:
+        return self.notes.get((etype, slug), {}).get(name)
+
+    def all_forms(self, etype: str) -> list[str]:
+        return sorted(self.forms.get(etype, {}))
+
+
+def strip_place(form: str) -> str:
+    """山东省人力资源和社会保障厅 → 人力资源和社会保障厅, 省人社厅 → 人社厅 (the agency's function)."""
+    return PLACE_PREFIX_RE.sub("", form, count=1)
+
+
+def _learn_agency(lex: Lexicon, text: str, notes: dict[str, str]) -> None:
+    slug, juris = notes["id"], notes.get("juris")
+    if not juris or juris == NATIONAL or "-" not in slug:
+        return
+    prefix, function = slug.split("-", 1)
+    lex.juris_prefix.setdefault(juris, prefix)
+    for form in {text, notes.get("zh", text)}:
+        rest = strip_place(key(form))
+        if len(rest) >= 2:
+            lex.functions.setdefault(rest, function)
+
+
+def learn(docs: list[AnnotatedDocument]) -> Lexicon:
+    """Learn forms, slugs and labels from curated documents (those without machine-drafted notes)."""
+    lex = Lexicon()
+    known_places: dict[str, str] = {}
+    for doc in docs:
+        for e in doc.entities.values():
+            slug = e.notes.get("id") or e.notes.get("concept") or e.notes.get("code")
+            if e.type == "DocNumber":
+                lex.doc_numbers[key(e.text)] = doc.stem
+            elif e.type in ("NoticeTitle", "PlanTitle"):
+                lex.doc_titles[key(e.text)] = doc.stem
+            if slug is None:
+                continue
+            lex.forms[e.type][key(e.text)][slug] += 1
+            if "zh" in e.notes:
+                lex.forms[e.type][key(e.notes["zh"])][slug] += 1
+            for name in ("en", "zh", "juris", "parent", "doc"):
+                if name in e.notes:
+                    lex.notes[(e.type, slug)].setdefault(name, e.notes[name])
+            if e.type == "Agency":
+                _learn_agency(lex, e.text, e.notes)
+            elif e.type == "Jurisdiction" and not e.text.startswith(("全", "我")):
+                known_places[e.notes.get("zh", e.text)] = slug
+                known_places[e.text] = slug
+    lex.places = Places(known_places)
+    return lex
+
+
+def learn_from_corpus(corpus_dir: Path, exclude: set[str] | None = None) -> Lexicon:
+    """Lexicon of a corpus folder, leaving out the stems in `exclude` (leave-one-out evaluation)."""
+    from policykg.build.annotations import read_document, read_scheme
+
+    scheme = read_scheme(corpus_dir / "annotation.conf")
+    docs = [read_document(p, scheme) for p in sorted(corpus_dir.glob("*.txt"))
+            if p.with_suffix(".ann").exists() and p.stem not in (exclude or set())]
+    return learn(docs)

@@ -1,0 +1,106 @@
+"""A normalised shadow of a text for matching, with a map from every shadow character to the original.
+
+Matching happens on the shadow (simplified characters, half-width forms, no letter-spacing, no pinyin
+glosses, no CR); every span found is mapped back so that offsets always point into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+# pinyin glosses that some web copies insert after a character: 辦發(fā), 职(zhí)
+PINYIN_GLOSS_RE = re.compile(r"(?<=[" + CJK + r"])[(（]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]{1,7})[)）]")
+TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜń")
+UNIT_AFTER_NUMBER = set("万亿千百人个家所项类元%年月日次名")
+SPACE = " \t\u3000\u00a0"
+# ○ (a circle) is often typed for 〇 in years such as 二○三五
+CHAR_MAP = {"○": "〇", "\u3000": " ", "\u00a0": " ", "．": ".", "－": "-"}
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified, character for character (falls back per character if lengths differ)."""
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for ch in text:
+        c = _converter().convert(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def half_width(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    return CHAR_MAP.get(ch, ch)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and ("\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff")
+
+
+@dataclass
+class Shadow:
+    """`text` is the normalised shadow; `index[i]` is the original offset of shadow character i."""
+
+    original: str
+    text: str
+    index: list[int]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Shadow span → original span (tight: no surrounding white space)."""
+        a, b = self.index[start], self.index[end - 1] + 1
+        while a < b and self.original[a] in SPACE:
+            a += 1
+        while b > a and self.original[b - 1] in SPACE:
+            b -= 1
+        return a, b
+
+    def fragments(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Original fragments of a shadow span, split at line breaks (brat spans never cross one)."""
+        a, b = self.to_original(start, end)
+        parts, pos = [], a
+        for line in self.original[a:b].split("\n"):
+            s, e = pos, pos + len(line)
+            while s < e and self.original[s] in SPACE + "\r":
+                s += 1
+            while e > s and self.original[e - 1] in SPACE + "\r":
+                e -= 1
+            if e > s:
+                parts.append((s, e))
+            pos += len(line) + 1
+        return parts
+
+
+def make_shadow(original: str) -> Shadow:
+    simplified = to_simplified(original)
+    chars = [half_width(c) for c in simplified]
+    keep = [c != "\r" for c in chars]
+    for m in PINYIN_GLOSS_RE.finditer("".join(chars)):
+        gloss = m.group(1)
+        if any(c in TONE_MARKS for c in gloss):
+            for i in range(m.start(), m.end()):
+                keep[i] = False
+    # a single space between two CJK characters (浙 江 省) or inside a number (200 万, 以 上) is dropped
+    n = len(chars)
+    for i, c in enumerate(chars):
+        if c != " " or not keep[i]:
+            continue
+        prev = next((chars[j] for j in range(i - 1, -1, -1) if keep[j]), "")
+        nxt = chars[i + 1] if i + 1 < n else ""
+        if (_is_cjk(prev) and _is_cjk(nxt)) or (prev.isdigit() and (nxt in UNIT_AFTER_NUMBER or nxt.isdigit())):
+            keep[i] = False
+    text = "".join(c for c, k in zip(chars, keep, strict=True) if k)
+    index = [i for i, k in enumerate(keep) if k]
+    return Shadow(original, text, index)
