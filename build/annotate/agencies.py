@@ -15,11 +15,16 @@ from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 # full agency names as printed in a letterhead or signature block
 AGENCY_RE = re.compile(
     r"(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省|市|自治区|县|区)?[\u4e00-\u9fff]{1,14}?"
-    r"(?:厅|局|委员会|办公室|办公厅|人民政府|领导小组|部|委|总工会|联合会|管委会|司|处)(?![\u4e00-\u9fff]{0,1}[级门])"
+    r"(?:厅|局|委员会|人民政府|领导小组|部|委|总工会|联合会|管委会|司|处|办公室|办公厅)"
+    r"(?:办公室|办公厅)?(?![\u4e00-\u9fff]{0,1}[级门])"
 )
+# a form that names an organisation (not a bare function such as 乡村振兴, which is also a policy)
+ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|人民政府|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅)$")
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
-LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{2,8}?(?:厅|局|委)")
+LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{1,8}?(?:厅|局|委|政府)")
 DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要|应|会同|按照职责)")
+# 发展改革、教育、财政、人力资源社会保障……等部门(和单位)要…: each function name is a department with a duty
+DEPARTMENT_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?等(?:有关)?部门")
 NATIONAL_HINT = ("国务院", "国家", "中华人民共和国", "中央", "全国")
 
 
@@ -67,15 +72,22 @@ class AgencyResolver:
             return NATIONAL
         return self.area.code
 
+    def _names_place(self, form: str) -> bool:
+        return any(form.startswith(name) for name in self.lex.places.by_name if len(name) >= 2)
+
     def resolve(self, form: str) -> dict[str, str]:
         k = key(form)
         juris = self.juris_of(k)
-        slug = self.lex.lookup("Agency", k)
         confidence = 0.9
-        if slug is not None:
-            known_juris = self.lex.note("Agency", slug, "juris")
-            if known_juris not in (None, juris) and not k.startswith(tuple(self.lex.places.by_name)):
-                slug = None  # 省人社厅 in another province's plan is that province's department
+        # the known agency of this form in this jurisdiction (省人社厅 in a Shandong plan is Shandong's)
+        k = re.sub(r"^(?:各级|各地|有关|相关)", "", k) or k
+        if k.endswith("部门") and len(k) > 3:  # 人力资源社会保障部门 → the area's human resources department
+            k = k[:-2]
+        counts = self.lex.candidates("Agency", k)
+        same = [s for s, _ in counts.most_common() if self.lex.juris_of_slug(s) in (juris, None)]
+        slug = same[0] if same else None
+        if slug is None and counts and self._names_place(k):
+            slug = counts.most_common(1)[0][0]
         if slug is None:
             function = self.lex.functions.get(strip_place(k))
             if function is not None and juris != NATIONAL:
@@ -121,6 +133,15 @@ def longest_matches(auto: ahocorasick.Automaton | None, text: str, start: int = 
     return out
 
 
+def agency_automaton(lex: Lexicon) -> ahocorasick.Automaton | None:
+    """Known agency forms (not those that are also target groups: 退役军人), built once per lexicon."""
+    if "agency" not in lex.cache:
+        groups = set(lex.all_forms("TargetGroup"))
+        lex.cache["agency"] = _automaton([f for f in lex.all_forms("Agency")
+                                          if len(f) >= 3 and f not in groups and ORGANISATION_RE.search(f)])
+    return lex.cache["agency"]
+
+
 def agency_span(draft: Draft, resolver: AgencyResolver, start: int, end: int, role: str) -> Span | None:
     notes = resolver.resolve(draft.shadow.text[start:end])
     confidence = float(notes.pop("confidence"))
@@ -133,9 +154,7 @@ def agency_span(draft: Draft, resolver: AgencyResolver, start: int, end: int, ro
 def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_start: int) -> None:
     """Known agency forms anywhere in the body, and abbreviated local forms (省人社厅); role Duty or Mentioned."""
     text = draft.shadow.text
-    groups = set(lex.all_forms("TargetGroup"))  # 退役军人 is a group before it is a department
-    auto = _automaton([f for f in lex.all_forms("Agency") if len(f) >= 3 and f not in groups])
-    hits = longest_matches(auto, text, body_start)
+    hits = longest_matches(agency_automaton(lex), text, body_start)
     taken = [(s, e) for s, e, _ in hits]
     for m in LOCAL_RE.finditer(text, body_start):
         if strip_place(m.group()) in lex.functions and not any(s < m.end() and m.start() < e for s, e in taken):
@@ -145,6 +164,19 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
             continue
         role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"
         agency_span(draft, resolver, s, e, role)
+    for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
+        pos = m.start(1)
+        for part in m.group(1).split("、"):
+            a, b = pos, pos + len(part)
+            pos = b + 1
+            if 2 <= len(part) <= 10 and not draft.overlaps(*draft.shadow.to_original(a, b), "Agency"):
+                agency_span(draft, resolver, a, b, "Duty")
+
+
+def jurisdiction_en(lex: Lexicon, code: str) -> str:
+    """The corpus's English name of a jurisdiction, else a placeholder (the GB/T 2260 list has no English)."""
+    known = lex.note("Jurisdiction", code, "en")
+    return known or placeholder_en(pinyin_slug(lex.places.name_of(code) or code))
 
 
 def find_jurisdictions(draft: Draft, lex: Lexicon, area: Area, body_start: int) -> None:
@@ -159,8 +191,7 @@ def find_jurisdictions(draft: Draft, lex: Lexicon, area: Area, body_start: int) 
         if (code, line) in seen_lines or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument"):
             continue
         seen_lines.add((code, line))
-        en = lex.note("Jurisdiction", code, "en")
-        draft.add("Jurisdiction", s, e, 0.8, code=code, **({"en": en} if en else {}))
+        draft.add("Jurisdiction", s, e, 0.8, code=code, en=jurisdiction_en(lex, code))
     for m in re.finditer(r"全(?:国|省|市)", text[body_start:]):
         s = body_start + m.start()
         word = m.group()
@@ -171,4 +202,4 @@ def find_jurisdictions(draft: Draft, lex: Lexicon, area: Area, body_start: int) 
         if (code, line) in seen_lines:
             continue
         seen_lines.add((code, line))
-        draft.add("Jurisdiction", s, s + 2, 0.6, code=code)
+        draft.add("Jurisdiction", s, s + 2, 0.6, code=code, en=jurisdiction_en(lex, code))

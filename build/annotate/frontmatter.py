@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass
 
 from policykg.build import normalize
-from policykg.build.annotate.agencies import AGENCY_RE, AgencyResolver, Area, agency_span, resolve_area
+from policykg.build.annotate.agencies import (
+    AGENCY_RE,
+    AgencyResolver,
+    Area,
+    agency_automaton,
+    agency_span,
+    longest_matches,
+    resolve_area,
+)
 from policykg.build.annotate.citations import DOC_NUMBER_RE
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon, key
@@ -134,7 +142,7 @@ def find_front(draft: Draft, lex: Lexicon) -> Front:
                 signed, doc_year = span, _year(m.group())
     for m in PUBLICATION_RE.finditer(text, 0, max(front_end, 1)):
         draft.add("PublicationNote", m.start(), m.end(), 0.95)
-    _contacts(draft, lex, text, front_end)
+    _contacts(draft, lex, text, front_end, AgencyResolver(lex, area))
     plan = _plan_years(plan_title, doc_year)
     plan_period = None
     if title_pos:
@@ -172,13 +180,15 @@ def _plan_years(title: str, doc_year: int) -> tuple[int, int]:
     return doc_year, doc_year
 
 
-def _contacts(draft: Draft, lex: Lexicon, text: str, front_end: int) -> None:
+def _contacts(draft: Draft, lex: Lexicon, text: str, front_end: int, resolver: AgencyResolver | None = None) -> None:
     for m in EMAIL_RE.finditer(text, 0, front_end):
         draft.add("Contact", m.start(), m.end(), 0.9)
     for m in PHONE_RE.finditer(text, 0, front_end):
         draft.add("Contact", m.start(1), m.end(1), 0.9)
     for m in CONTACT_UNIT_RE.finditer(text, 0, front_end):
         draft.add("Contact", m.start(1), m.end(1), 0.8)
+        if resolver is not None:
+            agency_span(draft, resolver, m.start(1), m.end(1), "Contact")
     for m in PERSON_RE.finditer(text):
         name = m.group(2)
         slug = lex.lookup("Person", name) or person_slug(name)
@@ -189,31 +199,70 @@ def _contacts(draft: Draft, lex: Lexicon, text: str, front_end: int) -> None:
 
 
 def _issuers(draft: Draft, lex: Lexicon, text: str, lines, notice_line: int, front_end: int, area: Area) -> None:
-    """Agencies in the letterhead, title line and signature block: the first is the Issuer."""
+    """Agencies in the letterhead, title line and signature block (the first is the Issuer, 代章 a Seal),
+    the receiving office of a receipt form and the offices it forwards the document to (送阅)."""
     resolver = AgencyResolver(lex, area)
-    lead = None
+    lead: list[str] = []
     recipients_done = False
+    receiver: str | None = None
     for i, (s, e) in enumerate(lines):
         if s >= front_end:
             break
         line = text[s:e].strip()
-        if not line or "收文" in line or "送阅" in line or "领导" in line:
+        if not line or "领导" in line:
+            continue
+        if "收文" in line and "办理单" in line:
+            for a, b in agencies_in(draft, lex, s, s + line.find("收文") + (len(text[s:e]) - len(text[s:e].lstrip()))):
+                span = agency_span(draft, resolver, a, b, "Receiver")
+                receiver = span.notes.get("juris") if span else None
+            continue
+        if re.match(r"送\s*阅", line) and receiver:
+            tail = max(text.rfind("]", s, e), text.rfind(":", s, e), text.rfind("：", s, e)) + 1
+            _list_agencies(draft, AgencyResolver(lex, Area(receiver, "")), tail, e, "Recipient")
             continue
         if not recipients_done and i > notice_line and re.search(r"[:：]$", line):
             _recipients(draft, text, s, e)
             recipients_done = True
             continue
-        if i > notice_line and not _looks_like_signature(line):
+        stop = text.find("关于", s, e)
+        if i > notice_line and not _looks_like_signature(line) or stop == s + len(text[s:e]) - len(text[s:e].lstrip()):
             continue
-        for m in AGENCY_RE.finditer(text, s, e):
-            a, b = _strip(text, m.start(), m.end())
-            if b - a < 3 or text[a:b].startswith("关于"):
-                continue
+        for a, b in agencies_in(draft, lex, s, stop if stop >= 0 else e):
             notes = resolver.resolve(text[a:b])
-            role = "Seal" if "代章" in text[b:e] else None
-            if role is None:
-                role = "Issuer" if lead in (None, notes["id"]) else "CoIssuer"
-            lead = lead or notes["id"]
+            role = "Seal" if "代章" in text[b:e] else "Issuer" if not lead or lead[0] == notes["id"] else "CoIssuer"
+            if not lead:
+                lead.append(notes["id"])
+            agency_span(draft, resolver, a, b, role)
+
+
+def agencies_in(draft: Draft, lex: Lexicon, start: int, end: int) -> list[tuple[int, int]]:
+    """Agency names in shadow[start:end], cut at the original text's spaces (letterheads separate
+    co-issuers by spaces only): known forms first, then the generic agency-name pattern."""
+    original, shadow = draft.shadow.original, draft.shadow
+    if end <= start:
+        return []
+    oa, ob = shadow.index[start], shadow.index[end - 1] + 1
+    found = []
+    for token in re.finditer(r"[^\s(（)）]+", original[oa:ob]):
+        ts, te = shadow.from_original(oa + token.start()), shadow.from_original(oa + token.end())
+        known = longest_matches(agency_automaton(lex), shadow.text, ts, te)
+        found += [(a, b) for a, b, _ in known]
+        pos = ts
+        for a, b in [(a, b) for a, b, _ in known] + [(te, te)]:
+            for m in AGENCY_RE.finditer(shadow.text, pos, a):
+                if m.end() - m.start() >= 3 and not shadow.text[m.start():m.end()].startswith("关于"):
+                    found.append((m.start(), m.end()))
+            pos = b
+    return sorted(found)
+
+
+def _list_agencies(draft: Draft, resolver: AgencyResolver, start: int, end: int, role: str) -> None:
+    text = draft.shadow.text
+    pos = start
+    for part in re.split(r"([、，,。；])", text[start:end]):
+        a, b = _strip(text, pos, pos + len(part))
+        pos += len(part)
+        if b - a >= 2 and part not in "、，,。；":
             agency_span(draft, resolver, a, b, role)
 
 

@@ -12,6 +12,7 @@ from policykg.build.annotate.shadow import make_shadow
 from policykg.build.annotations import AnnotatedDocument
 
 QUOTES_RE = re.compile(r"[\s“”\"'‘’《》〈〉<>]")
+AGENCY_SUFFIX_RE = re.compile(r"(?:部门|厅|局|委员会|委)$")
 PLACE_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:自治区|省|市)")
 
 
@@ -35,6 +36,7 @@ class Lexicon:
     doc_numbers: dict[str, str] = field(default_factory=dict)  # DocNumber key → corpus stem
     doc_titles: dict[str, str] = field(default_factory=dict)  # plan/notice title key → corpus stem
     places: Places = field(default_factory=Places)
+    cache: dict = field(default_factory=dict)  # automata built from the lexicon, once
 
     def lookup(self, etype: str, text: str) -> str | None:
         """The slug most often given to this printed form, or None."""
@@ -52,6 +54,17 @@ class Lexicon:
                 best, score = counts.most_common(1)[0][0], s
         return (best, score) if score >= threshold else (None, score)
 
+    def candidates(self, etype: str, text: str) -> Counter:
+        """Every slug given to this printed form, with how often."""
+        return self.forms.get(etype, {}).get(key(text), Counter())
+
+    def juris_of_slug(self, slug: str) -> str | None:
+        """An agency's jurisdiction: its juris= note, else the one its slug prefix stands for (liaoning-…)."""
+        if found := self.note("Agency", slug, "juris"):
+            return found
+        prefix = slug.split("-", 1)[0]
+        return next((code for code, p in self.juris_prefix.items() if p == prefix), None)
+
     def note(self, etype: str, slug: str, name: str) -> str | None:
         return self.notes.get((etype, slug), {}).get(name)
 
@@ -64,22 +77,30 @@ def strip_place(form: str) -> str:
     return PLACE_PREFIX_RE.sub("", form, count=1)
 
 
-def _learn_agency(lex: Lexicon, text: str, notes: dict[str, str]) -> None:
-    slug, juris = notes["id"], notes.get("juris")
-    if not juris or juris == NATIONAL or "-" not in slug:
-        return
-    prefix, function = slug.split("-", 1)
-    lex.juris_prefix.setdefault(juris, prefix)
-    for form in {text, notes.get("zh", text)}:
-        rest = strip_place(key(form))
-        if len(rest) >= 2:
-            lex.functions.setdefault(rest, function)
+def _learn_functions(lex: Lexicon, agencies: list[tuple[str, str, dict[str, str]]]) -> None:
+    """Slug prefixes of jurisdictions (370000 → shandong) and agency functions (人社厅, 财政 → hrss, finance)."""
+    for _, _, notes in agencies:
+        slug, juris = notes["id"], notes.get("juris")
+        if juris and juris != NATIONAL and "-" in slug:
+            lex.juris_prefix.setdefault(juris, slug.split("-", 1)[0])
+    prefixes = set(lex.juris_prefix.values())
+    for _, text, notes in agencies:
+        slug = notes["id"]
+        prefix, _, function = slug.partition("-")
+        if prefix not in prefixes or not function:
+            continue
+        for form in {text, notes.get("zh", text)}:
+            rest = strip_place(key(form))
+            for name in (rest, AGENCY_SUFFIX_RE.sub("", rest)):  # 财政厅 and 财政 (in lists of departments)
+                if len(name) >= 2:
+                    lex.functions.setdefault(name, function)
 
 
 def learn(docs: list[AnnotatedDocument]) -> Lexicon:
     """Learn forms, slugs and labels from curated documents (those without machine-drafted notes)."""
     lex = Lexicon()
     known_places: dict[str, str] = {}
+    agencies: list[tuple[str, str, dict[str, str]]] = []
     for doc in docs:
         for e in doc.entities.values():
             slug = e.notes.get("id") or e.notes.get("concept") or e.notes.get("code")
@@ -96,10 +117,11 @@ def learn(docs: list[AnnotatedDocument]) -> Lexicon:
                 if name in e.notes:
                     lex.notes[(e.type, slug)].setdefault(name, e.notes[name])
             if e.type == "Agency":
-                _learn_agency(lex, e.text, e.notes)
+                agencies.append((doc.stem, e.text, e.notes))
             elif e.type == "Jurisdiction" and not e.text.startswith(("全", "我")):
                 known_places[e.notes.get("zh", e.text)] = slug
                 known_places[e.text] = slug
+    _learn_functions(lex, agencies)
     lex.places = Places(known_places)
     return lex
 

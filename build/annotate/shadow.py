@@ -7,6 +7,7 @@ glosses, no CR); every span found is mapped back so that offsets always point in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,6 +67,10 @@ class Shadow:
         while b > a and self.original[b - 1] in SPACE:
             b -= 1
         return a, b
+
+    def from_original(self, pos: int) -> int:
+        """The shadow offset of the first kept character at or after original offset `pos`."""
+        return bisect_left(self.index, pos)
 
     def fragments(self, start: int, end: int) -> list[tuple[int, int]]:
         """Original fragments of a shadow span, split at line breaks (brat spans never cross one)."""
