@@ -19,7 +19,7 @@ AGENCY_RE = re.compile(
     r"(?:办公室|办公厅)?(?![\u4e00-\u9fff]{0,1}[级门])"
 )
 # a form that names an organisation (not a bare function such as 乡村振兴, which is also a policy)
-ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|人民政府|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅)$")
+ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅)$")
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
 LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{1,8}?(?:厅|局|委|政府)")
 DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要|应|会同|按照职责)")
