@@ -47,6 +47,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     mentions.find_groups(draft, lex, body)
     agencies.find_jurisdictions(draft, lex, front.area, body)
     _drop_incomplete(draft)
+    _harmonise(draft)
     if not draft.of_type("DocNumber"):
         draft.unresolved.append("no document number found (the builder needs exactly one DocNumber)")
     return draft
@@ -70,6 +71,27 @@ def _drop_incomplete(draft: Draft) -> None:
                     span is r[1] or span is r[2] for r in draft.relations):
                 draft.remove(span)
                 changed = True
+
+
+SHARED_NOTES = ("en", "zh", "parent", "juris", "doc")  # the builder's registry wants them equal per slug
+IDENTITY = {"Agency": "id", "Person": "id", "TargetGroup": "id", "NamedProgram": "id", "Indicator": "concept",
+            "Jurisdiction": "code", "CitedDocument": "id"}
+
+
+def _harmonise(draft: Draft) -> None:
+    """Every mention of one slug carries the shared notes of its first mention (a reviewer sees a
+    disagreement listed in `unresolved` rather than a build error)."""
+    first: dict[tuple[str, str], dict[str, str]] = {}
+    for span in draft.of_type(*IDENTITY):
+        ident = (span.type, span.notes[IDENTITY[span.type]])
+        shared = first.setdefault(ident, {k: span.notes[k] for k in SHARED_NOTES if k in span.notes})
+        for k in SHARED_NOTES:
+            if k in span.notes and k in shared and span.notes[k] != shared[k]:
+                draft.unresolved.append(f"{span.type} {ident[1]}: {k}={span.notes[k]} differs from {shared[k]}; "
+                                        f"kept {shared[k]}")
+                span.notes[k] = shared[k]
+            elif k in span.notes and k not in shared:
+                shared[k] = span.notes[k]
 
 
 def annotate_file(path: Path, lex: Lexicon) -> Draft:

@@ -92,6 +92,8 @@ class AgencyResolver:
             function = self.lex.functions.get(strip_place(k))
             if function is not None and juris != NATIONAL:
                 slug, confidence = f"{self._prefix(juris)}-{function}", 0.75
+            elif juris != NATIONAL:
+                slug, confidence = pinyin_slug(strip_place(k) or k, self._prefix(juris)), 0.5
             else:
                 slug, confidence = pinyin_slug(k), 0.5
         notes = {"id": slug, "juris": self.lex.note("Agency", slug, "juris") or juris}
@@ -195,6 +197,8 @@ def find_jurisdictions(draft: Draft, lex: Lexicon, area: Area, body_start: int) 
     for m in re.finditer(r"全(?:国|省|市)", text[body_start:]):
         s = body_start + m.start()
         word = m.group()
+        if word != "全国" and area.code == NATIONAL:
+            continue  # 全省 in a text whose own area is unknown
         code = NATIONAL if word == "全国" else area.code
         if word == "全省" and area.code != NATIONAL:
             code = lex.places.province_of(area.code)

@@ -111,14 +111,15 @@ def find_front(draft: Draft, lex: Lexicon) -> Front:
     head = lines[:FRONT_LINES]
     notice = _notice(draft, head)
     notice_line, plan_name = notice if notice else (0, "")
-    title_pos = _plan_title(draft, lines, notice_line, plan_name)
+    title_pos = _plan_title(draft, lines, notice_line if notice else -1, plan_name)
     plan_title = text[title_pos[0]:title_pos[1]] if title_pos else plan_name
     area = resolve_area(key(plan_title or plan_name), lex.places)
     front_end = title_pos[0] if title_pos else (lines[min(len(lines), FRONT_LINES) - 1][1] if lines else 0)
     # document number: the first one standing on its own line in the front matter, else the first one
     numbers = [m for m in DOC_NUMBER_RE.finditer(text, 0, front_end)]
+    notice_start = lines[notice_line][0] if notice else 0
     own = next((m for m in numbers if key(text[slice(*_line_of(lines, m.start()))]) == key(m.group())),
-               numbers[0] if numbers else None)
+               next((m for m in numbers if m.start() < notice_start), None))
     if own is not None:
         draft.add("DocNumber", own.start(), own.end(), 0.95)
     for m in RECEIPT_RE.finditer(text, 0, front_end):
@@ -167,8 +168,8 @@ def _line_of(lines: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 
 def _year(date_text: str) -> int:
-    digits = re.sub(r"\s", "", date_text)[:4]
-    return int(digits) if digits.isdigit() else int("".join(str(CN_DIGIT.index(c)) for c in digits))
+    """The year of a printed date, Arabic or Chinese numerals (二〇二二年六月十日), read as the builder reads it."""
+    return normalize.read_date(re.sub(r"\s", "", date_text)).year
 
 
 def _plan_years(title: str, doc_year: int) -> tuple[int, int]:
@@ -243,8 +244,8 @@ def agencies_in(draft: Draft, lex: Lexicon, start: int, end: int) -> list[tuple[
         return []
     oa, ob = shadow.index[start], shadow.index[end - 1] + 1
     found = []
-    for token in re.finditer(r"[^\s(（)）]+", original[oa:ob]):
-        ts, te = shadow.from_original(oa + token.start()), shadow.from_original(oa + token.end())
+    for ta, tb in _tokens(original, oa, ob):
+        ts, te = shadow.from_original(ta), shadow.from_original(tb)
         known = longest_matches(agency_automaton(lex), shadow.text, ts, te)
         found += [(a, b) for a, b, _ in known]
         pos = ts
@@ -254,6 +255,25 @@ def agencies_in(draft: Draft, lex: Lexicon, start: int, end: int) -> list[tuple[
                     found.append((m.start(), m.end()))
             pos = b
     return sorted(found)
+
+
+def _tokens(original: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Space-separated tokens of original[start:end]; runs of one-character tokens (浙 江 省 教 育 厅,
+    letter-spaced) are one token."""
+    tokens = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\s(（)）]+", original[start:end])]
+    merged: list[tuple[int, int]] = []
+    for a, b in tokens:
+        if merged and b - a == 1 and merged[-1][1] - merged[-1][0] >= 1 and (
+                original[merged[-1][1] - 1:merged[-1][1]] and _single_run(original, merged[-1])):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _single_run(original: str, token: tuple[int, int]) -> bool:
+    """Whether a token is itself letter-spaced text (characters separated by single spaces)."""
+    return all(len(part) == 1 for part in original[token[0]:token[1]].split(" "))
 
 
 def _list_agencies(draft: Draft, resolver: AgencyResolver, start: int, end: int, role: str) -> None:
