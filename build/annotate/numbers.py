@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
-
-import cn2an
 
 from policykg.build import normalize
 
@@ -20,13 +17,6 @@ QUANTITY_RE = re.compile(
     r"(?P<unit>" + UNITS + r")?(?P<post>余|多)?(?:(?P<unit2>" + UNITS + r"))?\s*(?P<suf>" + SUFFIX + r")?"
 )
 CUMULATIVE_RE = re.compile(r"[〔\[]\s*\d")
-
-
-def value_of(numeral: str) -> Decimal:
-    """12.5 → 12.5; 二十五 → 25 (cn2an); 两 → 2."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", numeral):
-        return Decimal(numeral)
-    return Decimal(str(cn2an.cn2an(numeral.replace("两", "二"), "smart")))
 
 
 def quantities(text: str, start: int = 0, end: int | None = None):

@@ -88,6 +88,26 @@ class Shadow:
         return parts
 
 
+WRAP_MIN = 30  # a line at least this long that breaks mid-sentence was wrapped by a copy, not by its author
+NOT_A_CONTINUATION = re.compile(
+    r"\s*(?:\d+[.、]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+、|专栏|其中|注[:：]|$)")
+
+
+def _join_wrapped_lines(chars: list[str], keep: list[bool]) -> None:
+    """Drop a single line break inside a paragraph (a hard-wrapped copy) from the shadow; tables, lists,
+    headings and blank-line paragraphs keep theirs."""
+    text = "".join(chars)
+    for m in re.finditer(r"(?<=[^\n])\n(?=[^\n])", text):
+        i = m.start()
+        line_start = text.rfind("\n", 0, i) + 1
+        previous = text[line_start:i]
+        following = text[i + 1:text.find("\n", i + 1) if text.find("\n", i + 1) >= 0 else len(text)]
+        if (len(previous.strip()) >= WRAP_MIN and "\t" not in previous + following and "  " not in previous.strip()
+                and not previous.rstrip().endswith(("。", "；", "：", ":", "性"))
+                and not NOT_A_CONTINUATION.match(following)):
+            keep[i] = False
+
+
 def make_shadow(original: str) -> Shadow:
     simplified = to_simplified(original)
     chars = [half_width(c) for c in simplified]
@@ -106,6 +126,7 @@ def make_shadow(original: str) -> Shadow:
         nxt = chars[i + 1] if i + 1 < n else ""
         if (_is_cjk(prev) and _is_cjk(nxt)) or (prev.isdigit() and (nxt in UNIT_AFTER_NUMBER or nxt.isdigit())):
             keep[i] = False
+    _join_wrapped_lines(chars, keep)
     text = "".join(c for c, k in zip(chars, keep, strict=True) if k)
     index = [i for i, k in enumerate(keep) if k]
     return Shadow(original, text, index)

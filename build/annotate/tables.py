@@ -15,7 +15,7 @@ from policykg.build.annotate.mentions import find_groups_in
 from policykg.build.annotate.periods import period_notes
 
 NATURE = r"(?:预期性|约束性)"
-VALUE = (r"(?:[≥≤><]=?|不少于|不低于|不超过)?\s*[〔\[]?\s*\d[\d.,]*\s*[〕\]]?\s*[万亿]?"
+VALUE = (r"(?:[≥≤><]=?|不少于|不低于|不超过)?[ \t]*[〔\[]?[ \t]*\d[\d.,]*[ \t]*[〕\]]?[ \t]*[万亿]?"
          r"(?:人次|人|个|家|所|项|类|%)?(?:以上|以内)?")
 ROW_RE = re.compile(r"^[ \t]*(?P<name>\S.*?)[ \t]*(?P<value>" + VALUE + r")[ \t]*(?P<nature>" + NATURE + r")[ \t]*$",
                     re.M)
