@@ -134,9 +134,12 @@ def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
         elif t == "TargetGroup":
             out["group"][notes.get("id")] = 1
         elif t == "Agency":
-            out["agency"][(notes.get("id"), attrs.get("Role"), agency_juris.get(notes.get("id")))] = 1
+            slug = notes.get("id")
+            if known is not None and slug not in known.get("agency", ()):
+                slug = "NEW:" + normalize.fold(to_simplified(view.quote(s)))  # a new agency, by its name
+            out["agency"][(slug, attrs.get("Role"), agency_juris.get(notes.get("id")))] = 1
             if attrs.get("Role") in ("Issuer", "CoIssuer"):
-                out["issuer"][(notes.get("id"), attrs.get("Role"))] = 1
+                out["issuer"][(slug, attrs.get("Role"))] = 1
         elif t == "DocNumber":
             out["docnumber"][normalize.fold(to_simplified(view.quote(s)))] += 1
         elif t in ("PlanTitle", "NoticeTitle"):
@@ -166,7 +169,7 @@ def compare(gold: View, pred: View, plan: str, totals: dict[str, dict[str, Count
             bucket = totals["fact"].setdefault(name, {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(counter)
         seen = facts(view, plan, shared_juris if kind == "gold" else None, known)
-        for name in ("target", "baseline"):
+        for name in ("target", "baseline", "agency", "issuer"):
             bucket = totals["fact"].setdefault(f"{name} (seen-aware)", {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(seen[name])
 
@@ -191,7 +194,8 @@ def evaluate(docs, variant: str | None = None) -> dict:
         else:
             text, gold = doc.text, gold_view(doc)
         pred = draft_view(annotate_text(text, lex))
-        known = {"concept": {slug for counts in lex.forms.get("Indicator", {}).values() for slug in counts}}
+        known = {kind: {slug for counts in lex.forms.get(etype, {}).values() for slug in counts}
+                 for kind, etype in (("concept", "Indicator"), ("agency", "Agency"))}
         compare(gold, pred, doc.stem, totals, shared_juris, known)
     return {level: {name: prf(c["gold"], c["pred"]) for name, c in sorted(table.items())}
             for level, table in totals.items()}

@@ -14,7 +14,7 @@ from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 
 # full agency names as printed in a letterhead or signature block
 AGENCY_RE = re.compile(
-    r"(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省|市|自治区|县|区)?[\u4e00-\u9fff]{1,14}?"
+    r"(?:中共)?[\u4e00-\u9fff]{0,8}?(?:省|市|自治区|县|区)?[\u4e00-\u9fff]{1,14}?"
     r"(?:厅|局|委员会|人民政府|领导小组|部|委|总工会|联合会|管委会|司|处|办公室|办公厅)"
     r"(?:办公室|办公厅)?(?![\u4e00-\u9fff]{0,1}[级门])"
 )

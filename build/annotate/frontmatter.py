@@ -210,7 +210,7 @@ def _issuers(draft: Draft, lex: Lexicon, text: str, lines, notice_line: int, fro
         if s >= front_end:
             break
         line = text[s:e].strip()
-        if not line or "领导" in line:
+        if not line or re.search(r"领导\s*[:：]|批示", line):  # a receipt form's leaders, not issuers
             continue
         if "收文" in line and "办理单" in line:
             for a, b in agencies_in(draft, lex, s, s + line.find("收文") + (len(text[s:e]) - len(text[s:e].lstrip()))):
@@ -224,6 +224,8 @@ def _issuers(draft: Draft, lex: Lexicon, text: str, lines, notice_line: int, fro
         if not recipients_done and i > notice_line and re.search(r"[:：]$", line):
             _recipients(draft, text, s, e)
             recipients_done = True
+            continue
+        if DOC_NUMBER_RE.search(text, s, e):
             continue
         stop = text.find("关于", s, e)
         if i > notice_line and not _looks_like_signature(line) or stop == s + len(text[s:e]) - len(text[s:e].lstrip()):
@@ -246,15 +248,15 @@ def agencies_in(draft: Draft, lex: Lexicon, start: int, end: int) -> list[tuple[
     found = []
     for ta, tb in _tokens(original, oa, ob):
         ts, te = shadow.from_original(ta), shadow.from_original(tb)
-        known = longest_matches(agency_automaton(lex), shadow.text, ts, te)
-        found += [(a, b) for a, b, _ in known]
-        pos = ts
-        for a, b in [(a, b) for a, b, _ in known] + [(te, te)]:
-            for m in AGENCY_RE.finditer(shadow.text, pos, a):
-                if m.end() - m.start() >= 3 and not shadow.text[m.start():m.end()].startswith("关于"):
-                    found.append((m.start(), m.end()))
-            pos = b
-    return sorted(found)
+        candidates = [(a, b) for a, b, _ in longest_matches(agency_automaton(lex), shadow.text, ts, te)]
+        candidates += [(m.start(), m.end()) for m in AGENCY_RE.finditer(shadow.text, ts, te)
+                       if m.end() - m.start() >= 3 and not m.group().startswith("关于")]
+        last = -1
+        for a, b in sorted(candidates, key=lambda c: (c[0], c[0] - c[1])):  # leftmost, then longest
+            if a >= last:
+                found.append((a, b))
+                last = b
+    return found
 
 
 def _tokens(original: str, start: int, end: int) -> list[tuple[int, int]]:

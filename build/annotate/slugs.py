@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from pypinyin import lazy_pinyin
@@ -11,10 +12,12 @@ MAX_SYLLABLES = 8
 
 def pinyin_slug(text: str, prefix: str = "") -> str:
     """浙江省 → zhejiang-sheng; two syllables per word, at most eight; ASCII `[a-z0-9-]`."""
-    syllables = [s for s in lazy_pinyin(re.sub(r"[^\u4e00-\u9fff0-9a-zA-Z]", "", text)) if s]
-    syllables = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in syllables[:MAX_SYLLABLES]]
-    words = ["".join(syllables[i:i + 2]) for i in range(0, len(syllables), 2)]
+    cleaned = re.sub(r"[^\u4e00-\u9fff0-9a-zA-Z]", "", text)
+    syllables = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in lazy_pinyin(cleaned) if s]
+    words = ["".join(syllables[i:i + 2]) for i in range(0, min(len(syllables), MAX_SYLLABLES), 2)]
     slug = "-".join(w for w in words if w) or "x"
+    if len(syllables) > MAX_SYLLABLES:  # keep long names apart: 人力资源社会保障 ≠ 人力资源社会保障部职业能力建设司
+        slug += "-" + hashlib.sha256(cleaned.encode("utf-8")).hexdigest()[:6]
     return f"{prefix}-{slug}" if prefix else slug
 
 
