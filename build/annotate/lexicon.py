@@ -37,6 +37,8 @@ class Lexicon:
     doc_titles: dict[str, str] = field(default_factory=dict)  # plan/notice title key → corpus stem
     places: Places = field(default_factory=Places)
     cache: dict = field(default_factory=dict)  # automata built from the lexicon, once
+    children: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # concept → 其中 concepts
+    group_concepts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # group → concept
 
     def lookup(self, etype: str, text: str) -> str | None:
         """The slug most often given to this printed form, or None."""
@@ -121,6 +123,12 @@ def learn(docs: list[AnnotatedDocument]) -> Lexicon:
             elif e.type == "Jurisdiction" and not e.text.startswith(("全", "我")):
                 known_places[e.notes.get("zh", e.text)] = slug
                 known_places[e.text] = slug
+        for r in doc.relations:
+            a, b = doc.entities[r.arg1], doc.entities[r.arg2]
+            if r.type == "partOf":
+                lex.children[b.notes["concept"]][a.notes["concept"]] += 1
+            elif r.type == "concerns":
+                lex.group_concepts[b.notes["id"]][a.notes["concept"]] += 1
     _learn_functions(lex, agencies)
     lex.places = Places(known_places)
     return lex

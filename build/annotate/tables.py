@@ -89,7 +89,7 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         unit_m = UNIT_RE.search(name)
         cut = name.find("(")
         ind_end = ns + (cut if cut > 0 else len(name))
-        ind = indicator(draft, lex, ns, ind_end, 0.9)
+        ind = indicator(draft, lex, ns, ind_end, 0.9, parent if sub else None)
         if ind is None:
             continue
         if unit_m:

@@ -8,7 +8,7 @@ from policykg.build.annotate.concepts import indicator
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon
 from policykg.build.annotate.numbers import quantities, readable
-from policykg.build.annotate.periods import DEADLINE_RE, PERIOD_RE, add_period, year_of
+from policykg.build.annotate.periods import DEADLINE_RE, PERIOD_RE, add_period, is_end_point, year_of
 
 CLAUSE_BREAK = "，。；：、,;:\n（）()"
 # words that open an indicator phrase but are not part of it
@@ -88,7 +88,8 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         value = draft.add(etype, m.start(), m.end(), 0.7)
         if ind is None or value is None:
             continue
-        if "累计" in text[max(s_start, m.start() - 6):m.start()] or "总量" in text[phrase[0]:m.start()]:
+        if ("累计" in text[max(s_start, m.start() - 6):m.start()] or "总量" in text[phrase[0]:m.start()]
+                or (etype == "Baseline" and period is not None and is_end_point(period.group()))):
             value.attributes["Cumulative"] = True
         draft.relate("measures", value, ind)
         draft.relate("during", value, period_span)
