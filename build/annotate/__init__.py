@@ -48,6 +48,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     agencies.find_jurisdictions(draft, lex, front.area, body)
     _drop_incomplete(draft)
     _harmonise(draft)
+    _list_new_identities(draft)
     if not draft.of_type("DocNumber"):
         draft.unresolved.append("no document number found (the builder needs exactly one DocNumber)")
     return draft
@@ -92,6 +93,17 @@ def _harmonise(draft: Draft) -> None:
                 span.notes[k] = shared[k]
             elif k in span.notes and k not in shared:
                 shared[k] = span.notes[k]
+
+
+def _list_new_identities(draft: Draft) -> None:
+    """Every slug the corpus does not know yet (its en= is a DRAFT placeholder), once, for the reviewer."""
+    seen = {line for line in draft.unresolved}
+    for span in draft.of_type(*IDENTITY):
+        if span.notes.get("en", "").startswith("DRAFT "):
+            line = f"new {span.type} {span.notes[IDENTITY[span.type]]} ({draft.text_of(span)}): give en="
+            if not any(span.notes[IDENTITY[span.type]] in known for known in seen):
+                draft.unresolved.append(line)
+                seen.add(line)
 
 
 def annotate_file(path: Path, lex: Lexicon) -> Draft:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -98,6 +99,12 @@ def add_document(path: Path, corpus_dir: Path, data_dir: Path, slug: str | None 
     return report(stem, encoding, draft)
 
 
+def pad(text: str, width: int) -> str:
+    """Left-align in a fixed-width terminal column; CJK characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
 def report(stem: str, encoding: str, draft: Draft) -> str:
     """A table of what the draft found and what it could not resolve."""
     text = draft.shadow.original
@@ -107,13 +114,14 @@ def report(stem: str, encoding: str, draft: Draft) -> str:
     counts = Counter(s.type for s in draft.spans)
     lines.append("found: " + ", ".join(f"{t} {n}" for t, n in sorted(counts.items())))
     lines.append("")
-    lines.append(f"{'indicator':<28} {'value':<16} {'period':<14} {'kind':<8}")
+    lines.append(f"{pad('kind', 9)}{pad('indicator concept', 36)}{pad('value', 18)}{pad('period', 16)}confidence")
     for value in draft.of_type("Target", "Baseline"):
         rel = {r[0]: r[2] for r in draft.relations if r[1] is value}
         ind, per = rel.get("measures"), rel.get("during")
         concept = ind.notes.get("concept", "?") if ind else "?"
         period = " ".join(text[a:b] for a, b in per.fragments) if per else "?"
-        lines.append(f"{concept[:28]:<28} {draft.text_of(value)[:16]:<16} {period[:14]:<14} {value.type:<8}")
+        lines.append(f"{pad(value.type, 9)}{pad(concept, 36)}{pad(draft.text_of(value), 18)}{pad(period, 16)}"
+                     f"{min(value.confidence, ind.confidence if ind else 1):.2f}")
     for etype, label in (("Program", "programmes"), ("NamedProgram", "named programmes"),
                          ("TargetGroup", "target groups"), ("Agency", "agencies")):
         names = sorted({(s.notes.get("id") or draft.text_of(s)) + (f" ({s.notes['juris']})" if "juris" in s.notes

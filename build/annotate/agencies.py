@@ -61,9 +61,8 @@ class AgencyResolver:
         return pinyin_slug(short_name(name))
 
     def juris_of(self, form: str) -> str:
-        for name, code in sorted(self.lex.places.by_name.items(), key=lambda kv: -len(kv[0])):
-            if form.startswith(name):
-                return code
+        if code := self.lex.places.prefix_code(form):
+            return code
         if form.startswith("省") and self.area.code != NATIONAL:
             return self.lex.places.province_of(self.area.code)
         if form.startswith(("市", "县", "区")) and self.area.code != NATIONAL:
@@ -73,7 +72,7 @@ class AgencyResolver:
         return self.area.code
 
     def _names_place(self, form: str) -> bool:
-        return any(form.startswith(name) for name in self.lex.places.by_name if len(name) >= 2)
+        return self.lex.places.prefix_code(form) is not None
 
     def resolve(self, form: str) -> dict[str, str]:
         k = key(form)

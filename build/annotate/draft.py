@@ -33,6 +33,7 @@ class Draft:
     relations: list[tuple[str, Span, Span]] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)  # what a reviewer must look at
     _by_key: dict[tuple, Span] = field(default_factory=dict)
+    _by_type: dict[str, list[Span]] = field(default_factory=dict)
 
     def add(self, etype: str, start: int, end: int, confidence: float, /, **notes: str) -> Span | None:
         """Add (or return the existing) span of `etype` over shadow[start:end]; None if it maps to nothing."""
@@ -47,6 +48,7 @@ class Draft:
         span = Span(etype, fragments, confidence, dict(notes))
         self.spans.append(span)
         self._by_key[(etype, fragments)] = span
+        self._by_type.setdefault(etype, []).append(span)
         return span
 
     def relate(self, rtype: str, arg1: Span | None, arg2: Span | None) -> None:
@@ -58,6 +60,7 @@ class Draft:
     def remove(self, span: Span) -> None:
         self.spans.remove(span)
         self._by_key.pop((span.type, span.fragments), None)
+        self._by_type[span.type].remove(span)
         self.relations = [r for r in self.relations if r[1] is not span and r[2] is not span]
 
     def of_type(self, *types: str) -> list[Span]:
@@ -68,4 +71,4 @@ class Draft:
 
     def overlaps(self, start: int, end: int, *types: str) -> bool:
         """Whether an original-offset range overlaps a span of one of `types`."""
-        return any(s.start < end and start < s.end for s in self.spans if s.type in types)
+        return any(s.start < end and start < s.end for t in types for s in self._by_type.get(t, ()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from policykg.build.annotate.places import NATIONAL, Places
@@ -16,6 +17,7 @@ AGENCY_SUFFIX_RE = re.compile(r"(?:部门|厅|局|委员会|委)$")
 PLACE_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:自治区|省|市)")
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """Lexicon key of a printed form: the shadow without spaces and quotation marks."""
     return QUOTES_RE.sub("", make_shadow(text).text)

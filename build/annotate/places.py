@@ -36,6 +36,13 @@ class Places:
         self.by_name.setdefault(name, code)
         self.names.setdefault(code, name)
 
+    def prefix_code(self, text: str) -> str | None:
+        """The code of the longest place name (two characters or more) that `text` starts with."""
+        for n in range(min(len(text), 12), 1, -1):
+            if (code := self.by_name.get(text[:n])) is not None:
+                return code
+        return None
+
     def code_of(self, name: str) -> str | None:
         return self.by_name.get(name)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
 MAX_SYLLABLES = 8
 
 
+@lru_cache(maxsize=1 << 14)
 def pinyin_slug(text: str, prefix: str = "") -> str:
     """浙江省 → zhejiang-sheng; two syllables per word, at most eight; ASCII `[a-z0-9-]`."""
     cleaned = re.sub(r"[^\u4e00-\u9fff0-9a-zA-Z]", "", text)

@@ -30,7 +30,12 @@ NOTE_PERIOD_RE = re.compile(r"注[:：][^\n]*?(到\s*\d{4}\s*年)")
 
 def _rows(text: str) -> list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]]:
     rows = []
-    for m in ROW_RE.finditer(text):
+    matches = []
+    for nature in re.finditer(NATURE, text):  # only lines that end in a nature cell can be rows
+        start = text.rfind("\n", 0, nature.start()) + 1
+        if (m := ROW_RE.match(text, start)) and m.start("nature") == nature.start():
+            matches.append(m)
+    for m in matches:
         if not re.search(r"\d", m.group("value")):
             continue
         rows.append(((m.start("name"), m.end("name")), (m.start("value"), m.end("value")),
