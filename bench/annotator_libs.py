@@ -63,6 +63,16 @@ def main(argv: list[str] | None = None) -> int:
     rows.append((f"{len(names)} place names, re alternation",
                  timed(lambda: list(place_re.finditer(corpus)), args.repeat)))
 
+    from policykg.kg import divisions
+
+    every = sorted(n for n in divisions.names() if len(n) >= 2)
+    every_auto = _automaton(every)
+    every_re = re.compile("|".join(re.escape(f) for f in sorted(every, key=len, reverse=True)))
+    rows.append((f"{len(every)} GB/T 2260 names, pyahocorasick",
+                 timed(lambda: longest_matches(every_auto, corpus), args.repeat)))
+    rows.append((f"{len(every)} GB/T 2260 names, re alternation",
+                 timed(lambda: list(every_re.finditer(corpus)), args.repeat)))
+
     import cn2an
     numerals = ["一千二百", "二十五", "六十", "十七", "三百零五"] * 200
     rows.append(("1000 numerals, cn2an", timed(lambda: [cn2an.cn2an(n, "smart") for n in numerals], args.repeat)))

@@ -45,7 +45,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     targets.find_deadlines(draft, body)
     mentions.find_programmes(draft, lex, body)
     mentions.find_groups(draft, lex, body)
-    agencies.find_jurisdictions(draft, lex, front.area, body)
+    agencies.find_jurisdictions(draft, lex, front.area, front.title_start, body)
     _drop_incomplete(draft)
     _harmonise(draft)
     _list_new_identities(draft)

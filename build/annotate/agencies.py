@@ -174,29 +174,27 @@ def jurisdiction_en(lex: Lexicon, code: str) -> str:
     return known or placeholder_en(pinyin_slug(lex.places.name_of(code) or code))
 
 
-def find_jurisdictions(draft: Draft, lex: Lexicon, area: Area, body_start: int) -> None:
-    """Place names the lexicon knows, and 全省/全市/全国 resolved against the document's area."""
+def find_jurisdictions(draft: Draft, lex: Lexicon, area: Area, title_start: int, body_start: int) -> None:
+    """The place a plan's title names, then the first mention of each jurisdiction in the body (full
+    names the divisions list or the corpus knows; 全国/我国, and 全省/全市 resolved against the area)."""
     text = draft.shadow.text
-    names = [n for n, c in lex.places.by_name.items() if lex.places.names.get(c) == n]  # full names only
-    auto = _automaton(names)
-    seen_lines: set[tuple[str, int]] = set()
-    for s, e, w in longest_matches(auto, text, body_start):
-        line = text.count("\n", 0, s)
-        code = lex.places.code_of(w)
-        if (code, line) in seen_lines or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument"):
+    if "places" not in lex.cache:
+        lex.cache["places"] = _automaton([n for n, c in lex.places.by_name.items() if lex.places.names.get(c) == n])
+    found: list[tuple[int, int, str, float]] = []
+    for s, e, w in longest_matches(lex.cache["places"], text, title_start, body_start)[:1]:
+        found.append((s, e, lex.places.code_of(w), 0.9))
+    for s, e, w in longest_matches(lex.cache["places"], text, body_start):
+        found.append((s, e, lex.places.code_of(w), 0.7))
+    for m in re.finditer(r"全国|我国|全省|全市", text[body_start:]):
+        word, s = m.group(), body_start + m.start()
+        if word in ("全国", "我国"):
+            found.append((s, s + 2, NATIONAL, 0.6))
+        elif area.code != NATIONAL:  # 全省 in a text whose own area is unknown says nothing
+            code = lex.places.province_of(area.code) if word == "全省" else area.code
+            found.append((s, s + 2, code, 0.6))
+    seen: set[str] = set()
+    for s, e, code, confidence in sorted(found):
+        if code in seen or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument"):
             continue
-        seen_lines.add((code, line))
-        draft.add("Jurisdiction", s, e, 0.8, code=code, en=jurisdiction_en(lex, code))
-    for m in re.finditer(r"全(?:国|省|市)", text[body_start:]):
-        s = body_start + m.start()
-        word = m.group()
-        if word != "全国" and area.code == NATIONAL:
-            continue  # 全省 in a text whose own area is unknown
-        code = NATIONAL if word == "全国" else area.code
-        if word == "全省" and area.code != NATIONAL:
-            code = lex.places.province_of(area.code)
-        line = text.count("\n", 0, s)
-        if (code, line) in seen_lines:
-            continue
-        seen_lines.add((code, line))
-        draft.add("Jurisdiction", s, s + 2, 0.6, code=code, en=jurisdiction_en(lex, code))
+        seen.add(code)
+        draft.add("Jurisdiction", s, e, confidence, code=code, en=jurisdiction_en(lex, code))

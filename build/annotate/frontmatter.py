@@ -47,6 +47,7 @@ class Front:
     plan: tuple[int, int]
     plan_period: Span | None
     plan_title: str
+    title_start: int  # shadow offset of the plan title (= body_start when there is none)
     body_start: int  # shadow offset where the plan's body begins
     number: str | None
     own_titles: set[str]
@@ -159,7 +160,8 @@ def find_front(draft: Draft, lex: Lexicon) -> Front:
         draft.relate("planPeriod", title_span, plan_period)
     _issuers(draft, lex, text, lines, notice_line, front_end, area)
     own_titles = {key(plan_title), key(plan_name)}
-    return Front(area, doc_year, plan, plan_period, plan_title, title_pos[1] if title_pos else 0,
+    return Front(area, doc_year, plan, plan_period, plan_title, title_pos[0] if title_pos else 0,
+                 title_pos[1] if title_pos else 0,
                  own.group() if own else None, own_titles)
 
 

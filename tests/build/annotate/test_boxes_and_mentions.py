@@ -48,9 +48,10 @@ def test_department_lists_are_agencies_with_duties(annotate):
 
 
 def test_jurisdictions_by_gbt2260_name(annotate):
-    found = annotate("浙江省“十四五”职业技能培训规划\n\n全省开展培训，杭州市、宁波市率先试点。\n")
-    codes = {found.draft.text_of(s): s.notes["code"] for s in found.draft.of_type("Jurisdiction")}
-    assert codes["杭州市"] == "330100" and codes["宁波市"] == "330200" and codes["全省"] == "330000"
+    found = annotate("浙江省“十四五”职业技能培训规划\n\n全省开展培训，杭州市、宁波市率先试点，杭州市先行。全国推广。\n")
+    codes = [(found.draft.text_of(s), s.notes["code"]) for s in found.draft.of_type("Jurisdiction")]
+    # the plan's own area from its title, then the first mention of each other jurisdiction
+    assert codes == [("浙江省", "330000"), ("杭州市", "330100"), ("宁波市", "330200"), ("全国", "100000")]
 
 
 def test_citations_linked_to_corpus_documents(annotate):
