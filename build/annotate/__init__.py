@@ -46,6 +46,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     mentions.find_programmes(draft, lex, body)
     mentions.find_groups(draft, lex, body)
     agencies.find_jurisdictions(draft, lex, front.area, front.title_start, body)
+    mentions.link_served_groups(draft)
     _drop_incomplete(draft)
     _harmonise(draft)
     _list_new_identities(draft)

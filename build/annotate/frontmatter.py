@@ -219,6 +219,8 @@ def _issuers(draft: Draft, lex: Lexicon, text: str, lines, notice_line: int, fro
                 span = agency_span(draft, resolver, a, b, "Receiver")
                 receiver = span.notes.get("juris") if span else None
             continue
+        if re.match(r"送\s*阅", line):
+            _forwarded_to_people(draft, lex, text, s, e)
         if re.match(r"送\s*阅", line) and receiver:
             tail = max(text.rfind("]", s, e), text.rfind(":", s, e), text.rfind("：", s, e)) + 1
             _list_agencies(draft, AgencyResolver(lex, Area(receiver, "")), tail, e, "Recipient")
@@ -259,6 +261,19 @@ def agencies_in(draft: Draft, lex: Lexicon, start: int, end: int) -> list[tuple[
                 found.append((a, b))
                 last = b
     return found
+
+
+def _forwarded_to_people(draft: Draft, lex: Lexicon, text: str, s: int, e: int) -> None:
+    """送阅: 任振鹤、石谋军, 李志勋 … [offices]: the people a receipt form forwards the document to."""
+    colon = max(text.find(":", s, e), text.find("：", s, e))
+    stop = min([i for i in (text.find("[", s, e), text.find("。", s, e)) if i >= 0] or [e])
+    pos = colon + 1
+    for part in re.split(r"([、，,;；\s])", text[colon + 1:stop]):
+        a, b = pos, pos + len(part)
+        pos = b
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", part):
+            slug = lex.lookup("Person", part) or person_slug(part)
+            draft.add("Person", a, b, 0.7, id=slug, en=lex.note("Person", slug, "en") or placeholder_en(slug))
 
 
 def _tokens(original: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -73,3 +73,26 @@ def find_groups_in(draft: Draft, lex: Lexicon, start: int, end: int) -> list:
         if (span := draft.add("TargetGroup", s, e, 0.8, **notes)) is not None:
             spans.append(span)
     return spans
+
+
+SERVES_CUE_RE = re.compile(r"面向|对象|针对|帮助|扶持|为[^，。；]{0,12}提供")
+
+
+def link_served_groups(draft: Draft) -> None:
+    """`serves`: the groups named inside a box title or an item's span; the groups a named programme's
+    sentence addresses (面向…, …为培训对象, 针对…)."""
+    groups = draft.of_type("TargetGroup")
+    for holder in draft.of_type("Program", "ProgramItem"):
+        for group in groups:
+            if holder.start <= group.start and group.end <= holder.end:
+                draft.relate("serves", holder, group)
+    text = draft.shadow.original
+    for named in draft.of_type("NamedProgram"):
+        start = max(text.rfind(c, 0, named.start) for c in "。；\n") + 1
+        ends = [i for i in (text.find(c, named.end) for c in "。；\n") if i >= 0]
+        end = min(ends) if ends else len(text)
+        if not SERVES_CUE_RE.search(text, start, end):
+            continue
+        for group in groups:
+            if start <= group.start and group.end <= end:
+                draft.relate("serves", named, group)

@@ -12,6 +12,8 @@ def test_box_and_its_numbered_items(annotate):
         ("1", ["企业职工岗位技能提升"]), ("2", ["企业职工岗位技能提升"]), ("3", ["企业职工岗位技能提升"])]
     first_line = "1. 岗前培训。鼓励企业对新录用人员开展岗前培训，以企业文化、"
     assert found.draft.text_of(items[0]) == first_line
+    assert found.related(items[0], "serves") == ["新录用人员"]  # the group named in the item
+    assert found.related(program, "serves") == ["企业职工"]
 
 
 def test_indicator_tables_are_not_programmes(annotate):
@@ -63,3 +65,17 @@ def test_citations_linked_to_corpus_documents(annotate):
     assert title.attributes["CiteRole"] == "BasedOn"
     other = found.one("CitedDocument", "关于推行终身职业技能培训制度的意见")
     assert other.attributes["CiteRole"] == "Cites" and "doc" not in other.notes
+
+
+def test_receipt_form_people_and_offices(annotate):
+    text = ("甘肃省人民政府办公厅收文办理单\n\n甘政收(上)20211260号 紧急程度: 收文时间: 2021年12月28日\n\n"
+            "责任领导: 何伟\n\n送 阅: 任振鹤、石谋军, 李志勋。[秘书一处] 省人社厅、财政厅。\n")
+    found = annotate(text)
+    assert found.quotes("ReceiptNumber") == ["甘政收(上)20211260号"]
+    assert found.one("Date", "2021年12月28日").attributes["DateRole"] == "Received"
+    assert found.one("Person", "何伟").attributes["PersonRole"] == "ResponsibleLeader"
+    assert {"任振鹤", "石谋军", "李志勋"} <= set(found.quotes("Person"))
+    receiver = found.one("Agency", "甘肃省人民政府办公厅")
+    assert receiver.attributes["Role"] == "Receiver" and receiver.notes["juris"] == "620000"
+    offices = {found.draft.text_of(s): (s.notes["id"], s.attributes["Role"]) for s in found.draft.of_type("Agency")}
+    assert offices["省人社厅"] == ("gansu-hrss", "Recipient") and offices["财政厅"] == ("gansu-finance", "Recipient")
