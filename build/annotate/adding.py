@@ -24,7 +24,7 @@ from policykg.build.annotate.intake import read_plan_text
 from policykg.build.annotate.writer import ANNOTATOR
 from policykg.build.check import check_corpus
 from policykg.build.corpus import CHECKSUMS, read_checksums
-from policykg.errors import AnnotationErrors, BuildError, CorpusError
+from policykg.errors import AnnotationError, AnnotationErrors, BuildError, CorpusError
 
 log = logging.getLogger(__name__)
 SOURCES = "SOURCES.tsv"  # stem, file name it came from, its encoding, its sha256, the annotator
@@ -90,8 +90,8 @@ def add_document(path: Path, corpus_dir: Path, data_dir: Path, slug: str | None 
         _stage(corpus_dir, stem, data, to_brat(draft), source_row, staging)
         errors = check_corpus(staging)
         if errors:
-            raise AnnotationErrors([e for e in errors if hasattr(e, "line")]) if all(
-                hasattr(e, "line") for e in errors) else errors[0]
+            in_files = [e for e in errors if isinstance(e, AnnotationError)]
+            raise AnnotationErrors(in_files) if len(in_files) == len(errors) else errors[0]
         build_graph(Path(tmp) / "data", staging, progress=False)
         _validate(Path(tmp) / "data")
         _publish(staging, corpus_dir, stem)

@@ -22,8 +22,11 @@ def annotate_files(files: list[Path], out_dir: Path | None, force: bool, corpus_
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
     for target, path in targets:
-        text, _ = read_plan_text(path)
+        text, encoding = read_plan_text(path)
         draft = annotate_text(text, lex)
         target.write_text(to_brat(draft), encoding="utf-8")
+        if encoding != "utf-8":  # brat reads the text as UTF-8: the offsets are those of the converted text
+            log.warning("%s is %s: the offsets of %s count the characters of its UTF-8 conversion; "
+                        "`policykg add` converts and records it", path, encoding, target)
         yield f"{target}: {len(draft.spans)} spans, {len(draft.relations)} relations, " \
               f"{len(draft.unresolved)} to review"

@@ -282,8 +282,7 @@ def _tokens(original: str, start: int, end: int) -> list[tuple[int, int]]:
     tokens = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\s(（)）]+", original[start:end])]
     merged: list[tuple[int, int]] = []
     for a, b in tokens:
-        if merged and b - a == 1 and merged[-1][1] - merged[-1][0] >= 1 and (
-                original[merged[-1][1] - 1:merged[-1][1]] and _single_run(original, merged[-1])):
+        if merged and b - a == 1 and _single_run(original, merged[-1]):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))

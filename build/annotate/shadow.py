@@ -89,6 +89,7 @@ class Shadow:
         return parts
 
 
+ROW_END_RE = re.compile(r"(?:预期性|约束性)\s*$")  # an indicator table row ends in its nature cell
 WRAP_MIN = 30  # a line at least this long that breaks mid-sentence was wrapped by a copy, not by its author
 NOT_A_CONTINUATION = re.compile(
     r"\s*(?:\d+[.、]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+、|专栏|其中|注[:：]|$)")
@@ -103,8 +104,12 @@ def _join_wrapped_lines(chars: list[str], keep: list[bool]) -> None:
         line_start = text.rfind("\n", 0, i) + 1
         previous = text[line_start:i]
         following = text[i + 1:text.find("\n", i + 1) if text.find("\n", i + 1) >= 0 else len(text)]
-        if (len(previous.strip()) >= WRAP_MIN and "\t" not in previous + following and "  " not in previous.strip()
-                and not previous.rstrip().endswith(("。", "；", "：", ":", "性"))
+        # a table row broken before its cells: a long line without cells, then the rest of the row
+        wrapped_row = (ROW_END_RE.search(following) and "\t" in following and "\t" not in previous
+                       and len(previous.strip()) >= WRAP_MIN)
+        if wrapped_row or (
+                len(previous.strip()) >= WRAP_MIN and "\t" not in previous + following and "  " not in previous.strip()
+                and not previous.rstrip().endswith(("。", "；", "：", ":")) and not ROW_END_RE.search(previous)
                 and not NOT_A_CONTINUATION.match(following)):
             keep[i] = False
 
