@@ -1,10 +1,14 @@
 """frontmatter: number in any bracket form, titles, issuers, addressees, dates in Chinese numerals."""
 
+from pathlib import Path
+
 import pytest
 
 from policykg.build.annotate.citations import DOC_NUMBER_RE
 from policykg.build.annotate.frontmatter import DATE_RE
 from policykg.build.annotate.shadow import make_shadow
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "annotate"
 
 
 def test_front_matter(annotate):
@@ -40,3 +44,16 @@ def test_letter_spaced_issuer_in_traditional_characters(annotate, lexicon):
     assert found.draft.text_of(agency) == "山 東 省 人 力 資 源 和 社 會 保 障 廳"
     assert agency.notes["id"] == "shandong-hrss" and agency.attributes["Role"] == "Issuer"
     assert found.quotes("DocNumber") == ["魯人社發〔2022〕7號"]
+
+
+def test_web_page_clutter_and_crlf_around_the_text(annotate):
+    """A copy pasted from a web page: navigation lines before, share/print links after, Windows line ends."""
+    body = (DATA / "frontmatter.txt").read_text(encoding="utf-8")
+    clutter = "首页 > 政务公开 > 通知公告\n字号：大 中 小　　【打印本页】【关闭窗口】\n分享到：微信 微博\n\n"
+    text = (clutter + body + "\n【打印本页】【关闭窗口】\n版权所有：某某网站  网站地图\n").replace("\n", "\r\n")
+    found = annotate(text)
+    assert found.quotes("DocNumber") == ["鲁人社函[2022]8号"]
+    assert found.quotes("PlanTitle") == ["山东省职业技能提升行动实施方案"]
+    assert found.one("Date", "二〇二二年六月十日").attributes["DateRole"] == "Signed"
+    target = found.one("Target", "100万人次以上")
+    assert found.draft.shadow.original[target.start:target.end] == "100万人次以上"
