@@ -16,10 +16,13 @@ from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 
 SIMILARITY = 0.6
 COUNT_WORDS = re.compile(r"(?:总量|数量|总数|数)$")
+# the verb a table row or a goal starts with is not part of what is counted (建设国家级… = 国家级…)
+LEAD_VERBS = re.compile(r"^(?:建设|新建|开展|组织|举办|实施|完成|培育|创建)?(?:各类|各种)?")
 
 
 def _core(form: str) -> str:
-    return COUNT_WORDS.sub("", key(form)) or key(form)
+    k = key(form)
+    return LEAD_VERBS.sub("", COUNT_WORDS.sub("", k)) or k
 
 
 def _cores(lex: Lexicon) -> dict[str, str]:

@@ -71,12 +71,17 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
             continue
         s_start, s_end = _sentence(text, m.start())
         sentence = text[s_start:s_end]
-        # the nearest period before the value in its sentence, else the plan's period
+        p_start = text.rfind("\n", 0, m.start()) + 1
+        # the nearest period before the value in its sentence, else in its paragraph, else the plan's period
         period = None
         for pm in PERIOD_RE.finditer(text, s_start, m.start()):
             period = pm
+        if period is None:
+            for pm in PERIOD_RE.finditer(text, p_start, s_start):
+                period = pm
         before_year = year_of(period.group()) if period else None
-        is_baseline = (any(h in sentence for h in BASELINE_HINTS) and not any(h in sentence for h in TARGET_HINTS)) \
+        aims = any(h in sentence for h in TARGET_HINTS)
+        is_baseline = (not aims and any(h in text[p_start:s_end] for h in BASELINE_HINTS)) \
             or (before_year is not None and before_year < plan[0])
         etype = "Baseline" if is_baseline else "Target"
         if etype == "Target" and not any(h in sentence for h in TARGET_HINTS):
