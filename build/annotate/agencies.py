@@ -19,7 +19,7 @@ AGENCY_RE = re.compile(
     r"(?:办公室|办公厅)?(?![\u4e00-\u9fff]{0,1}[级门])"
 )
 # a form that names an organisation (not a bare function such as 乡村振兴, which is also a policy)
-ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅)$")
+ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅|国务院)$")
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
 LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{1,8}?(?:厅|局|委|政府)")
 DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要|应|会同|按照职责)")
@@ -146,6 +146,20 @@ def agency_span(draft: Draft, resolver: AgencyResolver, start: int, end: int, ro
     return span
 
 
+def _extend(text: str, lex: Lexicon, s: int, e: int) -> tuple[int, int]:
+    """A known form inside a longer name: 泰安市 + 人民政府 + 办公室; 各级 + 人力资源社会保障部 + 门."""
+    if text[e - 1:e] == "部" and text[e:e + 1] == "门":
+        e += 1  # …部门 is a department, not the ministry
+    if m := re.match(r"办公室|办公厅", text[e:e + 3]):
+        e += m.end()
+    for n in range(min(s, 8), 1, -1):  # a place name right before it
+        if lex.places.code_of(text[s - n:s]) is not None:
+            return s - n, e
+    if m := re.search(r"(?:各级|各地)$", text[max(0, s - 2):s]):
+        s -= 2
+    return s, e
+
+
 def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_start: int) -> None:
     """Known agency forms anywhere in the body, and abbreviated local forms (省人社厅); role Duty or Mentioned."""
     text = draft.shadow.text
@@ -155,6 +169,7 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
         if strip_place(m.group()) in lex.functions and not any(s < m.end() and m.start() < e for s, e in taken):
             hits.append((m.start(), m.end(), m.group()))
     for s, e, _ in sorted(hits):
+        s, e = _extend(text, lex, s, e)
         if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle"):
             continue
         role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"

@@ -95,7 +95,9 @@ def _learn_functions(lex: Lexicon, agencies: list[tuple[str, str, dict[str, str]
             continue
         for form in {text, notes.get("zh", text)}:
             rest = strip_place(key(form))
-            for name in (rest, AGENCY_SUFFIX_RE.sub("", rest)):  # 财政厅 and 财政 (in lists of departments)
+            # 财政厅 and 财政 (in lists of departments); a province's 厅 is a city's 局 (人社厅 ~ 人社局)
+            level = {"厅": "局", "局": "厅"}.get(rest[-1:], "")
+            for name in (rest, AGENCY_SUFFIX_RE.sub("", rest), rest[:-1] + level if level else ""):
                 if len(name) >= 2:
                     lex.functions.setdefault(name, function)
 
