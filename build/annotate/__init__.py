@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from pathlib import Path
 
 from policykg.build.annotate import agencies, boxes, citations, frontmatter, mentions, tables, targets
 from policykg.build.annotate.draft import Draft
@@ -105,7 +104,3 @@ def _list_new_identities(draft: Draft) -> None:
             if not any(span.notes[IDENTITY[span.type]] in known for known in seen):
                 draft.unresolved.append(line)
                 seen.add(line)
-
-
-def annotate_file(path: Path, lex: Lexicon) -> Draft:
-    return annotate_text(path.read_text(encoding="utf-8"), lex)

@@ -16,7 +16,6 @@ QUANTITY_RE = re.compile(
     r"(?P<pre>" + PREFIX + r"\s*)?[〔\[]?(?P<num>" + NUM + r")[〕\]]?\s*(?P<mult>[万亿千]?)\s*"
     r"(?P<unit>" + UNITS + r")?(?P<post>余|多)?(?:(?P<unit2>" + UNITS + r"))?\s*(?P<suf>" + SUFFIX + r")?"
 )
-CUMULATIVE_RE = re.compile(r"[〔\[]\s*\d")
 
 
 def quantities(text: str, start: int = 0, end: int | None = None):

@@ -44,14 +44,6 @@ def to_simplified(text: str) -> str:
 HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {ord(k): v for k, v in CHAR_MAP.items()}
 
 
-def half_width(ch: str) -> str:
-    return ch.translate(HALF_WIDTH)
-
-
-def _is_cjk(ch: str) -> bool:
-    return bool(ch) and ("\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff")
-
-
 @dataclass
 class Shadow:
     """`text` is the normalised shadow; `index[i]` is the original offset of shadow character i."""
