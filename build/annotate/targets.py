@@ -56,6 +56,20 @@ def _phrase(text: str, pos: int) -> tuple[int, int] | None:
     return start, end
 
 
+VERB_ONLY_RE = re.compile(r"(?:推进|建设|新建|培育|打造|支持|扶持|认定|举办|开展|组织|实施|完成|评选)?")
+AFTER_BREAK = "，。；：,;:\n（(、"
+
+
+def _phrase_after(text: str, pos: int) -> tuple[int, int] | None:
+    """The counted thing after a value (推进17个 | 乡村振兴重点帮扶县职业技能培训), up to the clause end."""
+    end = pos
+    while end < len(text) and text[end] not in AFTER_BREAK and end - pos < MAX_PHRASE:
+        end += 1
+    if end - pos < 2 or end - pos >= MAX_PHRASE or not re.search(r"[\u4e00-\u9fff]{2}", text[pos:end]):
+        return None
+    return pos, end
+
+
 def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_year: int, plan: tuple[int, int],
                          plan_period: Span | None, body_start: int) -> None:
     text = draft.shadow.text
@@ -67,6 +81,8 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         if not readable(quote, units):
             continue
         phrase = _phrase(text, m.start())
+        if phrase is None or VERB_ONLY_RE.fullmatch(text[phrase[0]:phrase[1]]):
+            phrase = _phrase_after(text, m.end())  # 推进17个乡村振兴重点帮扶县职业技能培训: the value comes first
         if phrase is None:
             continue
         s_start, s_end = _sentence(text, m.start())
@@ -80,11 +96,12 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
             for pm in PERIOD_RE.finditer(text, p_start, s_start):
                 period = pm
         before_year = year_of(period.group()) if period else None
-        aims = any(h in sentence for h in TARGET_HINTS)
+        # a numbered item of a 专栏 box is a measure of the plan: its figures are targets
+        aims = any(h in sentence for h in TARGET_HINTS) or draft.overlaps(a, b, "ProgramItem")
         is_baseline = (not aims and any(h in text[p_start:s_end] for h in BASELINE_HINTS)) \
             or (before_year is not None and before_year < plan[0])
         etype = "Baseline" if is_baseline else "Target"
-        if etype == "Target" and not any(h in sentence for h in TARGET_HINTS):
+        if etype == "Target" and not aims:
             continue  # a number in running text with no target wording is most often a description
         period_span = add_period(draft, period, doc_year, plan, 0.7) if period else plan_period
         if period_span is None:
@@ -93,8 +110,9 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         value = draft.add(etype, m.start(), m.end(), 0.7)
         if ind is None or value is None:
             continue
-        if ("累计" in text[max(s_start, m.start() - 6):m.start()] or "总量" in text[phrase[0]:m.start()]
-                or (etype == "Baseline" and period is not None and is_end_point(period.group()))):
+        # a total: 累计, a stock (…总量), or any value at an end point (至“十三五”期末, “十四五”期末)
+        if ("累计" in text[max(s_start, m.start() - 6):m.start()] or re.search(r"总量$|总数$", text[slice(*phrase)])
+                or (period is not None and is_end_point(period.group()))):
             value.attributes["Cumulative"] = True
         draft.relate("measures", value, ind)
         draft.relate("during", value, period_span)
