@@ -22,6 +22,7 @@ ROW_RE = re.compile(r"^[ \t]*(?P<name>\S.*?)[ \t]*(?P<value>" + VALUE + r")[ \t]
 NATURE_LINE_RE = re.compile(r"^[ \t]*(" + NATURE + r")[ \t]*$", re.M)
 VALUE_LINE_RE = re.compile(r"^[ \t]*(" + VALUE + r")[ \t]*$")
 UNIT_RE = re.compile(r"\((万?人次|万?人|个|家|所|项|类|%|万元|亿元)\)\s*$")
+HEADER_UNIT_RE = re.compile(r"\((万?人次|万?人|个|家|所|项|类|%|万元|亿元)\)")
 SUB_RE = re.compile(r"^(?:\d+[.、]\s*)?其中[:：]\s*")
 NUMBER_RE = re.compile(r"^\d+[.、]\s*")
 HEAD_PERIOD_RE = re.compile(r"\d{4}\s*[—–\-~至]\s*\d{4}\s*年")
@@ -77,6 +78,8 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
     period = plan_period
     if head >= 0 and (pm := HEAD_PERIOD_RE.search(text, head, rows[0][0][0])):
         period = draft.add("Period", pm.start(), pm.end(), 0.9)
+    # a unit printed once in the header (目标（万人次）) applies to every row that prints none
+    header_unit = HEADER_UNIT_RE.search(text, head, rows[0][0][0]) if head >= 0 else None
     note = NOTE_PERIOD_RE.search(text, rows[-1][2][1], rows[-1][2][1] + 300)
     total_period = None
     if note:
@@ -99,6 +102,9 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
             continue
         if unit_m:
             unit = draft.add("Unit", ns + unit_m.start(1), ns + unit_m.end(1), 0.9)
+            draft.relate("measuredIn", ind, unit)
+        elif header_unit and not re.search(r"[%人个家所项类万亿]", text[vs:ve]):
+            unit = draft.add("Unit", header_unit.start(1), header_unit.end(1), 0.8)
             draft.relate("measuredIn", ind, unit)
         target = draft.add("Target", vs, ve, 0.9)
         nature = draft.add("Nature", rs, re_, 0.95)

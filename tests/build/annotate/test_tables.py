@@ -45,3 +45,11 @@ def test_group_in_an_indicator_name(annotate):
     found = annotate("table_tabs.txt")
     indicator = found.one("Indicator", "农民工参加职业技能培训")
     assert found.related(indicator, "concerns") == ["农民工"]
+
+
+def test_unit_in_the_header_row(annotate):
+    text = ("主要指标\t2021—2025 年目标（万人次）\t属性\n开展补贴性职业技能培训\t≥ 40\t预期性\n"
+            "新建公共实训基地（个）\t≥ 5\t约束性\n")
+    rows = _rows(annotate(text))
+    assert [(r[0], r[2], r[5]) for r in rows] == [("开展补贴性职业技能培训", "≥ 40", "万人次"),
+                                                  ("新建公共实训基地", "≥ 5", "个")]
