@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykg.errors import AnnotationError
+from policykg.errors import AnnotationError, AnnotationErrors
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_KEYS = {"id", "concept", "parent"}
@@ -231,60 +231,76 @@ def _check_entity(doc: AnnotatedDocument, entity: Entity, scheme: Scheme) -> Non
         raise AnnotationError(*where, f"{entity.id} span {actual!r} has surrounding white space")
 
 
-def _apply_extras(doc: AnnotatedDocument, extras: list, scheme: Scheme) -> None:
-    for kind, number, parts in extras:
-        where = (str(doc.ann_path), number)
-        if kind == "A":
-            name, target = parts[0], parts[1]
-            value: str | bool = parts[2] if len(parts) == 3 else True
-            if name not in scheme.attributes:
-                raise AnnotationError(*where, f"unknown attribute {name!r}")
-            entity = doc.entities.get(target)
-            if entity is None:
-                raise AnnotationError(*where, f"attribute on unknown annotation {target}")
-            arg_types, values = scheme.attributes[name]
-            if entity.type not in arg_types:
-                raise AnnotationError(*where, f"attribute {name} does not apply to {entity.type}")
-            if (values is None) != (value is True) or (values and value not in values):
-                allowed = "no value (a flag)" if values is None else "|".join(sorted(values))
-                raise AnnotationError(*where, f"{name} value {value!r} invalid; allowed: {allowed}")
-            if name in entity.attributes:
-                raise AnnotationError(*where, f"{target} has attribute {name} twice")
-            entity.attributes[name] = value
-        else:
-            target, note = parts
-            entity = doc.entities.get(target)
-            if entity is None:
-                raise AnnotationError(*where, f"note on unknown annotation {target}")
-            for key, value in parse_notes(note, where).items():
-                if key in entity.notes:
-                    raise AnnotationError(*where, f"{target} has note key {key!r} twice")
-                entity.notes[key] = value
+def _apply_extras(doc: AnnotatedDocument, extras: list, scheme: Scheme, errors: list[AnnotationError]) -> None:
+    for extra in extras:
+        try:
+            _apply_extra(doc, extra, scheme)
+        except AnnotationError as exc:
+            errors.append(exc)
 
 
-def _check_relations(doc: AnnotatedDocument, scheme: Scheme) -> None:
+def _apply_extra(doc: AnnotatedDocument, extra: tuple, scheme: Scheme) -> None:
+    kind, number, parts = extra
+    where = (str(doc.ann_path), number)
+    if kind == "A":
+        name, target = parts[0], parts[1]
+        value: str | bool = parts[2] if len(parts) == 3 else True
+        if name not in scheme.attributes:
+            raise AnnotationError(*where, f"unknown attribute {name!r}")
+        entity = doc.entities.get(target)
+        if entity is None:
+            raise AnnotationError(*where, f"attribute on unknown annotation {target}")
+        arg_types, values = scheme.attributes[name]
+        if entity.type not in arg_types:
+            raise AnnotationError(*where, f"attribute {name} does not apply to {entity.type}")
+        if (values is None) != (value is True) or (values and value not in values):
+            allowed = "no value (a flag)" if values is None else "|".join(sorted(values))
+            raise AnnotationError(*where, f"{name} value {value!r} invalid; allowed: {allowed}")
+        if name in entity.attributes:
+            raise AnnotationError(*where, f"{target} has attribute {name} twice")
+        entity.attributes[name] = value
+    else:
+        target, note = parts
+        entity = doc.entities.get(target)
+        if entity is None:
+            raise AnnotationError(*where, f"note on unknown annotation {target}")
+        for key, value in parse_notes(note, where).items():
+            if key in entity.notes:
+                raise AnnotationError(*where, f"{target} has note key {key!r} twice")
+            entity.notes[key] = value
+
+
+def _check_relations(doc: AnnotatedDocument, scheme: Scheme, errors: list[AnnotationError]) -> None:
     seen: set[str] = set()
     for rel in doc.relations:
-        where = (str(doc.ann_path), rel.line)
         if rel.id in seen:
-            raise AnnotationError(*where, f"duplicate ID {rel.id}")
+            errors.append(AnnotationError(str(doc.ann_path), rel.line, f"duplicate ID {rel.id}"))
+            continue
         seen.add(rel.id)
-        if rel.type not in scheme.relations:
-            raise AnnotationError(*where, f"unknown relation {rel.type!r} (see annotation.conf)")
-        arg1_types, arg2_types = scheme.relations[rel.type]
-        for arg, allowed in ((rel.arg1, arg1_types), (rel.arg2, arg2_types)):
-            entity = doc.entities.get(arg)
-            if entity is None:
-                raise AnnotationError(*where, f"{rel.type} refers to unknown annotation {arg}")
-            if entity.type not in allowed:
-                raise AnnotationError(
-                    *where,
-                    f"{rel.type} cannot take {entity.type} {arg} ({entity.text!r}); "
-                    f"allowed: {'|'.join(sorted(allowed))}",
-                )
+        try:
+            _check_relation(doc, rel, scheme)
+        except AnnotationError as exc:
+            errors.append(exc)
 
 
-def _check_completeness(doc: AnnotatedDocument) -> None:
+def _check_relation(doc: AnnotatedDocument, rel: Relation, scheme: Scheme) -> None:
+    where = (str(doc.ann_path), rel.line)
+    if rel.type not in scheme.relations:
+        raise AnnotationError(*where, f"unknown relation {rel.type!r} (see annotation.conf)")
+    arg1_types, arg2_types = scheme.relations[rel.type]
+    for arg, allowed in ((rel.arg1, arg1_types), (rel.arg2, arg2_types)):
+        entity = doc.entities.get(arg)
+        if entity is None:
+            raise AnnotationError(*where, f"{rel.type} refers to unknown annotation {arg}")
+        if entity.type not in allowed:
+            raise AnnotationError(
+                *where,
+                f"{rel.type} cannot take {entity.type} {arg} ({entity.text!r}); "
+                f"allowed: {'|'.join(sorted(allowed))}",
+            )
+
+
+def _check_completeness(doc: AnnotatedDocument, errors: list[AnnotationError]) -> None:
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for rel in doc.relations:
         counts[(rel.arg1, rel.type)] += 1
@@ -293,36 +309,54 @@ def _check_completeness(doc: AnnotatedDocument) -> None:
         label = f"{entity.type} {entity.id} ({entity.text!r})"
         for key in REQUIRED_NOTES.get(entity.type, ()):
             if key not in entity.notes:
-                raise AnnotationError(*where, f"{label} needs a note {key}=")
+                errors.append(AnnotationError(*where, f"{label} needs a note {key}="))
         for name in REQUIRED_ATTRIBUTES.get(entity.type, ()):
             if name not in entity.attributes:
-                raise AnnotationError(*where, f"{label} needs the attribute {name}")
+                errors.append(AnnotationError(*where, f"{label} needs the attribute {name}"))
         for rel_type in REQUIRED_RELATIONS.get(entity.type, ()):
             n = counts[(entity.id, rel_type)]
             if n != 1:
-                raise AnnotationError(*where, f"{label} needs exactly one {rel_type} relation, has {n}")
+                errors.append(AnnotationError(*where, f"{label} needs exactly one {rel_type} relation, has {n}"))
         for rel_type in REQUIRED_AT_LEAST_ONE.get(entity.type, ()):
             if not counts[(entity.id, rel_type)]:
-                raise AnnotationError(*where, f"{label} needs at least one {rel_type} relation")
+                errors.append(AnnotationError(*where, f"{label} needs at least one {rel_type} relation"))
 
 
 def read_document(text_path: Path, scheme: Scheme) -> AnnotatedDocument:
-    """Read `<stem>.txt` and `<stem>.ann`, checking every line against the text and the scheme."""
+    """Read `<stem>.txt` and `<stem>.ann`, checking every line against the text and the scheme.
+
+    Raises AnnotationErrors (an AnnotationError naming the first problem) carrying every error found.
+    """
+    doc, errors = read_document_collecting(text_path, scheme)
+    if errors:
+        raise AnnotationErrors(errors)
+    return doc
+
+
+def read_document_collecting(text_path: Path, scheme: Scheme) -> tuple[AnnotatedDocument, list[AnnotationError]]:
+    """Read a document and return it with every error found, in the order the checks find them (causes first)."""
     ann_path = text_path.with_suffix(".ann")
-    if not ann_path.exists():
-        raise AnnotationError(str(ann_path), None, "annotation file is missing")
-    text = text_path.read_text(encoding="utf-8")
+    text = text_path.read_text(encoding="utf-8") if text_path.exists() else ""
     doc = AnnotatedDocument(text_path.stem, ann_path, text, {}, [])
+    if not ann_path.exists():
+        return doc, [AnnotationError(str(ann_path), None, "annotation file is missing")]
+    errors: list[AnnotationError] = []
     extras: list = []
     for number, line in enumerate(ann_path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
-            _parse_line(doc, number, line.rstrip("\r"), extras)
+            try:
+                _parse_line(doc, number, line.rstrip("\r"), extras)
+            except AnnotationError as exc:
+                errors.append(exc)
     for entity in doc.entities.values():
-        _check_entity(doc, entity, scheme)
-    _apply_extras(doc, extras, scheme)
-    _check_relations(doc, scheme)
-    _check_completeness(doc)
-    return doc
+        try:
+            _check_entity(doc, entity, scheme)
+        except AnnotationError as exc:
+            errors.append(exc)
+    _apply_extras(doc, extras, scheme, errors)
+    _check_relations(doc, scheme, errors)
+    _check_completeness(doc, errors)
+    return doc, errors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             doc = read_document(path.with_suffix(".txt"), scheme)
         except AnnotationError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            for error in getattr(exc, "errors", [exc]):
+                print(f"error: {error}", file=sys.stderr)
             status = 2
             continue
         types: dict[str, int] = defaultdict(int)

@@ -6,8 +6,8 @@ import hashlib
 import logging
 from pathlib import Path
 
-from policykg.build.annotations import AnnotatedDocument, read_document, read_scheme
-from policykg.errors import CorpusError
+from policykg.build.annotations import AnnotatedDocument, read_document_collecting, read_scheme
+from policykg.errors import AnnotationError, AnnotationErrors, CorpusError
 
 log = logging.getLogger(__name__)
 CHECKSUMS = "SHA256SUMS"
@@ -52,9 +52,21 @@ def text_files(corpus_dir: Path) -> list[Path]:
     return texts
 
 
-def load_corpus(corpus_dir: Path) -> list[AnnotatedDocument]:
-    """Read and check every annotated document of the corpus."""
+def read_all(corpus_dir: Path) -> tuple[list[AnnotatedDocument], list[AnnotationError]]:
+    """Every annotated document of the corpus and every annotation error in any of them."""
     scheme = read_scheme(corpus_dir / SCHEME)
-    docs = [read_document(path, scheme) for path in text_files(corpus_dir)]
+    docs, errors = [], []
+    for path in text_files(corpus_dir):
+        doc, found = read_document_collecting(path, scheme)
+        docs.append(doc)
+        errors.extend(found)
+    return docs, errors
+
+
+def load_corpus(corpus_dir: Path) -> list[AnnotatedDocument]:
+    """Read and check every annotated document; on errors raise them all at once (AnnotationErrors)."""
+    docs, errors = read_all(corpus_dir)
+    if errors:
+        raise AnnotationErrors(errors)
     log.info("read %d annotated documents from %s", len(docs), corpus_dir)
     return docs

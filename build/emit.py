@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from policykg.build import normalize
 from policykg.build.annotations import AnnotatedDocument, Entity
 from policykg.build.profiles import NATIONAL_CODE, emit_profiles
+from policykg.build.provenance import emit_provenance
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError, NormalizationError, UnknownDivisionError
 from policykg.kg import divisions, iris
@@ -174,6 +175,7 @@ def emit_document(doc: AnnotatedDocument, reg: Registry, units: dict[str, str],
     _emit_approvals(ctx)
     _emit_tasks_and_deadlines(ctx, statements, plan_period)
     _emit_periods(ctx, plan_period)
+    emit_provenance(ctx.doc, ctx.iris, ctx.out.add)  # machine-drafted / reviewed annotations (annotator)
     return ctx.out.quads | emit_profiles(doc, reg, reg.documents[doc.stem].graph)  # ELI, ORG, SKOS, links
 
 

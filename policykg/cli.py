@@ -32,7 +32,8 @@ def main(verbose: bool) -> None:
 
 
 def _fail(exc: PolicyKGError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    for error in getattr(exc, "errors", [exc]):  # AnnotationErrors carries every error found
+        click.echo(f"error: {error}", err=True)
     sys.exit(2)
 
 
@@ -76,6 +77,23 @@ def build(corpus_dir: Path | None, no_progress: bool) -> None:
         click.echo(f"{cls:<{width}}  " + "  ".join(f"{n:>3}" for n in row) + f"  {summary.classes.get(cls, 0):>8}")
     for doc in docs:
         click.echo(f"{doc[:3]} = {doc} → {summary.graphs.get(doc, '?')}")
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Corpus folder (default: the project's corpus/).")
+def check(corpus_dir: Path | None) -> None:
+    """Report every annotation error in every file at once (file:line: message); exit 2 if any."""
+    from policykg.build.check import check_corpus
+
+    corpus = corpus_dir or config.CORPUS_DIR
+    errors = check_corpus(corpus)
+    for error in errors:
+        click.echo(f"{error}", err=True)
+    if errors:
+        click.echo(f"{len(errors)} error(s) in {corpus}", err=True)
+        sys.exit(2)
+    click.echo(f"{corpus}: all annotation files are valid")
 
 
 @main.command()
@@ -235,6 +253,40 @@ def publish(store_url: str, user: str | None, password: str | None, no_inferred:
                f"in {report.seconds:.1f} s")
     for graph, count in report.triples.items():
         click.echo(f"{count:>8}  {graph}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the .ann files into this folder (default: beside each text).")
+@click.option("--force", is_flag=True, help="Overwrite an existing .ann file.")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Curated corpus to learn the lexicons from (default: the project's corpus/).")
+def annotate(files: tuple[Path, ...], out_dir: Path | None, force: bool, corpus_dir: Path | None) -> None:
+    """Draft brat annotations (FILE.ann) of plan texts in the corpus scheme, for a person to review."""
+    from policykg.build.annotate.command import annotate_files
+
+    try:
+        for line in annotate_files(list(files), out_dir, force, corpus_dir or config.CORPUS_DIR):
+            click.echo(line)
+    except PolicyKGError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "slug", default=None, help="File stem in the corpus (default: NNN_<sha256 prefix>).")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpus folder (default: the project's corpus/).")
+def add(file: Path, slug: str | None, corpus_dir: Path | None) -> None:
+    """Add a plan text to the corpus: copy, draft its annotations, build, validate, report what was found."""
+    from policykg.build.annotate.adding import add_document
+
+    try:
+        report = add_document(file, corpus_dir or config.CORPUS_DIR, config.data_dir(), slug)
+    except PolicyKGError as exc:
+        _fail(exc)
+    click.echo(report)
 
 
 if __name__ == "__main__":

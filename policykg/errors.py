@@ -18,8 +18,27 @@ class AnnotationError(PolicyKGError):
         super().__init__(f"{where}: {message}")
 
 
+class AnnotationErrors(AnnotationError):
+    """Several annotation errors found at once; behaves as the first of them, prints all of them."""
+
+    def __init__(self, errors: list[AnnotationError]) -> None:
+        if not errors:
+            raise ValueError("AnnotationErrors needs at least one error")
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.path, first.line, first.message)
+        self.args = ("\n".join(str(e) for e in self.errors),)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 class CorpusError(PolicyKGError):
     """The corpus folder is incomplete or a text differs from its recorded checksum."""
+
+
+class NotAPlanError(PolicyKGError):
+    """A file offered to the corpus is not a plan text (empty, binary, or a news article …)."""
 
 
 class NormalizationError(PolicyKGError):

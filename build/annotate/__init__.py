@@ -1,0 +1,106 @@
+"""Machine annotator: drafts brat annotations of a new plan text in the corpus's own scheme.
+
+Every job has its module: `shadow` (normalised text + offset map), `lexicon` (what the curated corpus
+knows), `frontmatter`, `numbers`, `tables`, `targets`, `periods`, `boxes`, `agencies`, `mentions`,
+`citations`, `writer`. `annotate_text` runs them in an order where earlier, surer findings (front
+matter, tables) block later, vaguer ones (running text) from claiming the same characters.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from policykg.build.annotate import agencies, boxes, citations, frontmatter, mentions, tables, targets
+from policykg.build.annotate.draft import Draft
+from policykg.build.annotate.lexicon import Lexicon, learn, learn_from_corpus
+from policykg.build.annotate.shadow import make_shadow
+from policykg.build.annotate.writer import ANNOTATOR, to_brat
+
+__all__ = ["ANNOTATOR", "Draft", "Lexicon", "annotate_text", "learn", "learn_from_corpus", "to_brat", "units"]
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, str]:
+    """Printed unit labels → unit ids, from ontology/units.ttl (the builder's own table)."""
+    from policykg import config
+    from policykg.build.vocabulary import unit_tables
+
+    return unit_tables(config.ONTOLOGY_DIR / "units.ttl")[0]
+
+
+def annotate_text(text: str, lex: Lexicon) -> Draft:
+    """Draft the annotations of one text; offsets in the result point into `text` itself."""
+    draft = Draft(make_shadow(text))
+    front = frontmatter.find_front(draft, lex)
+    body = front.body_start
+    tables.find_tables(draft, lex, front.doc_year, front.plan, front.plan_period)
+    boxes.find_boxes(draft)
+    citations.find_citations(draft, lex, front.number, front.own_titles, body)
+    resolver = agencies.AgencyResolver(lex, front.area)
+    agencies.find_agencies(draft, lex, resolver, body)
+    targets.find_running_targets(draft, lex, units(), front.doc_year, front.plan, front.plan_period, body)
+    targets.find_deadlines(draft, body)
+    mentions.find_programmes(draft, lex, body)
+    mentions.find_groups(draft, lex, body)
+    agencies.find_jurisdictions(draft, lex, front.area, front.title_start, body)
+    mentions.link_served_groups(draft)
+    _drop_incomplete(draft)
+    _harmonise(draft)
+    _list_new_identities(draft)
+    if not draft.of_type("DocNumber"):
+        draft.unresolved.append("no document number found (the builder needs exactly one DocNumber)")
+    return draft
+
+
+def _drop_incomplete(draft: Draft) -> None:
+    """Leave out what the builder would refuse: a value without its indicator or period, a lone task."""
+    needs = {"Target": ("measures", "during"), "Baseline": ("measures", "during"), "ProgramItem": ("itemOf",),
+             "Deadline": ("deadlineFor",)}
+    changed = True
+    while changed:
+        changed = False
+        for span in list(draft.spans):
+            have = [r[0] for r in draft.relations if r[1] is span]
+            if any(have.count(rel) != 1 for rel in needs.get(span.type, ())):
+                draft.unresolved.append(f"dropped {span.type} {draft.text_of(span)!r}: incomplete")
+                draft.remove(span)
+                changed = True
+        for span in list(draft.spans):
+            if span.type in ("Indicator", "Period", "Task", "Nature", "Unit") and not any(
+                    span is r[1] or span is r[2] for r in draft.relations):
+                draft.remove(span)
+                changed = True
+
+
+SHARED_NOTES = ("en", "zh", "parent", "juris", "doc")  # the builder's registry wants them equal per slug
+IDENTITY = {"Agency": "id", "Person": "id", "TargetGroup": "id", "NamedProgram": "id", "Indicator": "concept",
+            "Jurisdiction": "code", "CitedDocument": "id"}
+
+
+def _harmonise(draft: Draft) -> None:
+    """Every mention of one slug carries the shared notes of its first mention (a reviewer sees a
+    disagreement listed in `unresolved` rather than a build error)."""
+    first: dict[tuple[str, str], dict[str, str]] = {}
+    for span in draft.of_type(*IDENTITY):
+        ident = (span.type, span.notes[IDENTITY[span.type]])
+        shared = first.setdefault(ident, {k: span.notes[k] for k in SHARED_NOTES if k in span.notes})
+        for k in SHARED_NOTES:
+            if k in span.notes and k in shared and span.notes[k] != shared[k]:
+                draft.unresolved.append(f"{span.type} {ident[1]}: {k}={span.notes[k]} differs from {shared[k]}; "
+                                        f"kept {shared[k]}")
+                span.notes[k] = shared[k]
+            elif k in span.notes and k not in shared:
+                shared[k] = span.notes[k]
+
+
+def _list_new_identities(draft: Draft) -> None:
+    """Every slug the corpus does not know yet (its en= is a DRAFT placeholder), once, for the reviewer."""
+    seen = {line for line in draft.unresolved}
+    for span in draft.of_type(*IDENTITY):
+        if span.notes.get("en", "").startswith("DRAFT "):
+            line = f"new {span.type} {span.notes[IDENTITY[span.type]]} ({draft.text_of(span)}): give en="
+            if not any(span.notes[IDENTITY[span.type]] in known for known in seen):
+                draft.unresolved.append(line)
+                seen.add(line)

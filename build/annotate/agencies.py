@@ -1,0 +1,215 @@
+"""Agencies (with role and jurisdiction) and jurisdictions, resolved against the document's own area."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from policykg.build.annotate.draft import Draft, Span
+from policykg.build.annotate.lexicon import Lexicon, key, strip_place
+from policykg.build.annotate.places import NATIONAL, Places, short_name
+from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
+
+# full agency names as printed in a letterhead or signature block
+AGENCY_RE = re.compile(
+    r"(?:中共)?[\u4e00-\u9fff]{0,8}?(?:省|市|自治区|县|区)?[\u4e00-\u9fff]{1,14}?"
+    r"(?:厅|局|委员会|人民政府|领导小组|部|委|总工会|联合会|管委会|司|处|办公室|办公厅)"
+    r"(?:办公室|办公厅)?(?![\u4e00-\u9fff]{0,1}[级门])"
+)
+# a form that names an organisation (not a bare function such as 乡村振兴, which is also a policy)
+ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅|国务院)$")
+# abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
+LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{1,8}?(?:厅|局|委|政府)")
+DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要|应|会同|按照职责)")
+# 发展改革、教育、财政、人力资源社会保障……等部门(和单位)要…: each function name is a department with a duty
+DEPARTMENT_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?等(?:有关)?部门")
+NATIONAL_HINT = ("国务院", "国家", "中华人民共和国", "中央", "全国")
+
+
+@dataclass
+class Area:
+    """The area a document covers: its GB/T 2260 code and name (山东省 → 370000)."""
+
+    code: str
+    name: str
+
+
+def resolve_area(title: str, places: Places) -> Area:
+    """The jurisdiction a plan covers, from the first place name in its title; national otherwise."""
+    best: tuple[int, str, str] | None = None
+    for name, code in places.by_name.items():
+        pos = title.find(name)
+        if pos >= 0 and (best is None or (pos, -len(name)) < (best[0], -len(best[1]))):
+            best = (pos, name, code)
+    if best is None:
+        return Area(NATIONAL, "全国")
+    return Area(best[2], places.name_of(best[2]) or best[1])
+
+
+class AgencyResolver:
+    """Turns a printed agency name into (slug, juris, en, parent, confidence), using the document's area."""
+
+    def __init__(self, lex: Lexicon, area: Area) -> None:
+        self.lex, self.area = lex, area
+
+    def _prefix(self, code: str) -> str:
+        if code in self.lex.juris_prefix:
+            return self.lex.juris_prefix[code]
+        name = self.lex.places.name_of(code) or self.area.name
+        return pinyin_slug(short_name(name))
+
+    def juris_of(self, form: str) -> str:
+        if code := self.lex.places.prefix_code(form):
+            return code
+        if form.startswith("省") and self.area.code != NATIONAL:
+            return self.lex.places.province_of(self.area.code)
+        if form.startswith(("市", "县", "区")) and self.area.code != NATIONAL:
+            return self.area.code
+        if form.startswith(NATIONAL_HINT) or form.endswith("部") or self.area.code == NATIONAL:
+            return NATIONAL
+        return self.area.code
+
+    def _names_place(self, form: str) -> bool:
+        return self.lex.places.prefix_code(form) is not None
+
+    def resolve(self, form: str) -> dict[str, str]:
+        k = key(form)
+        juris = self.juris_of(k)
+        confidence = 0.9
+        # the known agency of this form in this jurisdiction (省人社厅 in a Shandong plan is Shandong's)
+        k = re.sub(r"^(?:各级|各地|有关|相关)", "", k) or k
+        if k.endswith("部门") and len(k) > 3:  # 人力资源社会保障部门 → the area's human resources department
+            k = k[:-2]
+        counts = self.lex.candidates("Agency", k)
+        same = [s for s, _ in counts.most_common() if self.lex.juris_of_slug(s) in (juris, None)]
+        slug = same[0] if same else None
+        if slug is None and counts and self._names_place(k):
+            slug = counts.most_common(1)[0][0]
+        if slug is None:
+            function = self.lex.functions.get(strip_place(k))
+            if function is not None and juris != NATIONAL:
+                slug, confidence = f"{self._prefix(juris)}-{function}", 0.75
+            elif juris != NATIONAL:
+                slug, confidence = pinyin_slug(strip_place(k) or k, self._prefix(juris)), 0.5
+            else:
+                slug, confidence = pinyin_slug(k), 0.5
+        notes = {"id": slug, "juris": self.lex.note("Agency", slug, "juris") or juris}
+        en = self.lex.note("Agency", slug, "en")
+        notes["en"] = en or placeholder_en(slug)
+        for name in ("zh", "parent"):
+            if value := self.lex.note("Agency", slug, name):
+                notes[name] = value
+        if en is None and k.startswith(("省", "市", "县", "区")):
+            full = (self.lex.places.name_of(juris) or "") + k[1:]
+            if full != k:
+                notes["zh"] = full
+        notes["confidence"] = str(confidence)
+        return notes
+
+
+def _automaton(words: list[str]) -> ahocorasick.Automaton | None:
+    if not words:
+        return None
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    return auto
+
+
+def longest_matches(auto: ahocorasick.Automaton | None, text: str, start: int = 0, end: int | None = None):
+    """Leftmost-longest non-overlapping matches (start, end, word) in text[start:end] (pyahocorasick's
+    own iter_long, in C)."""
+    if auto is None:
+        return []
+    stop = end if end is not None else len(text)
+    return [(e - len(w) + 1, e + 1, w) for e, w in auto.iter_long(text, start, stop)]
+
+
+def agency_automaton(lex: Lexicon) -> ahocorasick.Automaton | None:
+    """Known agency forms (not those that are also target groups: 退役军人), built once per lexicon."""
+    if "agency" not in lex.cache:
+        groups = set(lex.all_forms("TargetGroup"))
+        lex.cache["agency"] = _automaton([f for f in lex.all_forms("Agency")
+                                          if len(f) >= 3 and f not in groups and ORGANISATION_RE.search(f)])
+    return lex.cache["agency"]
+
+
+def agency_span(draft: Draft, resolver: AgencyResolver, start: int, end: int, role: str) -> Span | None:
+    notes = resolver.resolve(draft.shadow.text[start:end])
+    confidence = float(notes.pop("confidence"))
+    span = draft.add("Agency", start, end, confidence, **notes)
+    if span is not None:
+        span.attributes.setdefault("Role", role)
+    return span
+
+
+def _extend(text: str, lex: Lexicon, s: int, e: int) -> tuple[int, int]:
+    """A known form inside a longer name: 泰安市 + 人民政府 + 办公室; 各级 + 人力资源社会保障部 + 门."""
+    if text[e - 1:e] == "部" and text[e:e + 1] == "门":
+        e += 1  # …部门 is a department, not the ministry
+    if m := re.match(r"办公室|办公厅", text[e:e + 3]):
+        e += m.end()
+    for n in range(min(s, 8), 1, -1):  # a place name right before it
+        if lex.places.code_of(text[s - n:s]) is not None:
+            return s - n, e
+    if m := re.search(r"(?:各级|各地)$", text[max(0, s - 2):s]):
+        s -= 2
+    return s, e
+
+
+def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_start: int) -> None:
+    """Known agency forms anywhere in the body, and abbreviated local forms (省人社厅); role Duty or Mentioned."""
+    text = draft.shadow.text
+    hits = longest_matches(agency_automaton(lex), text, body_start)
+    taken = [(s, e) for s, e, _ in hits]
+    for m in LOCAL_RE.finditer(text, body_start):
+        if strip_place(m.group()) in lex.functions and not any(s < m.end() and m.start() < e for s, e in taken):
+            hits.append((m.start(), m.end(), m.group()))
+    for s, e, _ in sorted(hits):
+        s, e = _extend(text, lex, s, e)
+        if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle"):
+            continue
+        role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"
+        agency_span(draft, resolver, s, e, role)
+    for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
+        pos = m.start(1)
+        for part in m.group(1).split("、"):
+            a, b = pos, pos + len(part)
+            pos = b + 1
+            if 2 <= len(part) <= 10 and not draft.overlaps(*draft.shadow.to_original(a, b), "Agency"):
+                agency_span(draft, resolver, a, b, "Duty")
+
+
+def jurisdiction_en(lex: Lexicon, code: str) -> str:
+    """The corpus's English name of a jurisdiction, else a placeholder (the GB/T 2260 list has no English)."""
+    known = lex.note("Jurisdiction", code, "en")
+    return known or placeholder_en(pinyin_slug(lex.places.name_of(code) or code))
+
+
+def find_jurisdictions(draft: Draft, lex: Lexicon, area: Area, title_start: int, body_start: int) -> None:
+    """The place a plan's title names, then the first mention of each jurisdiction in the body (full
+    names the divisions list or the corpus knows; 全国/我国, and 全省/全市 resolved against the area)."""
+    text = draft.shadow.text
+    if "places" not in lex.cache:
+        lex.cache["places"] = _automaton([n for n, c in lex.places.by_name.items() if lex.places.names.get(c) == n])
+    found: list[tuple[int, int, str, float]] = []
+    for s, e, w in longest_matches(lex.cache["places"], text, title_start, body_start)[:1]:
+        found.append((s, e, lex.places.code_of(w), 0.9))
+    for s, e, w in longest_matches(lex.cache["places"], text, body_start):
+        found.append((s, e, lex.places.code_of(w), 0.7))
+    for m in re.finditer(r"全国|我国|全省|全市", text[body_start:]):
+        word, s = m.group(), body_start + m.start()
+        if word in ("全国", "我国"):
+            found.append((s, s + 2, NATIONAL, 0.6))
+        elif area.code != NATIONAL:  # 全省 in a text whose own area is unknown says nothing
+            code = lex.places.province_of(area.code) if word == "全省" else area.code
+            found.append((s, s + 2, code, 0.6))
+    seen: set[str] = set()
+    for s, e, code, confidence in sorted(found):
+        if code in seen or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument"):
+            continue
+        seen.add(code)
+        draft.add("Jurisdiction", s, e, confidence, code=code, en=jurisdiction_en(lex, code))

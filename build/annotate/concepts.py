@@ -1,0 +1,85 @@
+"""Indicator concepts: the corpus's slug for a known wording, else a new slug marked for review.
+
+Resolution, surest first: the same printed form; the same form once a trailing count word (数, 总量,
+数量) is dropped; a 其中 row's known sub-concept of its parent; the concept of a group named alone
+(农民工 → migrant-worker-training); the most similar known form (character bigrams) when its head (last
+character) agrees and neither form is the other with a modifier in front (高技能人才 ≠ 技能人才).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policykg.build.annotate.draft import Draft, Span
+from policykg.build.annotate.lexicon import Lexicon, bigrams, key
+from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
+
+SIMILARITY = 0.6
+COUNT_WORDS = re.compile(r"(?:总量|数量|总数|数)$")
+# the verb a table row or a goal starts with is not part of what is counted (建设国家级… = 国家级…)
+LEAD_VERBS = re.compile(r"^(?:建设|新建|开展|组织|举办|实施|完成|培育|创建)?(?:各类|各种)?")
+
+
+def _core(form: str) -> str:
+    k = key(form)
+    return LEAD_VERBS.sub("", COUNT_WORDS.sub("", k)) or k
+
+
+def _cores(lex: Lexicon) -> dict[str, str]:
+    if "concept-cores" not in lex.cache:
+        cores: dict[str, str] = {}
+        for form, counts in sorted(lex.forms.get("Indicator", {}).items()):
+            cores.setdefault(_core(form), counts.most_common(1)[0][0])
+        lex.cache["concept-cores"] = cores
+    return lex.cache["concept-cores"]
+
+
+def _similar(lex: Lexicon, name: str) -> str | None:
+    core = _core(name)
+    target = bigrams(core)
+    best, score = None, 0.0
+    for form, concept in _cores(lex).items():
+        if form[-1:] != core[-1:] or form.endswith(core) or core.endswith(form):
+            continue  # another head noun, or one is the other with a modifier in front
+        grams = bigrams(form)
+        s = 2 * len(target & grams) / (len(target) + len(grams))
+        if s > score:
+            best, score = concept, s
+    return best if score >= SIMILARITY else None
+
+
+def resolve_concept(lex: Lexicon, name: str, parent: str | None = None) -> tuple[str | None, float]:
+    """(concept, confidence) for an indicator name; (None, 0) when the corpus has no such concept."""
+    if concept := lex.lookup("Indicator", name):
+        return concept, 0.9
+    if concept := _cores(lex).get(_core(name)):
+        return concept, 0.85
+    if parent is not None and lex.children.get(parent):
+        candidates = lex.children[parent]
+        if len(candidates) == 1:
+            return next(iter(candidates)), 0.7
+    if group := lex.lookup("TargetGroup", name):
+        concepts = lex.group_concepts.get(group)
+        if concepts and len(concepts) == 1:
+            return next(iter(concepts)), 0.7
+    if concept := _similar(lex, name):
+        return concept, 0.6
+    return None, 0.0
+
+
+def indicator(draft: Draft, lex: Lexicon, start: int, end: int, confidence: float,
+              parent: Span | None = None) -> Span | None:
+    """An Indicator span over shadow[start:end] with its concept= (and the corpus's en= when known)."""
+    name = draft.shadow.text[start:end]
+    concept, sureness = resolve_concept(lex, name, parent.notes["concept"] if parent is not None else None)
+    notes = {}
+    if concept is None:
+        concept = pinyin_slug(name)
+        notes["en"] = placeholder_en(concept)
+        draft.unresolved.append(f"new indicator concept {name} → {concept}")
+        confidence = min(confidence, 0.5)
+    else:
+        confidence = min(confidence, sureness)
+        if en := lex.note("Indicator", concept, "en"):
+            notes["en"] = en
+    return draft.add("Indicator", start, end, confidence, concept=concept, **notes)

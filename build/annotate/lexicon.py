@@ -1,0 +1,148 @@
+"""Lexicons learned from the curated .ann files: printed forms → the corpus's shared slugs and labels."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from policykg.build.annotate.places import NATIONAL, Places
+from policykg.build.annotate.shadow import make_shadow
+from policykg.build.annotations import AnnotatedDocument
+
+QUOTES_RE = re.compile(r"[\s“”\"'‘’《》〈〉<>]")
+AGENCY_SUFFIX_RE = re.compile(r"(?:部门|厅|局|委员会|委)$")
+PLACE_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:自治区|省|市)")
+
+
+@lru_cache(maxsize=1 << 16)
+def key(text: str) -> str:
+    """Lexicon key of a printed form: the shadow without spaces and quotation marks."""
+    return QUOTES_RE.sub("", make_shadow(text).text)
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+
+
+@dataclass
+class Lexicon:
+    """What the curated corpus knows, keyed by normalised printed form."""
+
+    forms: dict[str, dict[str, Counter]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+    notes: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    juris_prefix: dict[str, str] = field(default_factory=dict)  # GB/T 2260 code → slug prefix (shandong)
+    functions: dict[str, str] = field(default_factory=dict)  # 人力资源和社会保障厅 / 人社厅 → hrss
+    doc_numbers: dict[str, str] = field(default_factory=dict)  # DocNumber key → corpus stem
+    doc_titles: dict[str, str] = field(default_factory=dict)  # plan/notice title key → corpus stem
+    places: Places = field(default_factory=Places)
+    cache: dict = field(default_factory=dict)  # automata built from the lexicon, once
+    children: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # concept → 其中 concepts
+    group_concepts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # group → concept
+
+    def lookup(self, etype: str, text: str) -> str | None:
+        """The slug most often given to this printed form, or None."""
+        counts = self.forms.get(etype, {}).get(key(text))
+        return counts.most_common(1)[0][0] if counts else None
+
+    def similar(self, etype: str, text: str, threshold: float = 0.5) -> tuple[str | None, float]:
+        """The slug of the most similar known form (Dice coefficient on character bigrams)."""
+        target = bigrams(key(text))
+        best, score = None, 0.0
+        for form, counts in self.forms.get(etype, {}).items():
+            grams = bigrams(form)
+            s = 2 * len(target & grams) / (len(target) + len(grams))
+            if s > score:
+                best, score = counts.most_common(1)[0][0], s
+        return (best, score) if score >= threshold else (None, score)
+
+    def candidates(self, etype: str, text: str) -> Counter:
+        """Every slug given to this printed form, with how often."""
+        return self.forms.get(etype, {}).get(key(text), Counter())
+
+    def juris_of_slug(self, slug: str) -> str | None:
+        """An agency's jurisdiction: its juris= note, else the one its slug prefix stands for (liaoning-…)."""
+        if found := self.note("Agency", slug, "juris"):
+            return found
+        prefix = slug.split("-", 1)[0]
+        return next((code for code, p in self.juris_prefix.items() if p == prefix), None)
+
+    def note(self, etype: str, slug: str, name: str) -> str | None:
+        return self.notes.get((etype, slug), {}).get(name)
+
+    def all_forms(self, etype: str) -> list[str]:
+        return sorted(self.forms.get(etype, {}))
+
+
+def strip_place(form: str) -> str:
+    """山东省人力资源和社会保障厅 → 人力资源和社会保障厅, 省人社厅 → 人社厅 (the agency's function)."""
+    return PLACE_PREFIX_RE.sub("", form, count=1)
+
+
+def _learn_functions(lex: Lexicon, agencies: list[tuple[str, str, dict[str, str]]]) -> None:
+    """Slug prefixes of jurisdictions (370000 → shandong) and agency functions (人社厅, 财政 → hrss, finance)."""
+    for _, _, notes in agencies:
+        slug, juris = notes["id"], notes.get("juris")
+        if juris and juris != NATIONAL and "-" in slug:
+            lex.juris_prefix.setdefault(juris, slug.split("-", 1)[0])
+    prefixes = set(lex.juris_prefix.values())
+    for _, text, notes in agencies:
+        slug = notes["id"]
+        prefix, _, function = slug.partition("-")
+        if prefix not in prefixes or not function:
+            continue
+        for form in {text, notes.get("zh", text)}:
+            rest = strip_place(key(form))
+            # 财政厅 and 财政 (in lists of departments); a province's 厅 is a city's 局 (人社厅 ~ 人社局)
+            level = {"厅": "局", "局": "厅"}.get(rest[-1:], "")
+            for name in (rest, AGENCY_SUFFIX_RE.sub("", rest), rest[:-1] + level if level else ""):
+                if len(name) >= 2:
+                    lex.functions.setdefault(name, function)
+
+
+def learn(docs: list[AnnotatedDocument]) -> Lexicon:
+    """Learn forms, slugs and labels from curated documents (those without machine-drafted notes)."""
+    lex = Lexicon()
+    known_places: dict[str, str] = {}
+    agencies: list[tuple[str, str, dict[str, str]]] = []
+    for doc in docs:
+        for e in doc.entities.values():
+            slug = e.notes.get("id") or e.notes.get("concept") or e.notes.get("code")
+            if e.type == "DocNumber":
+                lex.doc_numbers[key(e.text)] = doc.stem
+            elif e.type in ("NoticeTitle", "PlanTitle"):
+                lex.doc_titles[key(e.text)] = doc.stem
+            if slug is None:
+                continue
+            lex.forms[e.type][key(e.text)][slug] += 1
+            if "zh" in e.notes:
+                lex.forms[e.type][key(e.notes["zh"])][slug] += 1
+            for name in ("en", "zh", "juris", "parent", "doc"):
+                if name in e.notes:
+                    lex.notes[(e.type, slug)].setdefault(name, e.notes[name])
+            if e.type == "Agency":
+                agencies.append((doc.stem, e.text, e.notes))
+            elif e.type == "Jurisdiction" and not e.text.startswith(("全", "我")):
+                known_places[e.notes.get("zh", e.text)] = slug
+                known_places[e.text] = slug
+        for r in doc.relations:
+            a, b = doc.entities[r.arg1], doc.entities[r.arg2]
+            if r.type == "partOf":
+                lex.children[b.notes["concept"]][a.notes["concept"]] += 1
+            elif r.type == "concerns":
+                lex.group_concepts[b.notes["id"]][a.notes["concept"]] += 1
+    _learn_functions(lex, agencies)
+    lex.places = Places(known_places)
+    return lex
+
+
+def learn_from_corpus(corpus_dir: Path, exclude: set[str] | None = None) -> Lexicon:
+    """Lexicon of a corpus folder, leaving out the stems in `exclude` (leave-one-out evaluation)."""
+    from policykg.build.annotations import read_document, read_scheme
+
+    scheme = read_scheme(corpus_dir / "annotation.conf")
+    docs = [read_document(p, scheme) for p in sorted(corpus_dir.glob("*.txt"))
+            if p.with_suffix(".ann").exists() and p.stem not in (exclude or set())]
+    return learn(docs)

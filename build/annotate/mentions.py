@@ -1,0 +1,98 @@
+"""Target groups and named programmes: lexicon forms (Aho-Corasick) and quoted names of new programmes."""
+
+from __future__ import annotations
+
+import re
+
+from policykg.build.annotate.agencies import _automaton, longest_matches
+from policykg.build.annotate.draft import Draft
+from policykg.build.annotate.lexicon import Lexicon
+from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
+
+QUOTED_PROGRAMME_RE = re.compile(r"[“\"]([\u4e00-\u9fff·+]{2,16}(?:计划|行动|工程|品牌|项目|活动|大赛))[”\"]")
+BLOCKING = ("Agency", "CitedDocument", "PlanTitle", "NoticeTitle", "Indicator", "Program")
+
+
+def _paragraph(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos)
+
+
+def find_groups(draft: Draft, lex: Lexicon, body_start: int) -> None:
+    """Known target groups, the first mention of each in a paragraph (GUIDELINES checklist 5)."""
+    text = draft.shadow.text
+    auto = _automaton([f for f in lex.all_forms("TargetGroup") if len(f) >= 2])
+    seen: set[tuple[str, int]] = set()
+    for s, e, w in longest_matches(auto, text, body_start):
+        slug = lex.lookup("TargetGroup", w)
+        para = _paragraph(text, s)
+        if (slug, para) in seen or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument"):
+            continue
+        seen.add((slug, para))
+        notes = {"id": slug}
+        if en := lex.note("TargetGroup", slug, "en"):
+            notes["en"] = en
+        draft.add("TargetGroup", s, e, 0.8 if len(w) > 2 else 0.6, **notes)
+
+
+def find_programmes(draft: Draft, lex: Lexicon, body_start: int) -> None:
+    """Known named programmes, and new quoted names ending in 计划/行动/工程/品牌 … (new slug, draft en=)."""
+    text = draft.shadow.text
+    auto = _automaton([f for f in lex.all_forms("NamedProgram") if len(f) >= 3])
+    seen: set[tuple[str, int]] = set()
+    found = [(s, e, lex.lookup("NamedProgram", w), 0.8) for s, e, w in longest_matches(auto, text, body_start)]
+    for m in QUOTED_PROGRAMME_RE.finditer(text, body_start):
+        if not any(s <= m.start(1) < e for s, e, _, _ in found):
+            found.append((m.start(1), m.end(1), None, 0.5))
+    for s, e, slug, conf in sorted(found):
+        para = _paragraph(text, s)
+        if draft.overlaps(*draft.shadow.to_original(s, e), *BLOCKING):
+            continue
+        notes: dict[str, str] = {}
+        if slug is None:
+            name = text[s:e]
+            slug = lex.lookup("NamedProgram", name) or pinyin_slug(name)
+            notes["en"] = lex.note("NamedProgram", slug, "en") or placeholder_en(slug)
+            draft.unresolved.append(f"new programme {name} → {slug}")
+        elif en := lex.note("NamedProgram", slug, "en"):
+            notes["en"] = en
+        if (slug, para) in seen:
+            continue
+        seen.add((slug, para))
+        draft.add("NamedProgram", s, e, conf, id=slug, **notes)
+
+
+def find_groups_in(draft: Draft, lex: Lexicon, start: int, end: int) -> list:
+    """Known target groups inside shadow[start:end] (an indicator name such as 农民工参加职业技能培训)."""
+    auto = _automaton([f for f in lex.all_forms("TargetGroup") if len(f) >= 2])
+    spans = []
+    for s, e, w in longest_matches(auto, draft.shadow.text, start, end):
+        slug = lex.lookup("TargetGroup", w)
+        notes = {"id": slug}
+        if en := lex.note("TargetGroup", slug, "en"):
+            notes["en"] = en
+        if (span := draft.add("TargetGroup", s, e, 0.8, **notes)) is not None:
+            spans.append(span)
+    return spans
+
+
+SERVES_CUE_RE = re.compile(r"面向|对象|针对|帮助|扶持|为[^，。；]{0,12}提供")
+
+
+def link_served_groups(draft: Draft) -> None:
+    """`serves`: the groups named inside a box title or an item's span; the groups a named programme's
+    sentence addresses (面向…, …为培训对象, 针对…)."""
+    groups = draft.of_type("TargetGroup")
+    for holder in draft.of_type("Program", "ProgramItem"):
+        for group in groups:
+            if holder.start <= group.start and group.end <= holder.end:
+                draft.relate("serves", holder, group)
+    text = draft.shadow.original
+    for named in draft.of_type("NamedProgram"):
+        start = max(text.rfind(c, 0, named.start) for c in "。；\n") + 1
+        ends = [i for i in (text.find(c, named.end) for c in "。；\n") if i >= 0]
+        end = min(ends) if ends else len(text)
+        if not SERVES_CUE_RE.search(text, start, end):
+            continue
+        for group in groups:
+            if start <= group.start and group.end <= end:
+                draft.relate("serves", named, group)

@@ -1,0 +1,42 @@
+"""Numbers and quantities as printed: Arabic, full-width (already folded by the shadow) or Chinese numerals."""
+
+from __future__ import annotations
+
+import re
+
+from policykg.build import normalize
+
+CN_NUM = "〇零一二两三四五六七八九十百千"
+NUM = r"(?:\d+(?:\.\d+)?|[" + CN_NUM + r"]{1,6}(?:点[" + CN_NUM + r"]+)?)"
+UNITS = r"(?:个百分点|万人次|万人|人次|亿元|万元|人|个|家|所|项|类|元|%|次|届|名|户|场|期|批)"
+# comparator words that belong to the quoted value (GUIDELINES: `不少于 3 个`, `近1亿人次`, `≥ 500`)
+PREFIX = r"(?:至少不少于|不少于|不低于|不超过|不高于|超过|至少|近|约|≥|≤|>|<)"
+SUFFIX = r"(?:以上|以内|以下|左右)"
+QUANTITY_RE = re.compile(
+    r"(?P<pre>" + PREFIX + r"\s*)?[〔\[]?(?P<num>" + NUM + r")[〕\]]?\s*(?P<mult>[万亿千]?)\s*"
+    r"(?P<unit>" + UNITS + r")?(?P<post>余|多)?(?:(?P<unit2>" + UNITS + r"))?\s*(?P<suf>" + SUFFIX + r")?"
+)
+
+
+def quantities(text: str, start: int = 0, end: int | None = None):
+    """Quantities with a unit or a comparator (a bare number is too often a year or an item number)."""
+    for m in QUANTITY_RE.finditer(text, start, len(text) if end is None else end):
+        has_unit = m.group("unit") or m.group("unit2")
+        if not (has_unit or m.group("mult")):
+            continue
+        if re.fullmatch(r"[" + CN_NUM + r"]+", m.group("num")) and not (m.group("pre") or m.group("suf")):
+            # 一个, 三类: a Chinese numeral alone is a quantity only with a comparator word
+            continue
+        after = text[m.end():m.end() + 1]
+        if after in "年月日号" or text[m.start() - 1:m.start()] in "第":
+            continue
+        yield m
+
+
+def readable(quote: str, units: dict[str, str]) -> bool:
+    """Whether the builder can read this value (one home for number reading: build.normalize)."""
+    try:
+        normalize.read_quantity(quote, units)
+    except Exception:  # noqa: BLE001 - any NormalizationError or odd quote means "not a value"
+        return False
+    return True

@@ -1,0 +1,54 @@
+"""Periods (2021—2025 年, “十四五”时期, 到2025年, 年底前, 每年) and deadlines (5月10日前, 6月底前)."""
+
+from __future__ import annotations
+
+import re
+
+from policykg.build import normalize
+from policykg.build.annotate.draft import Draft, Span
+
+FYP = r"(?:至|截至|到)?[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|期末|末)?"
+PERIOD_RE = re.compile(
+    r"\d{4}\s*[—–\-~至到]\s*\d{4}\s*年|" + FYP + r"|(?:到|至|截至)\s*\d{4}\s*年(?:底|末)?|"
+    r"\d{4}\s*年(?:底|末)?(?![\d一二三四五六七八九十]{1,2}月)|年底前|年内|每两年|每年|五年来"
+)
+DEADLINE_RE = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*日|底|末)?(?:之前|以前|前)")
+FYP_NUM_RE = re.compile(r"十([一二三四五六七八九])五")
+
+
+def period_notes(quote: str, doc_year: int, plan: tuple[int, int]) -> dict[str, str] | None:
+    """start=/end=/every= notes a period needs when its text alone does not give both bounds."""
+    text = normalize.fold(quote)
+    if m := FYP_NUM_RE.search(text):
+        interval = normalize.five_year_plan("十" + m.group(1))
+        if text.endswith(("期末", "末")):  # a point: the last year of the five-year plan
+            return {"start": str(interval.end.year), "end": str(interval.end.year)}
+        return {"start": str(interval.start.year), "end": str(interval.end.year)}
+    if text in ("年底前", "年内"):
+        return {"start": str(doc_year), "end": f"{doc_year}-12-31" if text == "年底前" else str(doc_year)}
+    if text in ("每年", "每两年"):
+        return {"start": str(plan[0]), "end": str(plan[1]), "every": "P1Y" if text == "每年" else "P2Y"}
+    if text == "五年来":
+        return {"start": str(plan[0] - 5), "end": str(plan[0] - 1)}
+    if re.match(r"(到|至|截至)", text):
+        year = re.search(r"\d{4}", text).group()
+        return {"start": str(min(plan[0], int(year))), "end": year}
+    return {}
+
+
+def add_period(draft: Draft, m: re.Match, doc_year: int, plan: tuple[int, int], conf: float = 0.8) -> Span | None:
+    notes = period_notes(m.group(), doc_year, plan)
+    if notes is None:
+        return None
+    return draft.add("Period", m.start(), m.end(), conf, **notes)
+
+
+def is_end_point(quote: str) -> bool:
+    """至“十三五”期末, 截至2020年底: a value then is a stock reached by that point (Cumulative)."""
+    text = normalize.fold(quote)
+    return text.startswith(("至", "截至")) or text.endswith(("期末", "末", "底"))
+
+
+def year_of(quote: str) -> int | None:
+    m = re.search(r"(\d{4})", quote)
+    return int(m.group(1)) if m else None

@@ -1,0 +1,124 @@
+"""Indicator tables in the layouts the corpus shows and the common others.
+
+A row is (name, value, nature): on one line with cells split by tabs or spaces, or one cell per line.
+Names carry their unit in brackets (（万人次）), 其中 marks a sub-row, 〔〕/[] a cumulative total.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policykg.build.annotate.concepts import indicator
+from policykg.build.annotate.draft import Draft, Span
+from policykg.build.annotate.lexicon import Lexicon
+from policykg.build.annotate.mentions import find_groups_in
+from policykg.build.annotate.periods import period_notes
+
+NATURE = r"(?:预期性|约束性)"
+VALUE = (r"(?:[≥≤><]=?|不少于|不低于|不超过)?[ \t]*[〔\[]?[ \t]*\d[\d.,]*[ \t]*[〕\]]?[ \t]*[万亿]?"
+         r"(?:人次|人|个|家|所|项|类|%)?(?:以上|以内)?")
+ROW_RE = re.compile(r"^[ \t]*(?P<name>\S.*?)[ \t]*(?P<value>" + VALUE + r")[ \t]*(?P<nature>" + NATURE + r")[ \t]*$",
+                    re.M)
+NATURE_LINE_RE = re.compile(r"^[ \t]*(" + NATURE + r")[ \t]*$", re.M)
+VALUE_LINE_RE = re.compile(r"^[ \t]*(" + VALUE + r")[ \t]*$")
+UNIT_RE = re.compile(r"\((万?人次|万?人|个|家|所|项|类|%|万元|亿元)\)\s*$")
+HEADER_UNIT_RE = re.compile(r"\((万?人次|万?人|个|家|所|项|类|%|万元|亿元)\)")
+SUB_RE = re.compile(r"^(?:\d+[.、]\s*)?其中[:：]\s*")
+NUMBER_RE = re.compile(r"^\d+[.、]\s*")
+HEAD_PERIOD_RE = re.compile(r"\d{4}\s*[—–\-~至]\s*\d{4}\s*年")
+NOTE_PERIOD_RE = re.compile(r"注[:：][^\n]*?(到\s*\d{4}\s*年)")
+
+
+def _rows(text: str) -> list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]]:
+    rows = []
+    matches = []
+    for nature in re.finditer(NATURE, text):  # only lines that end in a nature cell can be rows
+        start = text.rfind("\n", 0, nature.start()) + 1
+        if (m := ROW_RE.match(text, start)) and m.start("nature") == nature.start():
+            matches.append(m)
+    for m in matches:
+        if not re.search(r"\d", m.group("value")):
+            continue
+        rows.append(((m.start("name"), m.end("name")), (m.start("value"), m.end("value")),
+                     (m.start("nature"), m.end("nature"))))
+    taken = {r[2][0] for r in rows}
+    for m in NATURE_LINE_RE.finditer(text):  # one cell per line: name, value, nature on successive lines
+        if m.start(1) in taken:
+            continue
+        prev = [ln for ln in _previous_lines(text, m.start(), 2)]
+        if len(prev) == 2 and VALUE_LINE_RE.match(text[prev[0][0]:prev[0][1]]):
+            (vs, ve), (ns, ne) = prev
+            vm = VALUE_LINE_RE.match(text[vs:ve])
+            rows.append(((ns, ne), (vs + vm.start(1), vs + vm.end(1)), (m.start(1), m.end(1))))
+    return sorted(rows)
+
+
+def _previous_lines(text: str, pos: int, n: int):
+    """The n non-empty lines before pos, nearest first, as stripped (start, end)."""
+    end = text.rfind("\n", 0, pos)
+    while n and end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        s, e = start, end
+        while s < e and text[s] in " \t":
+            s += 1
+        while e > s and text[e - 1] in " \t":
+            e -= 1
+        if e > s:
+            yield s, e
+            n -= 1
+        end = start - 1
+
+
+def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int], plan_period: Span | None) -> None:
+    text = draft.shadow.text
+    rows = _rows(text)
+    if not rows:
+        return
+    head = text.rfind("主要指标", 0, rows[0][0][0])
+    period = plan_period
+    if head >= 0 and (pm := HEAD_PERIOD_RE.search(text, head, rows[0][0][0])):
+        period = draft.add("Period", pm.start(), pm.end(), 0.9)
+    # a unit printed once in the header (目标（万人次）) applies to every row that prints none
+    header_unit = HEADER_UNIT_RE.search(text, head, rows[0][0][0]) if head >= 0 else None
+    note = NOTE_PERIOD_RE.search(text, rows[-1][2][1], rows[-1][2][1] + 300)
+    total_period = None
+    if note:
+        total_period = draft.add("Period", note.start(1), note.end(1), 0.8,
+                                 **period_notes(note.group(1), doc_year, plan))
+    parent: Span | None = None
+    for (ns, ne), (vs, ve), (rs, re_) in rows:
+        name = text[ns:ne]
+        sub = SUB_RE.match(name)
+        if sub:
+            ns += sub.end()
+        elif (num := NUMBER_RE.match(name)):
+            ns += num.end()
+        name = text[ns:ne]
+        unit_m = UNIT_RE.search(name)
+        cut = name.find("(")
+        ind_end = ns + (cut if cut > 0 else len(name))
+        ind = indicator(draft, lex, ns, ind_end, 0.9, parent if sub else None)
+        if ind is None:
+            continue
+        if unit_m:
+            unit = draft.add("Unit", ns + unit_m.start(1), ns + unit_m.end(1), 0.9)
+            draft.relate("measuredIn", ind, unit)
+        elif header_unit and not re.search(r"[%人个家所项类万亿]", text[vs:ve]):
+            unit = draft.add("Unit", header_unit.start(1), header_unit.end(1), 0.8)
+            draft.relate("measuredIn", ind, unit)
+        target = draft.add("Target", vs, ve, 0.9)
+        nature = draft.add("Nature", rs, re_, 0.95)
+        if target is None:
+            continue
+        cumulative = bool(re.search(r"[〔\[]", text[vs:ve]))
+        if cumulative:
+            target.attributes["Cumulative"] = True
+        draft.relate("measures", target, ind)
+        draft.relate("during", target, total_period if cumulative and total_period else period)
+        draft.relate("hasNature", target, nature)
+        if sub and parent is not None:
+            draft.relate("partOf", ind, parent)
+        elif not sub:
+            parent = ind
+        for group in find_groups_in(draft, lex, ns, ind_end):
+            draft.relate("concerns", ind, group)

@@ -1,0 +1,81 @@
+"""boxes, programmes, groups, agencies, jurisdictions and citations."""
+
+from policykg.build.annotate.agencies import AgencyResolver, Area
+
+
+def test_box_and_its_numbered_items(annotate):
+    found = annotate("box.txt")
+    program = found.one("Program", "企业职工岗位技能提升")
+    assert program.notes["box"] == "2"
+    items = found.draft.of_type("ProgramItem")
+    assert [(i.notes["n"], found.related(i, "itemOf")) for i in items] == [
+        ("1", ["企业职工岗位技能提升"]), ("2", ["企业职工岗位技能提升"]), ("3", ["企业职工岗位技能提升"])]
+    first_line = "1. 岗前培训。鼓励企业对新录用人员开展岗前培训，以企业文化、"
+    assert found.draft.text_of(items[0]) == first_line
+    assert found.related(items[0], "serves") == ["新录用人员"]  # the group named in the item
+    assert found.related(program, "serves") == ["企业职工"]
+
+
+def test_indicator_tables_are_not_programmes(annotate):
+    assert annotate("table_tabs.txt").quotes("Program") == []
+
+
+def test_known_groups_and_named_programmes(annotate):
+    found = annotate("一、总体要求\n深入实施创业培训“马兰花计划”，面向高校毕业生、农民工开展培训，"
+                     "实施“浙江工匠培育工程”。\n")
+    assert {s.notes["id"] for s in found.draft.of_type("TargetGroup")} == {"college-graduates", "migrant-workers"}
+    programmes = {found.draft.text_of(s): s.notes for s in found.draft.of_type("NamedProgram")}
+    assert programmes["马兰花计划"]["id"] == "malanhua-plan"
+    assert programmes["浙江工匠培育工程"]["en"].startswith("DRAFT")  # new: marked for review
+
+
+def test_agency_resolved_against_the_documents_area(lexicon):
+    shandong = AgencyResolver(lexicon, Area("370000", "山东省"))
+    liaoning = AgencyResolver(lexicon, Area("210000", "辽宁省"))
+    zhejiang = AgencyResolver(lexicon, Area("330000", "浙江省"))
+    assert shandong.resolve("省人社厅")["id"] == "shandong-hrss"
+    assert liaoning.resolve("省人社厅")["id"] == "liaoning-hrss"
+    new = zhejiang.resolve("省人社厅")
+    assert (new["id"], new["juris"]) == ("zhejiang-hrss", "330000")
+    assert new["zh"] == "浙江省人社厅" and new["en"].startswith("DRAFT")
+    assert shandong.resolve("人力资源社会保障部")["id"] == "mohrss"
+
+
+def test_department_lists_are_agencies_with_duties(annotate):
+    found = annotate("山东省“十四五”职业技能培训规划\n\n"
+                     "发展改革、教育、财政、人力资源社会保障等部门要发挥各自职能作用。\n")
+    agencies = {(found.draft.text_of(s), s.notes["id"], s.attributes["Role"]) for s in found.draft.of_type("Agency")}
+    assert ("财政", "shandong-finance", "Duty") in agencies
+    assert ("人力资源社会保障", "shandong-hrss", "Duty") in agencies
+
+
+def test_jurisdictions_by_gbt2260_name(annotate):
+    found = annotate("浙江省“十四五”职业技能培训规划\n\n全省开展培训，杭州市、宁波市率先试点，杭州市先行。全国推广。\n")
+    codes = [(found.draft.text_of(s), s.notes["code"]) for s in found.draft.of_type("Jurisdiction")]
+    # the plan's own area from its title, then the first mention of each other jurisdiction
+    assert codes == [("浙江省", "330000"), ("杭州市", "330100"), ("宁波市", "330200"), ("全国", "100000")]
+
+
+def test_citations_linked_to_corpus_documents(annotate):
+    found = annotate("citations.txt")
+    title = found.one("CitedDocument", "“十四五”职业技能培训规划")
+    number = found.one("CitedDocument", "人社部发〔2021〕102号")
+    assert title.notes["doc"] == number.notes["doc"] == "004_f5df76930213c5c2"
+    assert title.notes["id"] == number.notes["id"] == "doc-004"
+    assert title.attributes["CiteRole"] == "BasedOn"
+    other = found.one("CitedDocument", "关于推行终身职业技能培训制度的意见")
+    assert other.attributes["CiteRole"] == "Cites" and "doc" not in other.notes
+
+
+def test_receipt_form_people_and_offices(annotate):
+    text = ("甘肃省人民政府办公厅收文办理单\n\n甘政收(上)20211260号 紧急程度: 收文时间: 2021年12月28日\n\n"
+            "责任领导: 何伟\n\n送 阅: 任振鹤、石谋军, 李志勋。[秘书一处] 省人社厅、财政厅。\n")
+    found = annotate(text)
+    assert found.quotes("ReceiptNumber") == ["甘政收(上)20211260号"]
+    assert found.one("Date", "2021年12月28日").attributes["DateRole"] == "Received"
+    assert found.one("Person", "何伟").attributes["PersonRole"] == "ResponsibleLeader"
+    assert {"任振鹤", "石谋军", "李志勋"} <= set(found.quotes("Person"))
+    receiver = found.one("Agency", "甘肃省人民政府办公厅")
+    assert receiver.attributes["Role"] == "Receiver" and receiver.notes["juris"] == "620000"
+    offices = {found.draft.text_of(s): (s.notes["id"], s.attributes["Role"]) for s in found.draft.of_type("Agency")}
+    assert offices["省人社厅"] == ("gansu-hrss", "Recipient") and offices["财政厅"] == ("gansu-finance", "Recipient")
