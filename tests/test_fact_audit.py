@@ -67,3 +67,11 @@ def test_fact_audit_sample_is_seeded_and_quotes_the_source(built, capsys):
         start, end = (int(n) for n in offsets.rstrip(":").split("-"))
         quote = rest[rest.index("«") + 1:rest.rindex("»")]
         assert any(text[start:end] == quote for text in texts.values()), line
+
+
+def test_taian_hrss_leads_the_cross_inspection(store, built):
+    # 002 line 39: 由市人社局牵头…开展专账资金使用互查 (牵头 → leads, GUIDELINES "lead agency")
+    task = "https://w3id.org/policykg/doc/tairenshezi-2021-12/task/1005"
+    leads = _values(store, built, f"""PREFIX pkg: <https://w3id.org/policykg/ontology#>
+        SELECT ?a WHERE {{ GRAPH ?x {{ <{task}> pkg:leadAgency ?a }} }}""")
+    assert leads == {"https://w3id.org/policykg/agency/taian-hrss"}
