@@ -75,3 +75,18 @@ def test_taian_hrss_leads_the_cross_inspection(store, built):
     leads = _values(store, built, f"""PREFIX pkg: <https://w3id.org/policykg/ontology#>
         SELECT ?a WHERE {{ GRAPH ?x {{ <{task}> pkg:leadAgency ?a }} }}""")
     assert leads == {"https://w3id.org/policykg/agency/taian-hrss"}
+
+
+def test_poverty_alleviated_population_is_not_the_labour_force(store, built):
+    # 脱贫享受政策人口 (000, 001) and 脱贫人口 (003) name people, not only 脱贫劳动力 (the labour force)
+    labels = _values(store, built, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?l WHERE { GRAPH ?x { <https://w3id.org/policykg/group/poverty-alleviated-labour>
+            skos:prefLabel|skos:altLabel ?l FILTER(LANG(?l) = "zh") } }""")
+    assert labels == {"脱贫劳动力"}
+
+
+def test_ndrc_preferred_label_is_its_full_name(store, built):
+    labels = _values(store, built, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?l WHERE { GRAPH ?x { <https://w3id.org/policykg/agency/ndrc> skos:prefLabel ?l
+            FILTER(LANG(?l) = "zh") } }""")
+    assert labels == {"国家发展和改革委员会"}
