@@ -90,3 +90,11 @@ def test_ndrc_preferred_label_is_its_full_name(store, built):
         SELECT ?l WHERE { GRAPH ?x { <https://w3id.org/policykg/agency/ndrc> skos:prefLabel ?l
             FILTER(LANG(?l) = "zh") } }""")
     assert labels == {"国家发展和改革委员会"}
+
+
+def test_special_account_funds_concept_is_named_as_a_fund(store, built):
+    # the shared concept was labelled 从失业保险基金结余中拿出 (004's verb phrase) by the tie-break of forms
+    labels = _values(store, built, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?l WHERE { GRAPH ?x { <https://w3id.org/policykg/indicator/skills-upgrading-special-account-funds>
+            skos:prefLabel ?l FILTER(LANG(?l) = "zh") } }""")
+    assert labels == {"职业技能提升行动专账资金"}
