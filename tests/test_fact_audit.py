@@ -37,7 +37,7 @@ def test_liaoning_new_high_skilled_persons_and_person_times_are_two_concepts(sto
 
 def test_establishment_counts_are_not_called_enterprises(store, built):
     labels = _values(store, built, f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?l WHERE {{ GRAPH ?x {{ <{LIAONING}/baseline/national-master-studios-total/2020--2020-cumulative>
+        SELECT ?l WHERE {{ GRAPH ?x {{ <{LIAONING}/baseline/national-master-studios-total/2020-12-31>
             rdfs:label ?l FILTER(LANG(?l) = "en") }} }}""")
     assert labels and not any("enterprises" in label for label in labels)
 

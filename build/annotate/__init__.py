@@ -12,9 +12,10 @@ import logging
 from functools import lru_cache
 
 from policykg.build.annotate import agencies, boxes, citations, frontmatter, mentions, tables, targets
-from policykg.build.annotate.draft import Draft
+from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon, learn, learn_from_corpus
 from policykg.build.annotate.shadow import make_shadow
+from policykg.build.annotate.slugs import placeholder_en
 from policykg.build.annotate.writer import ANNOTATOR, to_brat
 
 __all__ = ["ANNOTATOR", "Draft", "Lexicon", "annotate_text", "learn", "learn_from_corpus", "to_brat", "units"]
@@ -48,6 +49,8 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     mentions.link_served_groups(draft)
     _drop_incomplete(draft)
     _harmonise(draft)
+    _totals_are_stocks(draft, lex)
+    _one_unit_per_concept(draft, lex)
     _list_new_identities(draft)
     if not draft.of_type("DocNumber"):
         draft.unresolved.append("no document number found (the builder needs exactly one DocNumber)")
@@ -77,6 +80,72 @@ def _drop_incomplete(draft: Draft) -> None:
 SHARED_NOTES = ("en", "zh", "parent", "juris", "doc")  # the builder's registry wants them equal per slug
 IDENTITY = {"Agency": "id", "Person": "id", "TargetGroup": "id", "NamedProgram": "id", "Indicator": "concept",
             "Jurisdiction": "code", "CitedDocument": "id"}
+
+
+def _totals_are_stocks(draft: Draft, lex: Lexicon) -> None:
+    """A value printed as a total (Cumulative: 〔〕, 总量, 累计) is a level, so its concept must be a stock
+    (GUIDELINES: stock vs flow). When the indicator's concept is a flow, the value measures a second
+    Indicator annotation on the same span whose concept is the stock `<concept>-total`, as the curated
+    corpus does for Liaoning's existing training bases; the reviewer finds it listed."""
+    stocks: dict[int, Span] = {}
+    for index, (rtype, value, indicator) in enumerate(list(draft.relations)):
+        if rtype != "measures" or not value.attributes.get("Cumulative") or indicator.notes.get("kind") != "flow":
+            continue
+        stock = stocks.get(id(indicator))
+        if stock is None:
+            concept = indicator.notes["concept"] + "-total"
+            notes = {"concept": concept, "kind": "stock",
+                     "en": lex.note("Indicator", concept, "en") or placeholder_en(concept)}
+            stock = Span("Indicator", indicator.fragments, min(indicator.confidence, 0.5), notes)
+            draft.spans.append(stock)
+            stocks[id(indicator)] = stock
+            draft.unresolved.append(f"total {draft.text_of(value)} of a flow: measured by the stock concept {concept}")
+            for other, source, target in list(draft.relations):  # the row's unit and group hold for the stock too
+                if source is indicator and other in ("measuredIn", "concerns"):
+                    draft.relate(other, stock, target)
+        draft.relations[index] = ("measures", value, stock)
+
+
+def _value_unit(draft: Draft, value: Span, indicator: Span) -> str | None:
+    """The unit id a value is counted in: printed with it, or in its indicator's row heading (measuredIn)."""
+    from policykg.build.normalize import read_quantity, read_unit
+    from policykg.errors import NormalizationError
+
+    table = units()
+    try:
+        unit = read_quantity(draft.text_of(value).replace(" ", ""), table).unit
+        if unit is None:
+            printed = [t for r, s, t in draft.relations if r == "measuredIn" and s is indicator]
+            unit = read_unit(draft.text_of(printed[0]), table)[1] if printed else None
+    except NormalizationError:
+        return None
+    return unit
+
+
+def _one_unit_per_concept(draft: Draft, lex: Lexicon) -> None:
+    """A plan's indicator concept has one unit (GUIDELINES: text/table pairs): a sentence counting persons
+    (25万人以上) and a table row counting person-times (25万) are two concepts. The values in a second
+    unit measure a second Indicator annotation, concept `<concept>-<unit>`, listed for the reviewer."""
+    first_unit: dict[str, str] = {}
+    split: dict[tuple[int, str], Span] = {}
+    for index, (rtype, value, indicator) in enumerate(list(draft.relations)):
+        if rtype != "measures" or indicator.type != "Indicator":
+            continue
+        unit = _value_unit(draft, value, indicator)
+        concept = indicator.notes.get("concept")
+        if unit is None or concept is None or first_unit.setdefault(concept, unit) == unit:
+            continue
+        other = split.get((id(indicator), unit))
+        if other is None:
+            new_concept = f"{concept}-{unit.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}s".lower().replace("_", "-")
+            notes = {"concept": new_concept, "kind": indicator.notes.get("kind", "flow"),
+                     "en": lex.note("Indicator", new_concept, "en") or placeholder_en(new_concept)}
+            other = Span("Indicator", indicator.fragments, min(indicator.confidence, 0.5), notes)
+            draft.spans.append(other)
+            split[(id(indicator), unit)] = other
+            draft.unresolved.append(f"{draft.text_of(value)} is counted in another unit than {concept}: "
+                                    f"measured by {new_concept}")
+        draft.relations[index] = ("measures", value, other)
 
 
 def _harmonise(draft: Draft) -> None:

@@ -76,10 +76,25 @@ def indicator(draft: Draft, lex: Lexicon, start: int, end: int, confidence: floa
     if concept is None:
         concept = pinyin_slug(name)
         notes["en"] = placeholder_en(concept)
-        draft.unresolved.append(f"new indicator concept {name} → {concept}")
+        # every concept is a stock or a flow (GUIDELINES: stock vs flow); a new one gets a guess to review
+        notes["kind"] = guess_kind(name)
+        draft.unresolved.append(f"new indicator concept {name} → {concept} (kind={notes['kind']} guessed)")
         confidence = min(confidence, 0.5)
     else:
         confidence = min(confidence, sureness)
-        if en := lex.note("Indicator", concept, "en"):
-            notes["en"] = en
+        for note in ("en", "kind"):
+            if value := lex.note("Indicator", concept, note):
+                notes[note] = value
+        if "kind" not in notes:  # the corpus states a concept's kind once, perhaps not in what was learned
+            notes["kind"] = guess_kind(name)
+            draft.unresolved.append(f"indicator concept {concept}: kind={notes['kind']} guessed")
     return draft.add("Indicator", start, end, confidence, concept=concept, **notes)
+
+
+# a stock is a level at an instant (总量, 比例, 现有 …); anything counted over a period (开展, 新增, 培训 …) a flow
+_STOCK_WORDS = re.compile(r"总量|总数|总规模|比例|比重|占比|覆盖率|率$|现有|累计|存量|达到|拥有|建成.*(总|个数)")
+
+
+def guess_kind(name: str) -> str:
+    """stock or flow for an indicator name the corpus does not know yet (a draft, marked for review)."""
+    return "stock" if _STOCK_WORDS.search(name) else "flow"

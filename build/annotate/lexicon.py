@@ -119,7 +119,7 @@ def learn(docs: list[AnnotatedDocument]) -> Lexicon:
             lex.forms[e.type][key(e.text)][slug] += 1
             if "zh" in e.notes:
                 lex.forms[e.type][key(e.notes["zh"])][slug] += 1
-            for name in ("en", "zh", "juris", "parent", "doc"):
+            for name in ("en", "zh", "juris", "parent", "doc", "kind"):
                 if name in e.notes:
                     lex.notes[(e.type, slug)].setdefault(name, e.notes[name])
             if e.type == "Agency":

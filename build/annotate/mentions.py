@@ -29,8 +29,9 @@ def find_groups(draft: Draft, lex: Lexicon, body_start: int) -> None:
             continue
         seen.add((slug, para))
         notes = {"id": slug}
-        if en := lex.note("TargetGroup", slug, "en"):
-            notes["en"] = en
+        for note in ("en", "kind"):  # kind=organisations: a kind of organisation, not a group of people
+            if value := lex.note("TargetGroup", slug, note):
+                notes[note] = value
         draft.add("TargetGroup", s, e, 0.8 if len(w) > 2 else 0.6, **notes)
 
 

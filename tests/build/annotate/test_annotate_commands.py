@@ -58,7 +58,8 @@ def test_annotate_never_overwrites_unless_forced(tmp_path):
 
 
 def _corpus_state(corpus: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(corpus.iterdir())}
+    return {str(p.relative_to(corpus)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(corpus.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("name, message", [("news.txt", "does not look like a plan"), ("empty.txt", "empty"),
