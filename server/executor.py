@@ -357,7 +357,8 @@ class QueryExecutor:
 
     def _death_message(self, worker: _Worker, code: int | None) -> str:
         limit = worker.info.get("memory_limit")
-        if code is not None and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
+        # code None: the pool's monitor may have reaped the process first; an abort is still the likely cause
+        if code is None or code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
             return (
                 f"The query worker stopped while running this query ({_describe_exit(code)}): most likely the "
                 f"query needed more memory than a query worker may use ({(limit or 0) >> 20} MiB) or nested "
