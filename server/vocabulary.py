@@ -210,7 +210,12 @@ def document_ontology(graph: Graph) -> dict:
     classes = sorted({s for s in graph.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}
                      | {s for s in graph.subjects(RDF.type, RDFS.Class) if isinstance(s, URIRef)})
     properties = sorted({s for t in PROPERTY_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)})
-    individuals = sorted({s for s in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef)})
+    # individuals: named ones, and every ontology term that is an instance rather than a class or property
+    # (comparators, aggregations, natures … are skos:Concepts typed with an ontology class; pages link to them)
+    declared = set(classes) | set(properties) | {ontology_node}
+    individuals = sorted({s for s, kind in graph.subject_objects(RDF.type)
+                          if isinstance(s, URIRef) and s not in declared
+                          and (kind == OWL.NamedIndividual or str(s).startswith(ONTOLOGY_IRI + "#"))})
     class_details = [("subclass of", RDFS.subClassOf), ("equivalent to", OWL.equivalentClass)]
     property_details = [("domain", RDFS.domain), ("range", RDFS.range), ("subproperty of", RDFS.subPropertyOf),
                         ("inverse of", OWL.inverseOf)]

@@ -142,6 +142,20 @@ def test_ontology_page_and_turtle(client):
     assert client.get("/ontology.ttl").mimetype == "text/turtle"
 
 
+def test_ontology_page_lists_the_individuals_pages_link_to():
+    """Target pages link to /ontology#AtLeast, #Expected …: each instance the ontology defines (comparators,
+    natures, aggregations — skos:Concepts typed with an ontology class) has its entry (issue 9 item 6)."""
+    from policykg import config
+    from policykg.server.vocabulary import document_ontology
+
+    graph = Graph().parse(config.ONTOLOGY_DIR / "policykg.ttl", format="turtle")
+    concepts = {s for s in graph.subjects(RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept"))
+                if str(s).startswith(str(PKG))}
+    assert {PKG.AtLeast, PKG.Expected} <= concepts
+    listed = {term.iri for term in document_ontology(graph)["individuals"]}
+    assert {str(c) for c in concepts} - listed == set()
+
+
 def test_shapes_page_and_turtle(client):
     page = client.get("/shapes", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert "NoticeShape" in page and "sh:minCount" in page
