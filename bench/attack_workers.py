@@ -45,23 +45,40 @@ class Listener:
         self.sock.close()
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def attack_ssrf(target: Target) -> None:
+    """The issue's comment/string trick to an open port (the listener) and to a closed one: no connection
+    may arrive, and the answers must not tell the two apart. A refusal (4xx) or the workers' one
+    "SERVICE call failed" (502, the same text whatever happened) both qualify: the workers have no route
+    out, so the call fails where the connection would be made."""
     listener = Listener()
-    hosts = [f"127.0.0.1:{listener.port}", f"localhost:{listener.port}", f"2130706433:{listener.port}",
-             f"127.1:{listener.port}"]
-    answers = []
+    closed = closed_port()
+    answers, differ = [], 0
     try:
-        for host in hosts:
+        for spelling in ("127.0.0.1", "localhost", "2130706433", "127.1"):
             for quote in ('"""', "'''"):
-                query = (f"SELECT * WHERE {{\n  ?s ?p ?o# {quote}\n  SERVICE <http://{host}/x> {{ ?x ?y ?z }}\n"
-                         f"  # {quote}\n}} LIMIT 1")
-                answers.append(target.query(query, wait=30))
+                pair = []
+                for port in (listener.port, closed):
+                    query = (f"SELECT * WHERE {{\n  ?s ?p ?o# {quote}\n  SERVICE <http://{spelling}:{port}/x> "
+                             f"{{ ?x ?y ?z }}\n  # {quote}\n}} LIMIT 1")
+                    answer = target.query(query, wait=30)
+                    answers.append(answer)
+                    pair.append((answer.status, answer.body.replace(str(port).encode(), b"PORT")))
+                differ += pair[0] != pair[1]
         time.sleep(0.5)
     finally:
         listener.close()
-    target.record("H1 SERVICE allow-list bypass (comment/string trick, 4 host spellings)",
-                  "0 connections to the listener, 4xx", f"{listener.connections} connections; {statuses(answers)}",
-                  listener.connections == 0 and all(400 <= a.status < 500 for a in answers))
+    target.record("H1 SERVICE allow-list bypass (comment/string trick, 4 host spellings, open + closed port)",
+                  "0 connections to the listener; 4xx or one 502 message, the same for open and closed ports",
+                  f"{listener.connections} connections; {statuses(answers)}; {differ} open/closed pairs differ",
+                  listener.connections == 0 and differ == 0
+                  and all(400 <= a.status < 500 or a.status == 502 for a in answers))
 
 
 # -- memory ---------------------------------------------------------------------------------------------

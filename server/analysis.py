@@ -23,6 +23,7 @@ from policykg.kg.namespaces import BASE
 
 from .charts import Bar, Event, bar_chart, dot_matrix, timeline
 from .executor import DatasetSpec, SparqlJob
+from .sparql import execute
 from .state import state
 from .views import compact, href
 
@@ -126,7 +127,7 @@ def select(query: str) -> list[dict[str, str]]:
     """Run a SELECT through the worker pool; each row maps a variable to its value's lexical form."""
     config = state().config
     job = SparqlJob(query, DatasetSpec(), "json", None, config.max_result_bytes)
-    answer = state().executor.run_sparql(job, config.query_timeout)
+    answer = execute(job, config.query_timeout)  # through admission control, as any query to the workers
     bindings = json.loads(answer.body)["results"]["bindings"]
     return [{name: term["value"] for name, term in row.items()} for row in bindings]
 
@@ -164,7 +165,7 @@ def query_link(query: str) -> str:
 def csv_response(query: str, name: str) -> Response:
     config = state().config
     job = SparqlJob(query, DatasetSpec(), "csv", None, config.max_result_bytes)
-    answer = state().executor.run_sparql(job, config.query_timeout)
+    answer = execute(job, config.query_timeout)
     response = Response(answer.body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

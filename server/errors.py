@@ -100,6 +100,13 @@ class QueryTimeout(ServerError):
     title = "Query time limit reached"
 
 
+class QueryCancelled(ServerError):
+    """The client hung up while its query ran: the worker was stopped (nobody reads this answer)."""
+
+    status = 503
+    title = "Query cancelled"
+
+
 class ServiceBusy(ServerError):
     status = 503
     title = "All query workers busy"

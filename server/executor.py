@@ -22,6 +22,7 @@ import queue
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -29,9 +30,11 @@ from typing import Any
 
 from policykg.kg.store import Build
 
+from .admission import POLL_SECONDS, never_disconnected
 from .errors import (
     GraphUnavailable,
     NotAcceptable,
+    QueryCancelled,
     QueryFailed,
     QuerySyntaxError,
     QueryTimeout,
@@ -102,9 +105,12 @@ class QueryExecutor:
         """Start the workers now rather than on the first query (GraphUnavailable without a build)."""
         self._ensure_started()
 
-    def run_sparql(self, job: SparqlJob, timeout: float) -> SparqlAnswer:
+    def run_sparql(self, job: SparqlJob, timeout: float,
+                   disconnected: Callable[[], bool] = never_disconnected) -> SparqlAnswer:
+        """Run `job` in a worker; `disconnected` tells whether the client has hung up (checked every
+        POLL_SECONDS while the query runs: its worker is then killed, as at the time limit)."""
         started = time.monotonic()
-        answer = self._call(job, timeout)
+        answer = self._call(job, timeout, disconnected)
         return SparqlAnswer(answer.kind, answer.format, answer.body, time.monotonic() - started)
 
     def read(self, operation: str, *args: Any, timeout: float = 30.0) -> Any:
@@ -328,12 +334,18 @@ class QueryExecutor:
                 return worker
             self._retire(worker)  # a new build appeared or the worker died
 
-    def _call(self, job: SparqlJob | ReadJob, timeout: float) -> Any:
+    def _call(self, job: SparqlJob | ReadJob, timeout: float,
+              disconnected: Callable[[], bool] = never_disconnected) -> Any:
         deadline = time.monotonic() + timeout
         worker = self._checkout(deadline)
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            outcome = _wait_for_answer(worker.conn, deadline, disconnected)
+            if outcome == "gone":
+                log.info("client hung up; stopping its query and replacing worker %s", worker.process.pid)
+                self._retire(worker)
+                raise QueryCancelled("the client disconnected while its query ran; the query was stopped")
+            if outcome == "late":
                 log.warning("query stopped after %.1f s; replacing worker %s", timeout, worker.process.pid)
                 self._retire(worker)
                 raise QueryTimeout(
@@ -366,6 +378,20 @@ class QueryExecutor:
                 "over large products) and try again."
             )
         return f"the query worker died while running the query ({_describe_exit(code)}); it was replaced"
+
+
+def _wait_for_answer(conn: Connection, deadline: float, disconnected: Callable[[], bool]) -> str:
+    """"ready" once the worker has answered, "late" past the deadline, "gone" when the client hung up."""
+    if disconnected is never_disconnected:  # nothing to watch: one wait, as before
+        return "ready" if conn.poll(max(0.0, deadline - time.monotonic())) else "late"
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return "late"
+        if conn.poll(min(POLL_SECONDS, remaining)):
+            return "ready"
+        if disconnected():
+            return "gone"
 
 
 def _unwrap(message: tuple, worker: _Worker | None = None) -> Any:

@@ -198,9 +198,13 @@ class LocalStore:
         dataset (see `is_lookup`); None when it must go to the query lane."""
         if job.dataset.protocol or job.dataset.query_has_dataset or not is_lookup(job.query):
             return None
+        if _NO_NAMESPACE.refuses_text(job.query):
+            # "service" in an IRI or a prefix: this process would refuse it (it has the host's
+            # network); an isolated worker answers it instead
+            return None
         opened = self._current()
         if opened.dataset is None:
             return None
         # this process has the host's network: a lookup has no SERVICE (see is_lookup), and the
-        # un-isolated sandbox refuses any query that could hold one, as a worker without a namespace does
+        # un-isolated sandbox still refuses any query that could hold one (a second, broader guard)
         return _unwrap(answer(opened.dataset, job, _NO_NAMESPACE))

@@ -114,8 +114,10 @@ def execute(job: SparqlJob, timeout: float) -> SparqlAnswer:
     answer = server.local.try_lookup(job)
     if answer is not None:
         return replace(answer, elapsed=time.monotonic() - started)
-    with server.admission.slot(client_address(request.environ), client_disconnected(request.environ)):
-        return server.executor.run_sparql(job, timeout)
+    disconnected = client_disconnected(request.environ)
+    with server.admission.slot(client_address(request.environ), disconnected):
+        # a query whose client hangs up is dropped from the queue, and stopped if already running
+        return server.executor.run_sparql(job, timeout, disconnected)
 
 
 def explain_syntax_error(query: str, message: str) -> str:

@@ -121,7 +121,7 @@ class BlockingQueries:
         self.started = 0
         self.lock = threading.Lock()
 
-    def __call__(self, job, timeout):
+    def __call__(self, job, timeout, disconnected=None):
         with self.lock:
             self.started += 1
         self.release.wait(60)
@@ -185,3 +185,14 @@ def test_a_full_query_lane_answers_503_with_retry_after(saturated):
     again = client.get("/sparql", query_string={"query": EXPENSIVE}, environ_base={"REMOTE_ADDR": "10.0.0.0"})
     assert again.status_code == 503 and "this client already has 2" in again.get_data(as_text=True)
     assert blocking.started == 2
+
+
+def test_analysis_views_take_a_query_slot_like_any_worker_query(client, app, monkeypatch):
+    # the views run their (fixed) queries in the workers: without a slot, a flood of view requests
+    # would hold request threads and workers past admission control
+    admission = QueryAdmission(running=1, queued=0, per_client=1, max_wait=1.0)
+    monkeypatch.setattr(app.extensions["policykg"], "admission", admission)
+    with admission.slot("127.0.0.1"):
+        busy = client.get("/analysis/groups")
+    assert busy.status_code == 503 and busy.headers["Retry-After"]
+    assert client.get("/analysis/groups").status_code == 200

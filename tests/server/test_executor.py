@@ -81,3 +81,32 @@ def test_missing_build(tmp_path):
     pool = QueryExecutor(tmp_path, size=1)
     with pytest.raises(GraphUnavailable, match="policykg build"):
         pool.run_sparql(SparqlJob("ASK {}"), timeout=5)
+
+
+def test_a_running_query_is_stopped_when_its_client_hangs_up(executor):
+    from policykg.server.errors import QueryCancelled
+
+    executor.run_sparql(SparqlJob("ASK {}"), timeout=10)
+    (worker,) = executor._workers
+    asked = []
+
+    def gone() -> bool:  # the client hangs up once the query has started
+        asked.append(True)
+        return len(asked) > 1
+
+    with pytest.raises(QueryCancelled):
+        executor.run_sparql(SparqlJob(SLOW), timeout=600, disconnected=gone)
+    worker.process.join(5)
+    assert not worker.process.is_alive()  # killed: its CPU freed long before the 600 s limit
+    assert executor.run_sparql(SparqlJob("ASK {}"), timeout=60).body.endswith(b"true}")
+
+
+def test_a_query_whose_client_stays_is_answered(executor):
+    asked = []
+
+    def present() -> bool:
+        asked.append(True)
+        return False
+
+    answer = executor.run_sparql(SparqlJob("ASK { ?s ?p ?o }"), timeout=10, disconnected=present)
+    assert answer.body.endswith(b"true}")

@@ -121,3 +121,29 @@ def test_a_chunk_larger_than_the_limit_never_reaches_the_app(front_end):
            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + b"1" * 40 + b"\r\nASK {}\r\n0\r\n\r\n")
     answer = exchange(front_end, raw)
     assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer[:200]
+
+
+def test_a_running_query_is_stopped_when_its_client_hangs_up(front_end, app, caplog):
+    import logging
+    import time
+    import urllib.parse
+
+    admission = app.extensions["policykg"].admission
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    body = urllib.parse.urlencode({"query": slow}).encode()
+    caplog.set_level(logging.INFO, logger="policykg.server.executor")
+    with connect(front_end) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        for _ in range(300):  # until the query holds a worker
+            if admission.snapshot()["running"]:
+                break
+            time.sleep(0.1)
+        assert admission.snapshot()["running"] == 1
+    for _ in range(300):  # the client is gone: its worker is stopped, not left to the time limit
+        if any("client hung up" in r.getMessage() for r in caplog.records) or not admission.snapshot()["running"]:
+            break
+        time.sleep(0.1)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("client hung up" in m for m in messages), messages
+    assert not any("query stopped after" in m for m in messages)
