@@ -261,10 +261,14 @@ def validate_build(store: ox.Store, opts: BuildOptions):
     """SHACL-validate the asserted graphs before anything is written; a violation stops the build,
     so that a non-conforming graph never becomes `current/` (warnings and infos are kept)."""
     from policykg.kg.validate import ValidationOptions, validate
+    from policykg.kg.validation_cache import cache_directory
 
     log.info("validating against the SHACL shapes")
     vocabulary = tuple(sorted(opts.ontology_dir.glob("*.ttl")))
-    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), options=ValidationOptions(vocabulary=vocabulary))
+    # units (documents) whose content did not change since an earlier build reuse their results
+    options = ValidationOptions(vocabulary=vocabulary, cache_dir=cache_directory(opts.data_dir))
+    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), options=options)
+    log.info("validated %d graph(s), %d with results reused from the cache", report.units, report.units_reused)
     if not report.conforms:
         raise NonConformingBuildError(report)
     return report
