@@ -27,7 +27,7 @@ from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
-from policykg.kg.dataset import as_stored, materialise_default_graph
+from policykg.kg.dataset import materialise_default_graph
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
 from policykg.kg.store import CURRENT_LINK, MANIFEST, STORE_DIR, read_build, verify_build
 from policykg.kg.tables import TABLES_DIR, write_tables
@@ -119,20 +119,28 @@ def _class_counts(store: ox.Store, graphs: list[str]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _asserted(store: ox.Store, quad: ox.Quad) -> bool:
+    """Whether the quad's triple is in some graph of the store."""
+    return next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is not None
+
+
 def run_build(opts: BuildOptions) -> BuildSummary:
     """Build everything into a temporary folder and swap it in; on any error nothing changes."""
-    asserted, doc_graphs, files = collect_quads(opts)
-    # the dumps hold what the store (and so the endpoint and the pages) holds: one graph through every door
-    asserted = sorted(as_stored(asserted), key=quad_key)
+    collected, doc_graphs, files = collect_quads(opts)
     store = ox.Store()
-    store.extend(asserted)
+    store.extend(collected)
+    del collected
+    # the dumps hold what the store (and so the endpoint and the pages) holds: one graph through every
+    # door. Oxigraph normalises literals on load and cannot be told not to (oxigraph/oxigraph#526): a
+    # derived integer type such as xsd:nonNegativeInteger becomes xsd:integer ("5"^^xsd:nonNegativeInteger
+    # → "5"^^xsd:integer, the same value); Virtuoso does the same (openlink/virtuoso-opensource#193).
+    asserted = sorted(store, key=quad_key)
     ontology_path = opts.ontology_dir / "policykg.ttl"
     log.info("computing the OWL-RL closure")
     inferred = reasoning.infer(store, [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]], ontology_path)
-    # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge
-    asserted_triples = {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}
-    inferred = sorted({q for q in inferred if ox.Triple(q.subject, q.predicate, q.object) not in asserted_triples},
-                      key=quad_key)
+    # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge;
+    # the store holds only the asserted quads yet, so it answers that without a set of all triples
+    inferred = sorted({q for q in inferred if not _asserted(store, q)}, key=quad_key)
     store.extend(inferred)
     report = validate_build(store, opts)
 
@@ -261,10 +269,14 @@ def validate_build(store: ox.Store, opts: BuildOptions):
     """SHACL-validate the asserted graphs before anything is written; a violation stops the build,
     so that a non-conforming graph never becomes `current/` (warnings and infos are kept)."""
     from policykg.kg.validate import ValidationOptions, validate
+    from policykg.kg.validation_cache import cache_directory
 
     log.info("validating against the SHACL shapes")
     vocabulary = tuple(sorted(opts.ontology_dir.glob("*.ttl")))
-    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), options=ValidationOptions(vocabulary=vocabulary))
+    # units (documents) whose content did not change since an earlier build reuse their results
+    options = ValidationOptions(vocabulary=vocabulary, cache_dir=cache_directory(opts.data_dir))
+    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), options=options)
+    log.info("validated %d graph(s), %d with results reused from the cache", report.units, report.units_reused)
     if not report.conforms:
         raise NonConformingBuildError(report)
     return report

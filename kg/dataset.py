@@ -111,15 +111,3 @@ class ScratchMerges:
         while len(self._cache) > self.size:
             self._cache.popitem(last=False)
         return scratch, {"default_graph": [DEFAULT], "named_graphs": named}
-
-
-def as_stored(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
-    """The quads as an Oxigraph store keeps them, so that the dumps say what the endpoint answers.
-
-    Oxigraph normalises literals on load and cannot be told not to (oxigraph/oxigraph#526): a derived
-    integer type such as xsd:nonNegativeInteger becomes xsd:integer ("5"^^xsd:nonNegativeInteger →
-    "5"^^xsd:integer, the same value). Virtuoso does the same (openlink/virtuoso-opensource#193).
-    """
-    store = ox.Store()
-    store.extend(quads)
-    return set(store)

@@ -24,7 +24,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,6 +37,7 @@ from rdflib.term import Node
 from policykg.errors import ValidationError
 from policykg.kg.dataset import merge_graphs
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, SH, VOCABULARY_GRAPH
+from policykg.kg.validation_cache import DEFAULT_MAX_ENTRIES, UnitCache, files_fingerprint, fingerprint
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHAPES = PROJECT_ROOT / "shapes" / "policykg-shapes.ttl"
@@ -80,11 +82,14 @@ class ValidationReport:
     conforms: bool
     results: list[ValidationResult] = field(default_factory=list)
     units: int = 0  # validation units (named graphs) checked by the structural engine
+    units_reused: int = 0  # of which the results came from the validation cache (content unchanged)
 
     @classmethod
-    def from_results(cls, results: Iterable[ValidationResult], units: int = 0) -> ValidationReport:
+    def from_results(cls, results: Iterable[ValidationResult], units: int = 0,
+                     units_reused: int = 0) -> ValidationReport:
         unique = sorted(set(results), key=ValidationResult.sort_key)
-        return cls(conforms=not any(r.severity == "Violation" for r in unique), results=unique, units=units)
+        return cls(conforms=not any(r.severity == "Violation" for r in unique), results=unique, units=units,
+                   units_reused=units_reused)
 
     def of_severity(self, severity: str) -> list[ValidationResult]:
         return [r for r in self.results if r.severity == severity]
@@ -100,6 +105,7 @@ class ValidationReport:
         lines = [
             f"Conforms: {'yes' if self.conforms else 'no'} — {counts['Violation']} violation(s), "
             f"{counts['Warning']} warning(s), {counts['Info']} info(s); {self.units} graph(s) checked"
+            + (f" ({self.units_reused} unchanged: results reused)" if self.units_reused else "")
         ]
         for severity in SEVERITIES:
             group = self.of_severity(severity)
@@ -146,6 +152,9 @@ class ValidationOptions:
     vocabulary: tuple[Path, ...] = DEFAULT_VOCABULARY
     structural: bool = True
     sparql: bool = True
+    # where the structural results of units are cached by content (None: no cache)
+    cache_dir: Path | None = None
+    cache_entries: int = DEFAULT_MAX_ENTRIES
 
 
 def _rdf_format(path: Path) -> ox.RdfFormat:
@@ -554,19 +563,46 @@ def _subjects(store: ox.Store, graph: GraphName) -> set:
     return {sol["s"] for sol in store.query(query, default_graph=graph)}
 
 
+@dataclass
+class ValidationUnit:
+    """One asserted graph's share of the data for pySHACL: the triples about the subjects it owns
+    (from every selected graph), the types of the nodes they point to, and the owned nodes."""
+
+    graph: GraphName
+    triples: set[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, object]]
+    owned: set
+
+    def digest(self) -> str:
+        """A hash of the unit's content (triples and owned nodes), independent of set order."""
+        lines = sorted(f"{s} {p} {o}" for s, p, o in self.triples)
+        owned = sorted(str(n) for n in self.owned)
+        return fingerprint("\n".join(lines), "\n".join(owned))
+
+    def focus(self) -> set[Node]:
+        return {to_rdflib(s) for s in self.owned}
+
+    def data_graph(self, tbox: Iterable[tuple[Node, Node, Node]]) -> Graph:
+        data = Graph()
+        add = data.add
+        for s, p, o in self.triples:
+            add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+        for triple in tbox:
+            add(triple)
+        return data
+
+
 def validation_units(
     store: ox.Store, graphs: Sequence[GraphName], vocabulary: Graph
-) -> Iterator[tuple[GraphName, Graph, set[Node]]]:
-    """(graph, data graph for pySHACL, owned focus nodes) for each graph in ``graphs``."""
+) -> Iterator[ValidationUnit]:
+    """The validation unit of each graph in ``graphs``."""
     owner: dict[object, GraphName] = {}
     for graph in graphs:
         for s in _subjects(store, graph):
             owner.setdefault(s, graph)
     selected = set(graphs)
-    tbox = list(vocabulary.triples((None, RDFS.subClassOf, None)))
-    vocab_types: dict[Node, list[Node]] = defaultdict(list)
+    vocab_types: dict[object, list[object]] = defaultdict(list)
     for s, o in vocabulary.subject_objects(RDF.type):
-        vocab_types[s].append(o)
+        vocab_types[to_oxigraph(s)].append(to_oxigraph(o))
     # the asserted types of every node, read once: a node that every document types (a shared
     # jurisdiction or agency) would otherwise be looked up in all graphs by every unit, O(N²)
     asserted_types: dict[object, set] = defaultdict(set)
@@ -586,22 +622,50 @@ def validation_units(
             for q in store.quads_for_pattern(s, None, None, None):
                 if q.graph_name != graph and q.graph_name in selected:
                     triples.add((q.subject, q.predicate, q.object))
-        data = Graph()
-        add = data.add
-        boundary: set = set()
-        for s, p, o in triples:
-            add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
-            if isinstance(o, ox.NamedNode | ox.BlankNode) and o not in owned:
-                boundary.add(o)
+        boundary = {o for _s, _p, o in triples if isinstance(o, ox.NamedNode | ox.BlankNode) and o not in owned}
         for o in boundary:  # types of referenced nodes, for sh:class
-            node = to_rdflib(o)
             for t in asserted_types.get(o, ()):
-                add((node, RDF.type, to_rdflib(t)))
-            for t in vocab_types.get(node, ()):
-                add((node, RDF.type, t))
-        for triple in tbox:
-            add(triple)
-        yield graph, data, {to_rdflib(s) for s in owned}
+                triples.add((o, _RDF_TYPE, t))
+            for t in vocab_types.get(o, ()):
+                triples.add((o, _RDF_TYPE, t))
+        yield ValidationUnit(graph, triples, owned)
+
+
+def _cached_results(cache: UnitCache | None, key: str) -> list[ValidationResult] | None:
+    entries = cache.get(key) if cache is not None else None
+    if entries is None:
+        return None
+    try:
+        return [ValidationResult(**entry) for entry in entries]
+    except TypeError:  # an entry written by another version of ValidationResult: validate again
+        return None
+
+
+def _structural_results(
+    store: ox.Store, names: Sequence[GraphName], structural: Graph, vocabulary: Graph,
+    cache: UnitCache | None,
+) -> tuple[list[ValidationResult], int]:
+    """pySHACL over every unit, reusing cached results of units whose content is unchanged;
+    the results and the number of units taken from the cache."""
+    tbox = list(vocabulary.triples((None, RDFS.subClassOf, None)))
+    engine: StructuralValidator | None = None
+    results: list[ValidationResult] = []
+    reused = 0
+    for unit in validation_units(store, names, vocabulary):
+        key = cache.key(unit.digest()) if cache is not None else ""
+        cached = _cached_results(cache, key)
+        if cached is not None:
+            results.extend(cached)
+            reused += 1
+            continue
+        engine = engine or StructuralValidator(structural)
+        found = engine.validate(unit.data_graph(tbox), unit.focus())
+        if cache is not None:
+            cache.put(key, [asdict(r) for r in found])
+        results.extend(found)
+    if cache is not None:
+        cache.prune()
+    return results, reused
 
 
 # --------------------------------------------------------------------------------------------
@@ -621,6 +685,11 @@ def _as_graph_names(graphs: Iterable[object] | None, store: ox.Store) -> list[Gr
         else:
             names.append(ox.NamedNode(str(g)))
     return names
+
+
+def _engine_versions() -> str:
+    """The libraries whose behaviour decides a unit's results: a new version invalidates the cache."""
+    return " ".join(f"{name}={version(name)}" for name in ("pyshacl", "rdflib", "pyoxigraph"))
 
 
 def validate(
@@ -646,14 +715,23 @@ def validate(
     names = _as_graph_names(graphs, ox_store)
 
     results: list[ValidationResult] = []
+    reused = 0
     if options.structural and names:
-        engine = StructuralValidator(structural)
-        for _graph, data, owned in validation_units(ox_store, names, vocabulary):
-            results.extend(engine.validate(data, owned))
+        cache = None
+        if options.cache_dir is not None:
+            context = fingerprint(
+                files_fingerprint(map(Path, shape_paths)), files_fingerprint(options.vocabulary),
+                _engine_versions(),
+            )
+            cache = UnitCache(options.cache_dir, context, options.cache_entries)
+        found, reused = _structural_results(ox_store, names, structural, vocabulary, cache)
+        results.extend(found)
     if options.sparql:
         scope = None if graphs is None else names
         results.extend(run_sparql_constraints(ox_store, constraints, subclasses, scope))
-    return ValidationReport.from_results(results, units=len(names) if options.structural else 0)
+    return ValidationReport.from_results(
+        results, units=len(names) if options.structural else 0, units_reused=reused
+    )
 
 
 def validate_vocabulary(
