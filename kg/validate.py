@@ -75,6 +75,15 @@ class ValidationResult:
                 self.value or "", self.message)
 
 
+def _report_term(value: str) -> URIRef | BNode | Literal:
+    """A node of a result as the report keeps it (a string): an IRI, a blank node or a literal's text."""
+    if value.startswith("_:"):
+        return BNode(value[2:])
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+        return URIRef(value)
+    return Literal(value)
+
+
 @dataclass
 class ValidationReport:
     """All results of one validation run. ``conforms`` is false only if there is an sh:Violation."""
@@ -98,6 +107,31 @@ class ValidationReport:
     def exit_code(self) -> int:
         """0 when the data conforms, 1 when there is a violation (2 is for errors, raised instead)."""
         return 0 if self.conforms else 1
+
+    def turtle(self) -> str:
+        """The report as a SHACL validation report (sh:ValidationReport) in Turtle, results sorted."""
+        graph = Graph()
+        graph.bind("sh", SH)
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        report = BNode("report")
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms)))
+        for index, r in enumerate(self.results):
+            node = BNode(f"result{index}")
+            graph.add((report, SH.result, node))
+            graph.add((node, RDF.type, SH.ValidationResult))
+            graph.add((node, SH.resultSeverity, SH[r.severity]))
+            graph.add((node, SH.focusNode, _report_term(r.focus_node)))
+            graph.add((node, SH.resultMessage, Literal(r.message)))
+            graph.add((node, SH.sourceShape, _report_term(r.source_shape)))
+            if r.path:
+                graph.add((node, SH.resultPath, URIRef(r.path)))
+            if r.value is not None:
+                graph.add((node, SH.value, _report_term(r.value)))
+            if r.source_constraint:
+                graph.add((node, SH.sourceConstraint, _report_term(r.source_constraint)))
+        return graph.serialize(format="turtle")
 
     def text(self) -> str:
         """Human-readable report, grouped by severity, one line per result."""

@@ -364,3 +364,23 @@ def test_plain_pyshacl_accepts_the_shapes_and_agrees_on_the_valid_fixture():
         data.parse(path)
     conforms, _graph, text = pyshacl.validate(data, shacl_graph=Graph().parse(DEFAULT_SHAPES), inference="none")
     assert conforms, text
+
+
+def test_report_as_turtle_is_a_shacl_validation_report():
+    """`policykg validate --format turtle` prints this: parseable, with sh:conforms and one sh:result each."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDF, SH
+
+    from policykg.kg.validate import ValidationReport, ValidationResult
+
+    report = ValidationReport.from_results([
+        ValidationResult("Violation", "https://w3id.org/policykg/doc/t-2021-1", "http://purl.org/dc/terms/title",
+                         "5", "needs a title", "https://w3id.org/policykg/shapes#NoticeShape"),
+        ValidationResult("Warning", "https://w3id.org/policykg/programme/x", None, None, "no kind",
+                         "https://w3id.org/policykg/shapes#NamedProgramShape"),
+    ])
+    graph = Graph().parse(data=report.turtle(), format="turtle")
+    (node,) = list(graph.subjects(RDF.type, SH.ValidationReport))
+    assert graph.value(node, SH.conforms) == Literal(False)
+    assert len(list(graph.objects(node, SH.result))) == 2
+    assert (None, SH.resultSeverity, SH.Violation) in graph
