@@ -133,7 +133,9 @@ class QueryExecutor:
             build, problem = None, exc.message
         serving = sorted({w.build_path.name for w in live})
         report: dict[str, Any] = {
-            "ok": bool(live) and build is not None,
+            # a pool that is refilling without a failed start (workers just killed by timeouts or hang-ups)
+            # still runs queries: they wait a moment for the next worker, within their time limit
+            "ok": build is not None and (bool(live) or (pending > 0 and self._spawn_failures == 0)),
             "workers": {"live": len(live), "size": self.size, "starting": pending},
             "build": build.name if build else None,
             "workers_serve": serving,
@@ -141,7 +143,7 @@ class QueryExecutor:
         }
         if problem:
             report["problem"] = problem
-        elif not live:
+        elif not live and not report["ok"]:
             report["problem"] = self._last_spawn_error or "no query worker is running"
         if self._served.refused is not None:
             report["refused_build"] = self._served.refused

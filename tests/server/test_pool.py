@@ -100,6 +100,7 @@ def test_health_is_not_ok_when_no_worker_can_load_a_build(build_dir):
         for worker in list(pool._workers):
             os.kill(worker.process.pid, signal.SIGKILL)
         assert wait_for(lambda: pool.health()["workers"]["live"] == 0)
+        assert wait_for(lambda: not pool.health()["ok"])  # once a replacement has failed to load
         report = pool.health()
         assert not report["ok"] and "policykg build" in report["problem"]
         # a later good build recovers the pool
