@@ -14,6 +14,7 @@ many workers are alive, which build they serve and whether queries can run.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -22,6 +23,7 @@ import queue
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -93,6 +95,9 @@ class QueryExecutor:
         self._last_spawn_error: str | None = None
         self._started = False
         self._served = ServedBuild(self.data_dir)
+        # at interpreter exit multiprocessing SIGTERMs its daemonic children; stop first, so that the
+        # pool does not take their deaths for failures and start new workers while Python shuts down
+        atexit.register(_close_if_alive, weakref.ref(self))
 
     # -- public API -------------------------------------------------------------------------
 
@@ -394,6 +399,12 @@ def _wait_for_answer(conn: Connection, deadline: float, disconnected: Callable[[
             return "ready"
         if disconnected():
             return "gone"
+
+
+def _close_if_alive(ref: weakref.ReferenceType) -> None:
+    executor = ref()
+    if executor is not None:
+        executor.close()
 
 
 def _unwrap(message: tuple, worker: _Worker | None = None) -> Any:
