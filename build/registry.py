@@ -57,9 +57,6 @@ class Registry:
     def get(self, kind: str, key: str) -> Identity:
         return self.identities[(kind, key)]
 
-    def of_kind(self, kind: str) -> list[Identity]:
-        return [i for (k, _), i in sorted(self.identities.items()) if k == kind]
-
     def has(self, kind: str, key: str) -> bool:
         return (kind, key) in self.identities
 

@@ -74,13 +74,6 @@ def _select(store: ox.Store, query: str, **bindings: ox.NamedNode) -> list[dict[
     return [{name: row[name] for name in names if row[name] is not None} for row in solutions]
 
 
-def resource_exists(store: ox.Store, iri: str) -> bool:
-    """True when the IRI is used as a subject, an object or a graph name anywhere in the store."""
-    node = _iri_node(iri)
-    query = "ASK { { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?p ?x } } UNION { GRAPH ?x { ?s ?p ?o } } }"
-    return bool(store.query(_bind(query, {"x": node})))
-
-
 def is_graph_name(store: ox.Store, iri: str) -> bool:
     return store.contains_named_graph(_iri_node(iri))
 
@@ -321,7 +314,6 @@ def statistics(store: ox.Store) -> dict:
 
 
 READ_OPERATIONS = {
-    "resource_exists": resource_exists,
     "is_graph_name": is_graph_name,
     "labels": labels,
     "describe_resource": describe_resource,

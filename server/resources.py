@@ -117,10 +117,6 @@ class Value:
     inferred: bool
     graph: str
 
-    @property
-    def is_iri(self) -> bool:
-        return self.term["type"] == "uri"
-
 
 @dataclass
 class PropertyRow:
