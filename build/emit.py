@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from policykg.build import normalize
+from policykg.build import iris, normalize
 from policykg.build.annotations import AnnotatedDocument, Entity
 from policykg.build.profiles import NATIONAL_CODE, emit_profiles
 from policykg.build.provenance import emit_provenance
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError, NormalizationError, UnknownDivisionError
-from policykg.kg import divisions, iris
+from policykg.kg import divisions
 from policykg.kg.namespaces import DCTERMS, ELI, FOAF, ITSRDF, NIF, ORG, PKG, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
 log = logging.getLogger(__name__)

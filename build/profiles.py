@@ -25,10 +25,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg.build import iris
 from policykg.build.annotations import AnnotatedDocument
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError
-from policykg.kg import divisions, iris
+from policykg.kg import divisions
 from policykg.kg.namespaces import CV, DCTERMS, ELI, EU_LANGUAGE, ORG, PKG, RDF, SKOS, WD
 
 NATIONAL_CODE = "100000"  # the project's code for the whole country (not a GB/T 2260 division)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from policykg.build.annotations import AnnotatedDocument
-from policykg.kg.iris import DocumentIRIs
+from policykg.build.iris import DocumentIRIs
 from policykg.kg.namespaces import BASE, PROV, RDF, RDFS
 
 REVIEWED = "reviewed"

@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from policykg.build.annotations import AnnotatedDocument, Entity
+from policykg.build.iris import DocumentIRIs, document_slug
 from policykg.errors import AnnotationError, BuildError
-from policykg.kg.iris import DocumentIRIs, document_slug
 
 # entity type → (registry kind, note key holding the identity)
 IDENTIFIED = {

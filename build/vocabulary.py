@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg.build.iris import UNIT_PREFIX
 from policykg.errors import BuildError
 from policykg.kg.namespaces import BASE, SKOS
 
-UNIT_PREFIX = BASE + "unit/"
 GENID_PREFIX = BASE + ".well-known/genid/"
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from policykg.build.iris import DocumentIRIs, document_slug
 from policykg.errors import BuildError
-from policykg.kg.iris import DocumentIRIs, document_slug
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from pypinyin import lazy_pinyin
 from policykg.errors import BuildError
 from policykg.kg.namespaces import BASE
 
+UNIT_PREFIX = BASE + "unit/"  # the project's units (ontology/units.ttl)
 DOC_NUMBER_RE = re.compile(r"^(?P<series>.+?)[〔\[［(（](?P<year>\d{4})[〕\]］)）](?P<number>\d+)号$")
 
 
@@ -134,7 +135,7 @@ def instant(date_iso: str) -> str:
 
 
 def unit(slug: str) -> str:
-    return f"{BASE}unit/{slug}"
+    return UNIT_PREFIX + slug
 
 
 def scheme(name: str) -> str:
