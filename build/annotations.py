@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,29 +357,3 @@ def read_document_collecting(text_path: Path, scheme: Scheme) -> tuple[Annotated
     _check_completeness(doc, errors)
     return doc, errors
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Check .ann files given on the command line: `python -m policykg.build.annotations X.ann`."""
-    from policykg.config import CORPUS_DIR
-
-    scheme = read_scheme(CORPUS_DIR / "annotation.conf")
-    status = 0
-    for arg in argv if argv is not None else sys.argv[1:]:
-        path = Path(arg)
-        try:
-            doc = read_document(path.with_suffix(".txt"), scheme)
-        except AnnotationError as exc:
-            for error in getattr(exc, "errors", [exc]):
-                print(f"error: {error}", file=sys.stderr)
-            status = 2
-            continue
-        types: dict[str, int] = defaultdict(int)
-        for e in doc.entities.values():
-            types[e.type] += 1
-        summary = ", ".join(f"{t} {n}" for t, n in sorted(types.items()))
-        print(f"{path}: ok — {len(doc.entities)} spans, {len(doc.relations)} relations ({summary})")
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())
