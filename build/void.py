@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policykg.build.profiles import wikidata_links
+from policykg.errors import BuildError
 from policykg.kg.description import DumpFile, describe
 from policykg.kg.namespaces import WD
 
@@ -22,4 +23,9 @@ def describe_build(store: ox.Store, metadata: list[ox.Triple], dumps: list[dict]
 
 def read_metadata(path: Path) -> list[ox.Triple]:
     """The curated dataset metadata (title, description, licence, publisher) from corpus/dataset.ttl."""
-    return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    if not path.exists():
+        raise BuildError(f"{path} is missing: it holds the dataset's title, description, licence and publisher")
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise BuildError(f"{path}: {exc}") from None
