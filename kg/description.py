@@ -167,6 +167,7 @@ def _catalogue(out: _Triples, dataset: str, base: str, modified: str | None) -> 
         out.add(EU + "data-theme/" + theme, SKOS.prefLabel, ox.Literal(label, language="en"))
         out.add(EU + "data-theme/" + theme, SKOS.inScheme, EU + "data-theme")
     out.add(EU + "data-theme", RDF.type, SKOS.ConceptScheme)
+    out.add(catalog, DCAT.themeTaxonomy, EU + "data-theme")  # the themes' scheme (DCAT-AP's MDR shapes ask)
     out.add(EU + "data-theme", DCTERMS.title, ox.Literal("Data theme", language="en"))
     out.add(dataset, DCAT.landingPage, base)
     out.add(dataset, DCTERMS.conformsTo, base + "ontology")

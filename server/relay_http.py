@@ -10,6 +10,15 @@ from urllib.parse import quote_from_bytes
 
 MAX_HEAD_BYTES = 64 * 1024
 RELAY_TIMEOUT = 60.0
+# What the relay asks a peer for instead of the engine's `application/sparql-results+json,
+# application/sparql-results+xml`. The engine's JSON results parser (sparesults, pyoxigraph 0.5)
+# fails on any member besides head/results/boolean: Comunica adds `"metadata"` after the bindings
+# ("Unexpected JSON after the end of the bindings array"). Its XML parser reads the same results,
+# and SPARQL XML results, the oldest standard results format, are served by every peer tested
+# (Virtuoso 7.2, Comunica 4, policykg: tests/integration); JSON stays acceptable for a peer without.
+# The engine's parser cannot be made lenient from here, and rewriting answers would mean parsing
+# untrusted bodies in the relay; choosing the format does not.
+RESULTS_ACCEPT = b"accept: application/sparql-results+xml, application/sparql-results+json;q=0.5"
 
 
 class RelayError(OSError):
@@ -46,8 +55,11 @@ class Request:
     def upstream(self, body: bytes) -> bytes:
         """The request to send on: `connection: close`; a direct `application/sparql-query` POST becomes
         the equivalent form POST (SPARQL 1.1 Protocol §2.1.2), which Virtuoso 7.2 answers and the
-        direct form it never does."""
+        direct form it never does; a request for SPARQL results asks for XML first (RESULTS_ACCEPT)."""
         lines = self.lines
+        if b"application/sparql-results+" in (self.header(b"accept") or b"").lower():
+            lines = [line for line in lines if line.partition(b":")[0].strip().lower() != b"accept"]
+            lines.append(RESULTS_ACCEPT)
         media = (self.header(b"content-type") or b"").split(b";")[0].strip().lower()
         if self.method == b"POST" and media == b"application/sparql-query":
             body = b"query=" + quote_from_bytes(body, safe="").encode("ascii")

@@ -51,7 +51,12 @@ class Dump:
 @bp.route("/.well-known/void")
 @bp.route("/dataset")
 @bp.route("/dataset.<extension>")
+@bp.route("/graph/void", endpoint="void_graph_page")
+@bp.route("/graph/void.<extension>", endpoint="void_graph_page")
 def dataset_description(extension: str | None = None) -> Response:
+    """The build's void.ttl, also at its graph's IRI (graph/void): read from the file, not from the
+    on-disk store, which would give `dcat:byteSize` as xsd:integer (Oxigraph stores every
+    xsd:integer-derived literal as xsd:integer) where DCAT-AP 3 and the file have xsd:nonNegativeInteger."""
     if extension is not None:
         fmt = format_by_name(extension, RESOURCE_FORMATS)
         if fmt is None:
@@ -64,7 +69,8 @@ def dataset_description(extension: str | None = None) -> Response:
     graph = void_graph()
     if extension is None:
         response = _dataset_response(graph, fmt)
-        response.headers["Content-Location"] = f"/dataset.{fmt.extension}"
+        named = "/graph/void" if request.path == "/graph/void" else "/dataset"
+        response.headers["Content-Location"] = f"{named}.{fmt.extension}"
         return response
     return _dataset_response(graph, fmt)
 

@@ -158,15 +158,20 @@ def test_pandas_reads_csv_results(live_server):
 # -- Comunica (npm) -----------------------------------------------------------------------------------
 
 COMUNICA_DIR = os.environ.get("POLICYKG_COMUNICA_DIR", "")
+REQUIRE_COMUNICA = "POLICYKG_REQUIRE_COMUNICA"
 
 
 def comunica_runner() -> list[str]:
     """`node …/comunica-sparql` from POLICYKG_COMUNICA_DIR (a folder where `npm install
-    @comunica/query-sparql` ran); skipped without it, since the suite does not fetch from npm."""
+    @comunica/query-sparql` ran); skipped without it, since the suite does not fetch from npm, unless
+    POLICYKG_REQUIRE_COMUNICA=1 (CI), in which case it fails."""
     node = shutil.which("node")
     binary = Path(COMUNICA_DIR) / "node_modules" / "@comunica" / "query-sparql" / "bin" / "query.js"
     if not COMUNICA_DIR or node is None or not binary.exists():
-        pytest.skip("set POLICYKG_COMUNICA_DIR to a folder with `npm install @comunica/query-sparql` done in it")
+        reason = "set POLICYKG_COMUNICA_DIR to a folder with `npm install @comunica/query-sparql` done in it"
+        if os.environ.get(REQUIRE_COMUNICA) == "1":
+            pytest.fail(f"{reason} ({REQUIRE_COMUNICA}=1 requires it)", pytrace=False)
+        pytest.skip(reason)
     return [node, str(binary)]
 
 
