@@ -22,7 +22,7 @@ from markupsafe import Markup
 from policykg.kg.namespaces import BASE
 
 from .charts import Bar, Event, bar_chart, dot_matrix, timeline
-from .executor import DatasetSpec, SparqlJob
+from .jobs import DatasetSpec, SparqlJob
 from .sparql import execute
 from .state import state
 from .views import compact, href

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 
 from policykg.kg.namespaces import INFERRED_GRAPH, NIF, PKG
 
-from .errors import NotAcceptable, ResourceNotFound, ServerError
+from .errors import HttpError, NotAcceptable, ResourceNotFound
 from .markup import legislation_jsonld
 from .media import (
     HTML_PAGE,
@@ -196,6 +196,6 @@ def not_found_page(error: ResourceNotFound) -> str:
     if error.iri:
         try:
             similar = state().read("similar_iris", error.iri)
-        except ServerError:  # the suggestions are optional; never fail the 404 itself
+        except HttpError:  # the suggestions are optional; never fail the 404 itself
             similar = []
     return render_template("not_found.html", iri=error.iri, message=error.message, similar=similar, href=href)
