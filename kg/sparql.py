@@ -10,6 +10,7 @@ from policykg.errors import QueryError
 from policykg.kg.dataset import default_dataset
 from policykg.kg.formats import RESULT_FORMATS, named
 from policykg.kg.namespaces import PREFIXES
+from policykg.kg.prefixed_names import compact
 from policykg.kg.store import Build
 
 
@@ -75,11 +76,7 @@ def _cell(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, iri in PREFIXES.items():
-            if term.value.startswith(iri) and "/" not in term.value[len(iri):] or prefix == "pkgr" and \
-                    term.value.startswith(iri):
-                return f"{prefix}:{term.value[len(iri):]}"
-        return f"<{term.value}>"
+        return compact(term.value, pasteable=False)
     return term.value
 
 

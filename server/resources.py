@@ -15,6 +15,7 @@ from flask import Blueprint, Response, render_template, request
 from rdflib.namespace import RDF
 
 from policykg.kg.namespaces import INFERRED_GRAPH, NIF, PKG
+from policykg.kg.prefixed_names import compact
 
 from .errors import HttpError, NotAcceptable, ResourceNotFound
 from .markup import legislation_jsonld
@@ -28,7 +29,7 @@ from .media import (
 )
 from .rdf import graph_from_ntriples, jsonld_context, serialize_graph
 from .state import state
-from .views import Labels, compact, href, segments, span_anchor
+from .views import Labels, href, segments, span_anchor
 
 bp = Blueprint("resources", __name__)
 
