@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policykg.kg.dataset import QueryDatasets
-from policykg.kg.formats import GRAPH_FORMATS, RESULT_FORMATS, named
+from policykg.kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, named
 from policykg.kg.namespaces import PREFIXES
 from policykg.kg.store import Build, CorruptBuild, open_store
 
@@ -169,16 +169,22 @@ def run_sparql(datasets: QueryDatasets, job: SparqlJob) -> SparqlAnswer:
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
         if job.results_format is None:
-            raise NotAcceptable("none of the accepted media types can carry SELECT/ASK results")
+            raise NotAcceptable("none of the accepted media types can carry SELECT/ASK results; accept one of "
+                                + _media_types(RESULT_FORMATS))
         result.serialize(sink, format=named(job.results_format, RESULT_FORMATS).engine)
         fmt = job.results_format
     else:
         kind = "graph"
         if job.graph_format is None:
-            raise NotAcceptable("none of the accepted media types can carry an RDF graph")
+            raise NotAcceptable("none of the accepted media types can carry an RDF graph; accept one of "
+                                + _media_types(GRAPH_FORMATS))
         ox.serialize(result, sink, format=named(job.graph_format, GRAPH_FORMATS).engine, prefixes=_prefixes(job))
         fmt = job.graph_format
     return SparqlAnswer(kind, fmt, bytes(sink.buffer))
+
+
+def _media_types(formats: tuple[Format, ...]) -> str:
+    return ", ".join(fmt.media_type for fmt in formats)
 
 
 def _prefixes(job: SparqlJob) -> dict[str, str] | None:
