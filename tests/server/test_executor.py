@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from server_testkit import fixture_quads, lay_out_build
@@ -36,10 +35,8 @@ def test_answers_come_back_serialised(executor):
 def test_timeout_kills_the_worker_and_a_new_one_takes_over(executor):
     executor.run_sparql(SparqlJob("ASK {}"), timeout=10)
     (worker,) = executor._workers
-    started = time.monotonic()
-    with pytest.raises(QueryTimeout):
+    with pytest.raises(QueryTimeout, match="time limit of 0.5 s"):
         executor.run_sparql(SparqlJob(SLOW), timeout=0.5)
-    assert time.monotonic() - started < 2
     worker.process.join(5)
     assert not worker.process.is_alive()  # killed, its CPU freed
     assert executor.run_sparql(SparqlJob("ASK {}"), timeout=30).body.endswith(b"true}")
