@@ -10,6 +10,11 @@ The pool keeps itself full: a monitor thread notices every worker that dies, wha
 the build that is current and verified at that moment (`serving build`). A build whose artefacts
 differ from its manifest is refused; the pool keeps serving the last good one. `health()` says how
 many workers are alive, which build they serve and whether queries can run.
+
+Rooms: this module is the pool; server/worker_handle.py starts, watches and stops one worker process;
+server/worker.py runs inside it; server/jobs.py holds the messages between them. A worker answers a
+failed job with a typed `Failure` and goes on serving: only a kill (time limit, hang-up), the memory
+cap or a crash ends it, and the client whose query was running is told which.
 """
 
 from __future__ import annotations
@@ -98,6 +103,7 @@ class QueryExecutor:
         return SparqlAnswer(answer.kind, answer.format, answer.body, time.monotonic() - started)
 
     def read(self, operation: str, *args: Any, timeout: float = 30.0) -> Any:
+        """The answer of a read operation (server/operations.py) run in a worker."""
         return self._call(ReadJob(operation, args), timeout)
 
     def health(self) -> dict:
