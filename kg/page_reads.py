@@ -9,7 +9,6 @@ document graphs and graph/vocabulary; OWL-RL consequences live in graph/inferred
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -19,7 +18,6 @@ from policykg.kg.namespaces import (
     INFERRED_GRAPH,
     PREFIXES,
     VOCABULARY_GRAPH,
-    sparql_prologue,
 )
 
 # In order of preference: a resource's display label is its own preferred label, then its name or title,
@@ -59,17 +57,15 @@ def _iri_node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)  # raises ValueError for a string that is not an IRI
 
 
-def _bind(query: str, bindings: dict[str, ox.NamedNode]) -> str:
-    """Put validated IRIs in place of the variables `?name` (written out as `<iri>`)."""
-    for name, value in bindings.items():
-        query = re.sub(rf"\?{name}\b", lambda _match, v=value: str(v), query)
-    return query
+def _substitutions(bindings: dict[str, ox.NamedNode]) -> dict[ox.Variable, ox.NamedNode]:
+    """The engine's own binding of variables to terms (SEP-0007): no query text is rewritten."""
+    return {ox.Variable(name): value for name, value in bindings.items()}
 
 
 def select(store: ox.Store, query: str, **bindings: ox.NamedNode) -> list[dict[str, ox.Term]]:
-    """The solutions of a SELECT (project prefixes predeclared, `?name` bound to each IRI given) as
-    dicts of variable → term, unbound variables left out."""
-    solutions = store.query(sparql_prologue() + _bind(query, bindings))
+    """The solutions of a SELECT (project prefixes predeclared, `?name` bound to each IRI given: the
+    query must project it, as SEP-0007 asks) as dicts of variable → term, unbound variables left out."""
+    solutions = store.query(query, prefixes=PREFIXES, substitutions=_substitutions(bindings))
     names = [v.value for v in solutions.variables]
     return [{name: row[name] for name in names if row[name] is not None} for row in solutions]
 
@@ -108,11 +104,11 @@ def describe_resource(store: ox.Store, iri: str, incoming_limit: int = INCOMING_
     node = _iri_node(iri)
     outgoing = [
         {"p": row["p"].value, "o": term_json(row["o"]), "g": row["g"].value}
-        for row in select(store, "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?p ?o", x=node)
+        for row in select(store, "SELECT ?x ?p ?o ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?p ?o", x=node)
     ]
     incoming_rows = select(
         store,
-        f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p ?x }} FILTER(isIRI(?s)) }} ORDER BY ?p ?s "
+        f"SELECT ?x ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p ?x }} FILTER(isIRI(?s)) }} ORDER BY ?p ?s "
         f"LIMIT {incoming_limit + 1}",
         x=node,
     )
@@ -225,7 +221,8 @@ def _number(term: ox.Term) -> float:
 def _context_strings(store: ox.Store, contexts: set[str]) -> dict[str, str]:
     found = {}
     for context in contexts:
-        rows = select(store, "SELECT ?text WHERE { GRAPH ?g { ?c nif:isString ?text } } LIMIT 1", c=_iri_node(context))
+        query = "SELECT ?c ?text WHERE { GRAPH ?g { ?c nif:isString ?text } } LIMIT 1"
+        rows = select(store, query, c=_iri_node(context))
         if rows:
             found[context] = rows[0]["text"].value
     return found
@@ -239,12 +236,12 @@ def document_view(store: ox.Store, text_iri: str) -> dict | None:
         return None
     rows = select(
         store,
-        """SELECT ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
+        """SELECT ?x ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
            WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex ?end .
                    OPTIONAL { ?span nif:annotationUnit ?unit . ?unit pkg:annotationType ?type ; pkg:annotationId ?id } }
                    OPTIONAL { { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } }
                               UNION { GRAPH ?g3 { ?unit itsrdf:taIdentRef ?r } } } }
-           GROUP BY ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end) ?id""",
+           GROUP BY ?x ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end) ?id""",
         x=node,
     )
     spans = [
@@ -258,7 +255,7 @@ def document_view(store: ox.Store, text_iri: str) -> dict | None:
         }
         for row in rows
     ]
-    notices = [r["n"].value for r in select(store, "SELECT ?n WHERE { GRAPH ?g { ?n pkg:text ?x } }", x=node)]
+    notices = [r["n"].value for r in select(store, "SELECT ?x ?n WHERE { GRAPH ?g { ?n pkg:text ?x } }", x=node)]
     mentioned = {text_iri, *notices, *(iri for span in spans for iri in span["derived"])}
     return {"iri": text_iri, "text": text, "spans": spans, "notices": notices, "labels": labels(store, mentioned)}
 
@@ -272,7 +269,7 @@ def description_ntriples(store: ox.Store, iri: str) -> bytes:
     query = f"""CONSTRUCT {{ ?x ?p ?o . ?o ?bp ?bo . ?s ?ip ?x }} WHERE {{
         {{ GRAPH ?g {{ ?x ?p ?o OPTIONAL {{ ?o ?bp ?bo FILTER(isBlank(?o)) }} }} FILTER(?g != <{INFERRED_GRAPH}>) }}
         UNION {{ GRAPH ?g {{ ?s ?ip ?x }} FILTER(?g != <{INFERRED_GRAPH}>) }} }}"""
-    return store.query(_bind(query, {"x": node})).serialize(format=ox.RdfFormat.N_TRIPLES)
+    return store.query(query, substitutions=_substitutions({"x": node})).serialize(format=ox.RdfFormat.N_TRIPLES)
 
 
 def graph_ntriples(store: ox.Store, graph_iri: str = VOCABULARY_GRAPH) -> bytes:
