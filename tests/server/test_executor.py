@@ -162,3 +162,23 @@ def test_a_query_whose_client_stays_is_answered(executor):
 
     answer = executor.run_sparql(SparqlJob("ASK { ?s ?p ?o }"), timeout=10, disconnected=present)
     assert answer.body.endswith(b"true}")
+
+
+def test_a_bug_in_an_operation_is_answered_and_the_worker_lives_on(data_dir, monkeypatch):
+    """An exception no mapping expects (a KeyError in an operation) reaches the client as QueryFailed."""
+    from policykg.server.operations import READ_OPERATIONS
+
+    def broken(store):
+        return {}["missing"]
+
+    monkeypatch.setitem(READ_OPERATIONS, "broken", broken)
+    pool = QueryExecutor(data_dir, size=1, start_method="fork")  # the worker inherits the broken operation
+    try:
+        pool.start()
+        before = only_worker(pool)
+        with pytest.raises(QueryFailed, match="KeyError"):
+            pool.read("broken", timeout=30)
+        assert pool.run_sparql(SparqlJob("ASK { ?s ?p ?o }"), timeout=30).body.endswith(b"true}")
+        assert only_worker(pool) is before and before.process.is_alive()
+    finally:
+        pool.close()
