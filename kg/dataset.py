@@ -14,6 +14,7 @@ from __future__ import annotations
 import tempfile
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -111,3 +112,42 @@ class ScratchMerges:
         while len(self._cache) > self.size:
             self._cache.popitem(last=False)
         return scratch, {"default_graph": [DEFAULT], "named_graphs": named}
+
+
+# -- the dataset of one query (server query workers and the cheap lane) -------------------------
+# Kept apart from "which graphs count" above: this block only chooses among datasets built there.
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """The RDF dataset of one request (SPARQL 1.1 Protocol §2.1.4 and the server's defaults).
+
+    Without `protocol` graphs and without FROM in the query, the default graph is the union of all
+    asserted graphs (the document graphs and graph/vocabulary) — plus graph/inferred when
+    `inference` is set — and every named graph is available to GRAPH.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    protocol: bool = False
+    query_has_dataset: bool = False
+    inference: bool = False
+
+
+class QueryDatasets:
+    """The datasets queries run over in one store whose default graph is the merge of its asserted
+    graphs: the everyday one (± graph/inferred) and the merges that requests name."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.merges = ScratchMerges(store)
+        self.defaults = {inference: default_dataset(store, inference) for inference in (False, True)}
+
+    def for_request(self, spec: DatasetSpec) -> tuple[ox.Store, dict]:
+        """The store to query and the keyword arguments for Store.query."""
+        if spec.protocol:
+            return self.merges.dataset(spec.default_graphs, spec.named_graphs, spec.inference)
+        if spec.query_has_dataset:
+            # FROM / FROM NAMED in the query text: Oxigraph builds that dataset itself (see server/README.md)
+            return self.store, {}
+        return self.store, self.defaults[spec.inference]

@@ -8,15 +8,10 @@ import pyoxigraph as ox
 
 from policykg.errors import QueryError
 from policykg.kg.dataset import default_dataset
+from policykg.kg.formats import RESULT_FORMATS, named
 from policykg.kg.namespaces import PREFIXES
+from policykg.kg.prefixed_names import compact
 from policykg.kg.store import Build
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "xml": ox.QueryResultsFormat.XML,
-}
 
 
 def default_graphs(build: Build, include_inferred: bool = False) -> list[ox.NamedNode]:
@@ -66,8 +61,8 @@ def run_query(store: ox.Store, build: Build, text: str, fmt: str, include_inferr
         return ox.serialize(list(results), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
     if fmt == "turtle":
         raise QueryError("--format turtle is for CONSTRUCT and DESCRIBE queries")
-    if fmt in RESULT_FORMATS:
-        return results.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
+    if fmt in {f.name for f in RESULT_FORMATS}:
+        return results.serialize(format=named(fmt, RESULT_FORMATS).engine).decode("utf-8")
     if isinstance(results, ox.QueryBoolean):
         return "true" if bool(results) else "false"
     return render_table(results)
@@ -81,11 +76,7 @@ def _cell(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, iri in PREFIXES.items():
-            if term.value.startswith(iri) and "/" not in term.value[len(iri):] or prefix == "pkgr" and \
-                    term.value.startswith(iri):
-                return f"{prefix}:{term.value[len(iri):]}"
-        return f"<{term.value}>"
+        return compact(term.value, pasteable=False)
     return term.value
 
 

@@ -20,12 +20,13 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from markupsafe import Markup
 
 from policykg.kg.namespaces import BASE
+from policykg.kg.prefixed_names import compact
 
 from .charts import Bar, Event, bar_chart, dot_matrix, timeline
-from .executor import DatasetSpec, SparqlJob
+from .jobs import DatasetSpec, SparqlJob
 from .sparql import execute
 from .state import state
-from .views import compact, href
+from .views import href
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from policykg import __version__
 
 from .config import ServerConfig
-from .errors import GraphUnavailable, InsufficientStorage, ResourceNotFound, ServerError
+from .errors import GraphUnavailable, HttpError, InsufficientStorage, ResourceNotFound
 from .media import HTML_PAGE, RESOURCE_FORMATS, prefers_html
 from .state import install, state
 
@@ -57,7 +57,7 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.add_url_rule("/health", "health", health)
     app.after_request(add_cors_headers)
     app.after_request(add_security_headers)
-    app.register_error_handler(ServerError, server_error_response)
+    app.register_error_handler(HttpError, error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(OSError, os_error_response)
     app.jinja_env.globals.update(version=__version__)
@@ -114,12 +114,12 @@ def os_error_response(error: OSError) -> Response:
     """A full disk is a clear, temporary 503; any other OS error stays a server error, without a traceback."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         log.error("disk full: %s", error)
-        return server_error_response(InsufficientStorage(
+        return error_response(InsufficientStorage(
             "the server's disk is full, so it cannot write the file this request needs; "
             "the operator has been told (see the log). Try again later."
         ))
     log.exception("unexpected OS error")
-    return server_error_response(ServerError(f"the server could not complete the request: {error.strerror}"))
+    return error_response(HttpError(f"the server could not complete the request: {error.strerror}"))
 
 
 def add_security_headers(response: Response) -> Response:
@@ -128,7 +128,7 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def server_error_response(error: ServerError) -> Response:
+def error_response(error: HttpError) -> Response:
     if error.status >= 500:
         log.warning("%s: %s", error.title, error.message)
     if prefers_html(request.headers.get("Accept"), RESOURCE_FORMATS[1:]) and request.method != "POST":
@@ -141,7 +141,7 @@ def server_error_response(error: ServerError) -> Response:
     return response
 
 
-def _error_page(error: ServerError) -> str:
+def _error_page(error: HttpError) -> str:
     if isinstance(error, ResourceNotFound):
         from .resources import not_found_page
 

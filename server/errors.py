@@ -1,12 +1,16 @@
-"""Domain errors of the web layer, each with the HTTP status it maps to (mapped in app.py only)."""
+"""Domain errors of the web layer, each with the HTTP status it maps to (mapped in app.py only).
+
+A query worker raises these too: the class and the message cross the process boundary as they are
+(server/jobs.py, `Failure`), and the web process raises the same class again.
+"""
 
 from __future__ import annotations
 
 from policykg.errors import PolicyKGError, QueryError
 
 
-class ServerError(PolicyKGError):
-    """An error a client receives as an HTTP response with `status` and a readable message."""
+class HttpError(PolicyKGError):
+    """An error a client receives as an HTTP response with `status` (4xx or 5xx) and a readable message."""
 
     status = 500
     title = "Server error"
@@ -17,42 +21,42 @@ class ServerError(PolicyKGError):
         self.headers = headers or {}
 
 
-class BadProtocolRequest(ServerError):
+class BadProtocolRequest(HttpError):
     """The request does not follow the SPARQL 1.1 Protocol (missing or repeated query, bad encoding)."""
 
     status = 400
     title = "Bad request"
 
 
-class QuerySyntaxError(ServerError, QueryError):
+class QuerySyntaxError(HttpError, QueryError):
     """The SPARQL parser rejected the query; the message carries its line:column position."""
 
     status = 400
     title = "Malformed query"
 
 
-class UpdateRefused(ServerError):
+class UpdateRefused(HttpError):
     """SPARQL Update on a read-only endpoint."""
 
     status = 403
     title = "Read-only endpoint"
 
 
-class ServiceNotAllowed(ServerError):
+class ServiceNotAllowed(HttpError):
     """A SERVICE clause names an endpoint that the allow-list does not contain."""
 
     status = 403
     title = "SERVICE not allowed"
 
 
-class ServiceFailed(ServerError):
+class ServiceFailed(HttpError):
     """A SERVICE call was refused by the workers' network sandbox or its endpoint failed (one message for both)."""
 
     status = 502
     title = "SERVICE call failed"
 
 
-class ResourceNotFound(ServerError):
+class ResourceNotFound(HttpError):
     status = 404
     title = "Not found"
 
@@ -61,53 +65,45 @@ class ResourceNotFound(ServerError):
         self.iri = iri
 
 
-class MethodNotAllowed(ServerError):
-    status = 405
-    title = "Method not allowed"
-
-
-class NotAcceptable(ServerError):
+class NotAcceptable(HttpError):
     status = 406
     title = "Not acceptable"
 
 
-class PayloadTooLarge(ServerError):
-    status = 413
-    title = "Request too large"
-
-
-class UnsupportedMediaType(ServerError):
+class UnsupportedMediaType(HttpError):
     status = 415
     title = "Unsupported media type"
 
 
-class QueryFailed(ServerError, QueryError):
+class QueryFailed(HttpError, QueryError):
     """The query was valid but its evaluation failed (e.g. a SERVICE endpoint did not answer)."""
 
     status = 500
     title = "Query failed"
 
 
-class ResultTooLarge(ServerError):
+class ResultTooLarge(HttpError):
     """The serialised result exceeds the configured cap; results are never truncated silently."""
 
     status = 500
     title = "Result too large"
 
 
-class QueryTimeout(ServerError):
+class QueryTimeout(HttpError):
     status = 503
     title = "Query time limit reached"
 
 
-class QueryCancelled(ServerError):
+class QueryCancelled(HttpError):
     """The client hung up while its query ran: the worker was stopped (nobody reads this answer)."""
 
     status = 503
     title = "Query cancelled"
 
 
-class ServiceBusy(ServerError):
+class WorkersBusy(HttpError):
+    """Every query worker stayed busy for the whole time limit of the request."""
+
     status = 503
     title = "All query workers busy"
 
@@ -115,14 +111,24 @@ class ServiceBusy(ServerError):
         super().__init__(message, headers={"Retry-After": "5", **(headers or {})})
 
 
-class GraphUnavailable(ServerError):
+class ShuttingDown(HttpError):
+    """The query workers are being stopped (the server is shutting down): no query runs any more."""
+
+    status = 503
+    title = "Server shutting down"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": "5", **(headers or {})})
+
+
+class GraphUnavailable(HttpError):
     """No build to serve yet."""
 
     status = 503
     title = "Graph not built"
 
 
-class Overloaded(ServerError):
+class Overloaded(HttpError):
     """Admission control refused the query: the client's share or the queue is full, or it waited too long.
 
     Always carries Retry-After, so that well-behaved clients back off instead of retrying at once.
@@ -135,14 +141,14 @@ class Overloaded(ServerError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
-class QueryTooComplex(ServerError):
+class QueryTooComplex(HttpError):
     """The query text is over the size or bracket-nesting limit; the engine never sees it."""
 
     status = 400
     title = "Query too large"
 
 
-class InsufficientStorage(ServerError):
+class InsufficientStorage(HttpError):
     """The disk is full: the server cannot buffer or write what it needs to (temporary, so 503)."""
 
     status = 503

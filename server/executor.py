@@ -10,6 +10,11 @@ The pool keeps itself full: a monitor thread notices every worker that dies, wha
 the build that is current and verified at that moment (`serving build`). A build whose artefacts
 differ from its manifest is refused; the pool keeps serving the last good one. `health()` says how
 many workers are alive, which build they serve and whether queries can run.
+
+Rooms: this module is the pool; server/worker_handle.py starts, watches and stops one worker process;
+server/worker.py runs inside it; server/jobs.py holds the messages between them. A worker answers a
+failed job with a typed `Failure` and goes on serving: only a kill (time limit, hang-up), the memory
+cap or a crash ends it, and the client whose query was running is told which.
 """
 
 from __future__ import annotations
@@ -18,62 +23,39 @@ import atexit
 import logging
 import multiprocessing
 import multiprocessing.connection
-import os
+import pickle
 import queue
-import signal
 import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
 from policykg.kg.store import Build
 
-from .admission import POLL_SECONDS, never_disconnected
+from .admission import never_disconnected
 from .errors import (
     GraphUnavailable,
-    NotAcceptable,
+    HttpError,
     QueryCancelled,
     QueryFailed,
-    QuerySyntaxError,
     QueryTimeout,
-    ResultTooLarge,
-    ServerError,
-    ServiceBusy,
-    ServiceFailed,
-    ServiceNotAllowed,
+    ShuttingDown,
+    WorkersBusy,
 )
-from .jobs import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
+from .jobs import DatasetSpec, ReadJob, Reply, SparqlAnswer, SparqlJob, WorkerSettings
 from .served_build import ServedBuild
+from .worker_handle import BuildRefused, WorkerProcess, describe_exit
 
+# the pool's public API: what callers build and get back
 __all__ = ["DatasetSpec", "QueryExecutor", "ReadJob", "SparqlAnswer", "SparqlJob", "WorkerSettings"]
 
 log = logging.getLogger(__name__)
 
-STARTUP_TIMEOUT = 180.0
 MAX_BACKOFF = 5.0
 MONITOR_INTERVAL = 0.5
-
-
-@dataclass(eq=False)
-class _Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-    build_path: Path
-    info: dict = field(default_factory=dict)
-
-
-_ERRORS: dict[str, type[ServerError]] = {
-    "syntax": QuerySyntaxError,
-    "not_acceptable": NotAcceptable,
-    "too_large": ResultTooLarge,
-    "service_refused": ServiceNotAllowed,
-    "service_failed": ServiceFailed,
-    "failed": QueryFailed,
-}
 
 
 class QueryExecutor:
@@ -85,11 +67,13 @@ class QueryExecutor:
         self.size = max(1, size)
         self.settings = settings or WorkerSettings()
         self._context = multiprocessing.get_context(start_method)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.Queue[WorkerProcess] = queue.Queue()
         self._lock = threading.Lock()
+        self._changed = threading.Condition()  # notified whenever a worker starts, fails to start or ends
+        self._generation = 0
         self._start_lock = threading.Lock()
         self._closing = threading.Event()
-        self._workers: set[_Worker] = set()
+        self._workers: set[WorkerProcess] = set()
         self._pending = 0
         self._spawn_failures = 0
         self._last_spawn_error: str | None = None
@@ -119,6 +103,7 @@ class QueryExecutor:
         return SparqlAnswer(answer.kind, answer.format, answer.body, time.monotonic() - started)
 
     def read(self, operation: str, *args: Any, timeout: float = 30.0) -> Any:
+        """The answer of a read operation (server/operations.py) run in a worker."""
         return self._call(ReadJob(operation, args), timeout)
 
     def health(self) -> dict:
@@ -126,7 +111,7 @@ class QueryExecutor:
         if not self._started and not self._closing.is_set():
             try:
                 self._ensure_started()
-            except ServerError:
+            except HttpError:
                 pass
         with self._lock:
             live = [w for w in self._workers if w.process.is_alive()]
@@ -161,7 +146,29 @@ class QueryExecutor:
             workers = list(self._workers)
             self._workers.clear()
         for worker in workers:
-            _stop(worker)
+            worker.stop()
+        self._notify()
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """Wait until `condition()` holds (True) or `timeout` seconds pass (False), checking it again each
+        time a worker starts, fails to start or ends, and at least every MONITOR_INTERVAL once started."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._changed:
+                seen = self._generation
+            if condition():
+                return True
+            with self._changed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return condition()
+                if self._generation == seen:
+                    self._changed.wait(remaining)
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._generation += 1
+            self._changed.notify_all()
 
     # -- pool management --------------------------------------------------------------------
 
@@ -172,7 +179,7 @@ class QueryExecutor:
             if self._started:
                 return
             if self._closing.is_set():
-                raise ServiceBusy("the server is shutting down")
+                raise ShuttingDown("the server is shutting down")
             build = self._served.current()
             starters = [threading.Thread(target=self._start_one, args=(build,), daemon=True)
                         for _ in range(self.size)]
@@ -190,17 +197,19 @@ class QueryExecutor:
     def _start_one(self, build: Build) -> None:
         try:
             self._admit(self._spawn(build))
-        except (ServerError, OSError, RuntimeError) as exc:
+        except (HttpError, OSError, RuntimeError) as exc:
             self._last_spawn_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
             log.error("query worker failed to start: %s", self._last_spawn_error)
+            self._notify()
 
-    def _admit(self, worker: _Worker) -> None:
+    def _admit(self, worker: WorkerProcess) -> None:
         with self._lock:
             if self._closing.is_set():
-                _stop(worker)
+                worker.stop()
                 return
             self._workers.add(worker)
         self._idle.put(worker)
+        self._notify()
 
     def _refill(self) -> None:
         """Start a spawner for every missing worker (each retries with back-off until it succeeds)."""
@@ -219,12 +228,13 @@ class QueryExecutor:
                 try:
                     worker = self._spawn(self._served.current())
                     break
-                except (ServerError, OSError, RuntimeError) as exc:
+                except (HttpError, OSError, RuntimeError) as exc:
                     self._spawn_failures += 1
                     self._last_spawn_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
                     delay = min(MAX_BACKOFF, 0.25 * 2 ** min(self._spawn_failures, 8))
                     log.error("query worker failed to start (retrying in %.1f s): %s", delay,
                               self._last_spawn_error)
+                    self._notify()
                     self._closing.wait(delay)
         finally:
             with self._lock:
@@ -239,7 +249,8 @@ class QueryExecutor:
             if admitted:
                 self._idle.put(worker)
             else:
-                _stop(worker)
+                worker.stop()
+        self._notify()
 
     def _monitor(self) -> None:
         """Notice dead workers (any cause) and idle workers of an old build, and refill the pool."""
@@ -256,12 +267,13 @@ class QueryExecutor:
             for sentinel in ready:
                 self._forget(sentinels[sentinel])  # type: ignore[index]
             self._refill()
+            self._notify()  # conditions on the build on disk are checked again at least this often
 
     def _retire_stale_idle(self) -> None:
         """Replace idle workers that hold another build than the one to serve (a rebuild happened)."""
         try:
             serving = self._served.current().path
-        except ServerError:
+        except HttpError:
             return
         idle = []
         while True:
@@ -275,7 +287,7 @@ class QueryExecutor:
             else:
                 self._retire(worker)
 
-    def _forget(self, worker: _Worker) -> None:
+    def _forget(self, worker: WorkerProcess) -> None:
         """Drop a dead worker from the pool. Its connection is left to whoever holds the worker: closing
         it here, under a request thread waiting on it, would leave that thread waiting until its deadline."""
         with self._lock:
@@ -284,47 +296,24 @@ class QueryExecutor:
         if known and not self._closing.is_set():
             worker.process.join(1)
             code = worker.process.exitcode
-            log.warning("query worker %s ended (%s); starting another", worker.process.pid, _describe_exit(code))
+            log.warning("query worker %s ended (%s); starting another", worker.process.pid, describe_exit(code))
+        self._notify()
 
-    def _spawn(self, build: Build) -> _Worker:
-        parent_conn, child_conn = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=worker_main,
-            args=(child_conn, str(build.path), build.manifest, self.settings),
-            name="policykg-query-worker",
-            daemon=True,
-        )
-        process.start()
-        child_conn.close()
-        worker = _Worker(process, parent_conn, build.path)
-        if not parent_conn.poll(STARTUP_TIMEOUT):
-            _stop(worker)
-            raise GraphUnavailable(f"query worker did not load {build.path} in {STARTUP_TIMEOUT:.0f} s")
+    def _spawn(self, build: Build) -> WorkerProcess:
         try:
-            status, detail = parent_conn.recv()
-        except (EOFError, OSError):
-            status, detail = "failed", f"the worker exited while loading the graph ({_describe_exit(None)})"
-        if status == "corrupt":
-            _stop(worker)
-            self._served.refuse(build.path, detail)
-            raise GraphUnavailable(detail)
-        if status != "ready":
-            _stop(worker)
-            raise GraphUnavailable(f"query worker cannot load {build.path}: {detail}")
-        worker.info = detail
-        if detail.get("sandbox") == "none":
-            log.error("query worker %s runs WITHOUT network isolation (%s): every query that could contain "
-                      "SERVICE is refused", process.pid, detail.get("sandbox_reason"))
-        log.debug("query worker %s ready: %s", process.pid, detail)
-        return worker
+            return WorkerProcess.start(self._context, build, self.settings)
+        except BuildRefused as exc:
+            self._served.refuse(build.path, exc.message)
+            raise
 
-    def _retire(self, worker: _Worker) -> None:
+    def _retire(self, worker: WorkerProcess) -> None:
         with self._lock:
             self._workers.discard(worker)
-        _stop(worker)
+        worker.stop()
+        self._notify()
         self._refill()
 
-    def _checkout(self, deadline: float) -> _Worker:
+    def _checkout(self, deadline: float) -> WorkerProcess:
         self._ensure_started()
         serving = self._served.current().path
         while True:
@@ -332,7 +321,7 @@ class QueryExecutor:
             try:
                 worker = self._idle.get(timeout=max(0.0, remaining))
             except queue.Empty as exc:
-                raise ServiceBusy(
+                raise WorkersBusy(
                     "every query worker stayed busy for the whole time limit; try again shortly"
                 ) from exc
             with self._lock:
@@ -344,10 +333,11 @@ class QueryExecutor:
     def _call(self, job: SparqlJob | ReadJob, timeout: float,
               disconnected: Callable[[], bool] = never_disconnected) -> Any:
         deadline = time.monotonic() + timeout
+        message = _pickled(job)
         worker = self._checkout(deadline)
         try:
-            worker.conn.send(job)
-            outcome = _wait_for_answer(worker.conn, deadline, disconnected)
+            worker.conn.send_bytes(message)
+            outcome = worker.wait_for_answer(deadline, disconnected)
             if outcome == "gone":
                 log.info("client hung up; stopping its query and replacing worker %s", worker.process.pid)
                 self._retire(worker)
@@ -360,46 +350,24 @@ class QueryExecutor:
                     "Narrow it down (LIMIT, more specific patterns) and try again."
                 )
             notes = worker.conn.recv()
-            message = worker.conn.recv()
+            reply: Reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
             worker.process.join(5)  # the pipe closed: the process is exiting (an abort may take a moment)
             code = worker.process.exitcode
             self._retire(worker)
-            raise QueryFailed(self._death_message(worker, code)) from exc
+            raise QueryFailed(worker.death_message(code)) from exc
+        except HttpError:
+            raise
+        except Exception as exc:  # an answer that cannot be read: the pipe is out of step, so this worker goes
+            self._retire(worker)
+            raise QueryFailed(f"the query worker's answer could not be read ({type(exc).__name__}: {exc})") from exc
         if notes.get("retire"):
             log.info("recycling query worker %s: resident memory grew by %d MiB", worker.process.pid,
                      notes.get("grown", 0) >> 20)
             self._retire(worker)
         else:
             self._idle.put(worker)
-        return _unwrap(message, worker)
-
-    def _death_message(self, worker: _Worker, code: int | None) -> str:
-        limit = worker.info.get("memory_limit")
-        # code None: the pool's monitor may have reaped the process first; an abort is still the likely cause
-        if code is None or code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL):
-            return (
-                f"The query worker stopped while running this query ({_describe_exit(code)}): most likely the "
-                f"query needed more memory than a query worker may use ({(limit or 0) >> 20} MiB) or nested "
-                "too deeply. The worker was replaced; simplify the query (LIMIT, fewer joins, no ORDER BY "
-                "over large products) and try again."
-            )
-        return f"the query worker died while running the query ({_describe_exit(code)}); it was replaced"
-
-
-def _wait_for_answer(conn: Connection, deadline: float, disconnected: Callable[[], bool]) -> str:
-    """"ready" once the worker has answered, "late" past the deadline, "gone" when the client hung up."""
-    if disconnected is never_disconnected:  # nothing to watch: one wait, as before
-        return "ready" if conn.poll(max(0.0, deadline - time.monotonic())) else "late"
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return "late"
-        if conn.poll(min(POLL_SECONDS, remaining)):
-            return "ready"
-        if disconnected():
-            return "gone"
-
+        return reply.result()
 
 def _close_if_alive(ref: weakref.ReferenceType) -> None:
     executor = ref()
@@ -407,63 +375,10 @@ def _close_if_alive(ref: weakref.ReferenceType) -> None:
         executor.close()
 
 
-def _unwrap(message: tuple, worker: _Worker | None = None) -> Any:
-    """The payload of an ("ok", payload) answer, or the error it reports (`worker`: who answered)."""
-    status, payload = message[0], message[1]
-    if status == "ok":
-        return payload
-    if status == "memory":
-        limit = (worker.info.get("memory_limit") if worker else 0) or 0
-        raise QueryFailed(f"{payload} ({limit >> 20} MiB); simplify the query and try again")
-    error = _ERRORS.get(status, QueryFailed)
-    raise error(payload)
-
-
-def _describe_exit(code: int | None) -> str:
-    if code is None:
-        return "still running or unknown exit"
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit status {code}"
-
-
-def _stop(worker: _Worker) -> None:
+def _pickled(job: SparqlJob | ReadJob) -> bytes:
+    """The job as it goes through the pipe, pickled before a worker is taken (so a job that cannot be
+    sent costs no worker)."""
     try:
-        worker.conn.close()
-    except OSError:
-        pass
-    if worker.process.is_alive():
-        worker.process.kill()
-    worker.process.join(timeout=5)
-
-
-# -- worker process -------------------------------------------------------------------------
-
-
-def worker_main(conn: Connection, build_path: str, manifest: dict, settings: WorkerSettings) -> None:
-    """Entry point of a query worker: leave the network, load the build, then answer jobs until EOF."""
-    from .sandbox import enter  # imported in the child only
-
-    # an allocation past the memory limit aborts the worker: at once, without a backtrace that
-    # itself needs memory (RUST_BACKTRACE=1 made a worker hang there until its time limit)
-    os.environ["RUST_BACKTRACE"] = "0"
-    sandbox = enter(settings.service_allowlist)  # first: no thread may exist yet
-    from .worker import serve_jobs
-
-    _exit_with_parent()
-    serve_jobs(conn, Build(Path(build_path), manifest), sandbox, settings)
-
-
-def _exit_with_parent(poll_seconds: float = 1.0) -> None:
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(poll_seconds)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+        return ForkingPickler.dumps(job)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        raise QueryFailed(f"this request cannot be sent to a query worker ({type(exc).__name__}: {exc})") from exc

@@ -1,26 +1,20 @@
-"""The messages between the web process and its query workers, and what each worker may use."""
+"""The messages between the web process and its query workers, and what each worker may use.
+
+A worker first sends `WorkerStarted`, then answers each job (`SparqlJob`, `ReadJob`) with notes
+(a dict: `retire` when its memory grew past the recycling threshold) and a `Reply`: the value, or a
+`Failure` that names the server.errors class to raise and its message. Error classes cross the
+process boundary as classes (pickled by name), so there is no table of tags to keep in step.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, NoReturn
 
+from policykg.kg.dataset import DatasetSpec
+
+from .errors import HttpError, QueryFailed
 from .service_policy import Endpoint
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """The RDF dataset of one request (SPARQL 1.1 Protocol §2.1.4 and the server's defaults).
-
-    Without `protocol` graphs and without FROM in the query, the default graph is the union of all
-    asserted graphs (the document graphs and graph/vocabulary) — plus graph/inferred when
-    `inference` is set — and every named graph is available to GRAPH.
-    """
-
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    protocol: bool = False
-    query_has_dataset: bool = False
-    inference: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,7 +29,7 @@ class SparqlJob:
 
 @dataclass(frozen=True)
 class ReadJob:
-    """A named read operation from policykg.kg.query.READ_OPERATIONS."""
+    """A named read operation from server.operations.READ_OPERATIONS."""
 
     operation: str
     args: tuple = ()
@@ -62,3 +56,46 @@ class WorkerSettings:
     memory_limit: int | None = None
     memory_headroom: int = 1 << 30
     recycle_growth: int = 256 << 20
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A job that did not succeed: the error the web process raises, with its message."""
+
+    error: type[HttpError]
+    message: str
+
+    @classmethod
+    def of(cls, error: HttpError) -> Failure:
+        return cls(type(error), error.message)
+
+    def raise_error(self) -> NoReturn:
+        try:
+            error = self.error(self.message)
+        except TypeError:  # a class whose constructor wants more than a message
+            error = QueryFailed(self.message)
+        raise error
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer to one job: its value, or the failure to raise in the web process."""
+
+    value: Any = None
+    failure: Failure | None = None
+
+    def result(self) -> Any:
+        """The value, or the failure raised as its error."""
+        if self.failure is not None:
+            self.failure.raise_error()
+        return self.value
+
+
+@dataclass(frozen=True)
+class WorkerStarted:
+    """A worker's first message: the build is loaded (`info`: its size, memory limit, sandbox), or
+    `problem` says why not (`corrupt`: the build's files differ from its manifest)."""
+
+    info: dict = field(default_factory=dict)
+    problem: str = ""
+    corrupt: bool = False

@@ -2,7 +2,7 @@
 
 The build's on-disk store is opened read-only here (reopened when `current` moves), so these
 requests skip the query workers' queue and the pickling round trip. Only work whose cost the
-server can bound runs here: the read operations of policykg.kg.query (index lookups around one
+server can bound runs here: the read operations of server/operations.py (index lookups around one
 IRI) and SPARQL queries that consist of one triple pattern (`is_lookup`). Everything else goes to
 the killable worker processes through admission control (server/admission.py).
 
@@ -26,14 +26,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.errors import StoreError
-from policykg.kg.dataset import has_merged_default_graph
-from policykg.kg.query import READ_OPERATIONS
+from policykg.kg.dataset import QueryDatasets, has_merged_default_graph
 from policykg.kg.store import CURRENT_LINK, Build, current_build, open_store
 
 from .errors import GraphUnavailable, QueryFailed
-from .executor import SparqlAnswer, SparqlJob, _unwrap
+from .jobs import SparqlAnswer, SparqlJob
+from .operations import run_read
 from .sandbox import Sandbox
-from .worker import Dataset, answer
+from .worker import answer
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class _Opened:
     link: str
     build: Build
     store: ox.Store
-    dataset: Dataset | None
+    dataset: QueryDatasets | None
     cache: dict[str, Any]
 
 
@@ -169,7 +169,7 @@ class LocalStore:
         except StoreError as exc:
             raise GraphUnavailable(str(exc)) from exc
         # a store without the merged default graph (an older layout) answers page reads only
-        dataset = Dataset(store) if has_merged_default_graph(store) else None
+        dataset = QueryDatasets(store) if has_merged_default_graph(store) else None
         log.info("cheap lane serving build %s", build.path.name)
         return _Opened(target, build, store, dataset, {})
 
@@ -178,7 +178,7 @@ class LocalStore:
         return self._current().build
 
     def read(self, operation: str, *args: Any) -> Any:
-        """Run a policykg.kg.query read operation on the current build."""
+        """Run a read operation (server/operations.py) on the current build."""
         opened = self._current()
         if operation in PER_BUILD_OPERATIONS and not args:
             if operation not in opened.cache:
@@ -189,7 +189,7 @@ class LocalStore:
     @staticmethod
     def _run(opened: _Opened, operation: str, *args: Any) -> Any:
         try:
-            return READ_OPERATIONS[operation](opened.store, *args)
+            return run_read(opened.store, operation, args)
         except ValueError as exc:
             raise QueryFailed(f"{operation} failed: {exc}") from exc
 
@@ -207,4 +207,4 @@ class LocalStore:
             return None
         # this process has the host's network: a lookup has no SERVICE (see is_lookup), and the
         # un-isolated sandbox still refuses any query that could hold one (a second, broader guard)
-        return _unwrap(answer(opened.dataset, job, _NO_NAMESPACE))
+        return answer(opened.dataset, job, _NO_NAMESPACE).result()

@@ -1,6 +1,6 @@
 """schema.org markup for the pages of legislative documents: a schema:Legislation JSON-LD block.
 
-Built from the same description the page shows (kg.query.describe_resource), so the markup says
+Built from the same description the page shows (kg.page_reads.describe_resource), so the markup says
 what the graph says: a notice or plan (eli:LegalResource) with its title, document number
 (eli:id_local), dates, jurisdiction, issuing agencies (eli:passed_by) and parts.
 """

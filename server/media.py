@@ -1,65 +1,45 @@
-"""Media types the server speaks, grouped by role, and the one Accept-header negotiator.
+"""The media types the server speaks and the one Accept-header negotiator.
 
-Roles: SPARQL results (SELECT/ASK), RDF graphs (CONSTRUCT/DESCRIBE, resource descriptions), RDF
-datasets (dumps) and HTML pages. Each format has one short name (also accepted in the `format`
-request parameter), its media type, a file extension and aliases that clients send in Accept.
+The RDF and SPARQL-results formats are defined once in policykg.kg.formats (the CLI and the query
+workers use them too); this module adds HTML pages and the server's offers by role: SPARQL results
+(SELECT/ASK), RDF graphs (CONSTRUCT/DESCRIBE) and resource descriptions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-HTML = "text/html"
+from policykg.kg.formats import (
+    GRAPH_FORMATS,
+    JSONLD,
+    NTRIPLES,
+    RDFXML,
+    RESULT_FORMATS,
+    RESULTS_CSV,
+    RESULTS_JSON,
+    RESULTS_TSV,
+    RESULTS_XML,
+    TRIG,
+    TURTLE,
+    Format,
+)
+
+__all__ = [
+    "GRAPH_FORMATS", "HTML_PAGE", "JSONLD", "NTRIPLES", "RDFXML", "RESOURCE_FORMATS", "RESULT_FORMATS",
+    "RESULTS_CSV", "RESULTS_JSON", "RESULTS_TSV", "RESULTS_XML", "TRIG", "TURTLE", "Format", "MediaRange",
+    "format_by_extension", "format_by_name", "negotiate", "offered_media_types", "parse_accept", "prefers_html",
+]
+
 ALIAS_WEIGHT = 0.5
 
-
-@dataclass(frozen=True)
-class Format:
-    """One serialisation: `name` is what the `format` parameter and the worker use."""
-
-    name: str
-    media_type: str
-    extension: str
-    aliases: tuple[str, ...] = ()
-    label: str = ""
-
-    @property
-    def content_type(self) -> str:
-        """The Content-Type header value, with the charset for every textual format."""
-        return f"{self.media_type}; charset=utf-8"
-
-
-RESULTS_JSON = Format("json", "application/sparql-results+json", "srj", ("application/json",), "JSON")
-RESULTS_XML = Format(
-    "xml", "application/sparql-results+xml", "srx", ("application/xml", "text/xml"), "XML"
-)
-RESULTS_CSV = Format("csv", "text/csv", "csv", (), "CSV")
-RESULTS_TSV = Format("tsv", "text/tab-separated-values", "tsv", (), "TSV")
-
-TURTLE = Format("turtle", "text/turtle", "ttl", ("application/x-turtle",), "Turtle")
-NTRIPLES = Format("ntriples", "application/n-triples", "nt", ("text/plain",), "N-Triples")
-JSONLD = Format(
-    "jsonld", "application/ld+json", "jsonld", ("application/json", "application/sparql-results+json"), "JSON-LD"
-)
-RDFXML = Format(
-    "rdfxml", "application/rdf+xml", "rdf", ("application/xml", "text/xml", "application/sparql-results+xml"),
-    "RDF/XML",
-)
-TRIG = Format("trig", "application/trig", "trig", (), "TriG")
-NQUADS = Format("nquads", "application/n-quads", "nq", (), "N-Quads")
-
-HTML_PAGE = Format("html", HTML, "html", ("application/xhtml+xml",), "HTML")
-
+HTML_PAGE = Format("html", "text/html", "html", None, ("application/xhtml+xml",), "HTML")
 # Order is the server's preference when the client accepts several equally.
-RESULT_FORMATS: tuple[Format, ...] = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
-GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG)
-DATASET_FORMATS: tuple[Format, ...] = (TRIG, NQUADS, TURTLE)
 RESOURCE_FORMATS: tuple[Format, ...] = (HTML_PAGE, TURTLE, JSONLD, NTRIPLES, RDFXML)
 
 _FORMAT_PARAM_ALIASES = {
     "srj": "json", "sparql-results+json": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples",
     "n-triples": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdf/xml": "rdfxml",
-    "nq": "nquads", "n-quads": "nquads", "htm": "html",
+    "htm": "html",
 }
 
 

@@ -15,8 +15,9 @@ from flask import Blueprint, Response, render_template, request
 from rdflib.namespace import RDF
 
 from policykg.kg.namespaces import INFERRED_GRAPH, NIF, PKG
+from policykg.kg.prefixed_names import compact
 
-from .errors import NotAcceptable, ResourceNotFound, ServerError
+from .errors import HttpError, NotAcceptable, ResourceNotFound
 from .markup import legislation_jsonld
 from .media import (
     HTML_PAGE,
@@ -28,7 +29,7 @@ from .media import (
 )
 from .rdf import graph_from_ntriples, jsonld_context, serialize_graph
 from .state import state
-from .views import Labels, compact, href, segments, span_anchor
+from .views import Labels, href, segments, span_anchor
 
 bp = Blueprint("resources", __name__)
 
@@ -196,6 +197,6 @@ def not_found_page(error: ResourceNotFound) -> str:
     if error.iri:
         try:
             similar = state().read("similar_iris", error.iri)
-        except ServerError:  # the suggestions are optional; never fail the 404 itself
+        except HttpError:  # the suggestions are optional; never fail the 404 itself
             similar = []
     return render_template("not_found.html", iri=error.iri, message=error.message, similar=similar, href=href)

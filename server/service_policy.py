@@ -13,13 +13,13 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .errors import ServerError
+from .errors import HttpError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 LOOPBACK_NAMES = frozenset({"localhost"})
 
 
-class BadAllowlistEntry(ServerError):
+class BadAllowlistEntry(HttpError):
     """An entry of POLICYKG_SERVICE_ALLOWLIST is not an absolute http(s) URL."""
 
 

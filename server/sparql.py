@@ -8,7 +8,6 @@ import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, Request, Response, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, VOID, XSD
@@ -24,7 +23,7 @@ from .errors import (
     UnsupportedMediaType,
     UpdateRefused,
 )
-from .executor import DatasetSpec, SparqlAnswer, SparqlJob
+from .jobs import DatasetSpec, SparqlAnswer, SparqlJob
 from .limits import check_graph_iris, check_query_text, parse_timeout
 from .media import (
     GRAPH_FORMATS,
@@ -283,10 +282,8 @@ def describe_service(endpoint_url: str) -> Graph:
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, endpoint))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    for fmt in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
-                ox.QueryResultsFormat.TSV, ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES,
-                ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML, ox.RdfFormat.TRIG):
-        graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
+    for fmt in RESULT_FORMATS + GRAPH_FORMATS:
+        graph.add((service, SD.resultFormat, URIRef(fmt.engine.iri)))
     if state().config.service_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     # the predeclared prefixes, as SHACL prefix declarations (as the SIB endpoints list theirs)

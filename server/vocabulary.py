@@ -16,12 +16,13 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from policykg.kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARY_GRAPH, bind_prefixes
+from policykg.kg.prefixed_names import compact
 
 from .errors import NotAcceptable, ResourceNotFound
 from .media import RESOURCE_FORMATS, Format, format_by_extension, negotiate, offered_media_types
 from .rdf import serialize_graph
 from .state import state
-from .views import compact, href
+from .views import href
 
 bp = Blueprint("vocabulary", __name__)
 SHAPES_GRAPH = BASE + "graph/shapes"

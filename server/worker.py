@@ -1,46 +1,51 @@
 """The query worker process: holds the build in memory and answers SparqlJob / ReadJob messages.
 
-Runs only in child processes started by server.executor, in this order: leave the host's network
-(server.sandbox, before any thread exists), load the verified build, cap the process's address space
-(setrlimit), then answer jobs. Every answer is two messages: notes (`retire`: replace this
-worker, its resident memory grew past the recycling threshold), then a tuple (status, payload) that
-the parent turns into an HTTP response.
+Runs only in child processes started by server.executor (`worker_main`), in this order: leave the
+host's network (server.sandbox, before any thread exists), load the verified build, cap the
+process's address space (setrlimit), then answer jobs. It sends `WorkerStarted` once, then for every
+job two messages: notes (`retire`: replace this worker, its resident memory grew past the recycling
+threshold) and a `Reply` (server/jobs.py). A request never ends the worker: whatever a job raises
+becomes a `Failure` the web process raises; only a signal, the memory cap or the parent's exit do.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import io
 import logging
+import os
+import pickle
 import resource
+import threading
+import time
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from policykg.kg.dataset import ScratchMerges, default_dataset
+from policykg.kg.dataset import QueryDatasets
+from policykg.kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, named
 from policykg.kg.namespaces import PREFIXES
-from policykg.kg.query import READ_OPERATIONS
 from policykg.kg.store import Build, CorruptBuild, open_store
 
-from .jobs import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
-from .sandbox import Sandbox
+from .errors import (
+    HttpError,
+    InsufficientStorage,
+    NotAcceptable,
+    QueryFailed,
+    QuerySyntaxError,
+    ResultTooLarge,
+    ServiceFailed,
+    ServiceNotAllowed,
+)
+from .jobs import Failure, ReadJob, Reply, SparqlAnswer, SparqlJob, WorkerSettings, WorkerStarted
+from .operations import run_read
+from .sandbox import Sandbox, enter
 
 log = logging.getLogger(__name__)
 
-RESULTS_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-}
 SERVICE_FAILED = (
     "a SERVICE call failed: the endpoint is not in this endpoint's allow-list, or it could not be "
     "reached, or it did not answer with SPARQL results"
@@ -49,34 +54,27 @@ SERVICE_REFUSED = (
     "this endpoint cannot isolate its query workers from the network on this machine, so it refuses "
     "every query that could contain SERVICE"
 )
+OUT_OF_MEMORY = "the query needed more memory than a query worker may use"
 
 
-class Dataset:
-    """The store (its default graph is the merge of the asserted graphs) and the merges a request names."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-        self.merges = ScratchMerges(store)
-        self.defaults = {inference: default_dataset(store, inference) for inference in (False, True)}
-
-    def for_request(self, spec: DatasetSpec) -> tuple[ox.Store, dict]:
-        """The store to query and the keyword arguments for Store.query."""
-        if spec.protocol:
-            return self.merges.dataset(spec.default_graphs, spec.named_graphs, spec.inference)
-        if spec.query_has_dataset:
-            # FROM / FROM NAMED in the query text: Oxigraph builds that dataset itself (see server/README.md)
-            return self.store, {}
-        return self.store, self.defaults[spec.inference]
+def worker_main(conn: Connection, build_path: str, manifest: dict, settings: WorkerSettings) -> None:
+    """Entry point of a query worker: leave the network, load the build, then answer jobs until EOF."""
+    # an allocation past the memory limit aborts the worker: at once, without a backtrace that
+    # itself needs memory (RUST_BACKTRACE=1 made a worker hang there until its time limit)
+    os.environ["RUST_BACKTRACE"] = "0"
+    sandbox = enter(settings.service_allowlist)  # first: no thread may exist yet
+    _exit_with_parent()
+    serve_jobs(conn, Build(Path(build_path), manifest), sandbox, settings)
 
 
 def serve_jobs(conn: Connection, build: Build, sandbox: Sandbox, settings: WorkerSettings) -> None:
     try:
-        dataset = Dataset(open_store(build, in_memory=True))
+        datasets = QueryDatasets(open_store(build, in_memory=True))
     except CorruptBuild as exc:
-        conn.send(("corrupt", str(exc)))
+        conn.send(WorkerStarted(problem=str(exc), corrupt=True))
         return
     except Exception as exc:  # report any load failure to the parent, then stop
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        conn.send(WorkerStarted(problem=f"{type(exc).__name__}: {exc}"))
         return
     _release_free_memory()
     baseline = resident_bytes()
@@ -84,18 +82,18 @@ def serve_jobs(conn: Connection, build: Build, sandbox: Sandbox, settings: Worke
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if sandbox.isolated:
         sandbox.start_relays()
-    conn.send(("ready", {"quads": len(dataset.store), "rss": baseline, "memory_limit": limit,
-                         "sandbox": sandbox.mode, "sandbox_reason": sandbox.reason}))
+    conn.send(WorkerStarted({"quads": len(datasets.store), "rss": baseline, "memory_limit": limit,
+                             "sandbox": sandbox.mode, "sandbox_reason": sandbox.reason}))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
-            return
-        status, payload = answer(dataset, job, sandbox)
-        data = ForkingPickler.dumps((status, payload if status == "ok" else str(payload)))
-        del payload  # measure what the worker keeps, not the answer on its way out
+            return  # the parent closed the pipe: the pool stopped this worker
+        except Exception as exc:  # a message that does not unpickle: answer it, keep serving
+            job = exc
+        data = _pickled(answer(datasets, job, sandbox, limit))
         _release_free_memory()
-        grown = resident_bytes() - baseline - len(data)
+        grown = resident_bytes() - baseline - len(data)  # what the worker keeps, not the answer on its way out
         retire = grown > settings.recycle_growth
         conn.send({"retire": retire, "grown": grown})
         conn.send_bytes(data)
@@ -103,30 +101,44 @@ def serve_jobs(conn: Connection, build: Build, sandbox: Sandbox, settings: Worke
             return
 
 
-def answer(dataset: Dataset, job: SparqlJob | ReadJob, sandbox: Sandbox) -> tuple[str, object]:
+def answer(datasets: QueryDatasets, job: object, sandbox: Sandbox, memory_limit: int = 0) -> Reply:
+    """The reply to one job; never raises (an error becomes a Failure for the web process to raise)."""
     try:
         if isinstance(job, SparqlJob):
             if sandbox.refuses_text(job.query):
-                return ("service_refused", SERVICE_REFUSED)
-            return ("ok", run_sparql(dataset, job))
-        return ("ok", READ_OPERATIONS[job.operation](dataset.store, *job.args))
+                raise ServiceNotAllowed(SERVICE_REFUSED)
+            return Reply(run_sparql(datasets, job))
+        if isinstance(job, ReadJob):
+            return Reply(run_read(datasets.store, job.operation, job.args))
+        raise QueryFailed(f"a query worker cannot run {type(job).__name__}: {job}")
+    except HttpError as exc:
+        return Reply(failure=Failure.of(exc))
     except SyntaxError as exc:
-        return ("syntax", str(exc))
-    except _Refused as exc:
-        return (exc.kind, str(exc))
+        return Reply(failure=Failure(QuerySyntaxError, str(exc)))
     except MemoryError:
-        return ("memory", "the query needed more memory than a query worker may use")
-    except OSError as exc:  # pyoxigraph raises OSError for SERVICE (HTTP) failures only
-        log.info("SERVICE failed: %s", exc)
-        return ("service_failed", SERVICE_FAILED)
+        size = f" ({memory_limit >> 20} MiB)" if memory_limit else ""
+        return Reply(failure=Failure(QueryFailed, f"{OUT_OF_MEMORY}{size}; simplify the query and try again"))
+    except OSError as exc:
+        if isinstance(job, SparqlJob):  # pyoxigraph raises OSError for SERVICE (HTTP) failures only
+            log.info("SERVICE failed: %s", exc)
+            return Reply(failure=Failure(ServiceFailed, SERVICE_FAILED))
+        # a read operation writing a file (write_turtle_dump): a full disk is temporary and said so
+        error = InsufficientStorage if exc.errno in (errno.ENOSPC, errno.EDQUOT) else QueryFailed
+        return Reply(failure=Failure(error, f"{job.operation} failed: {exc}"))
     except (ValueError, TypeError, RuntimeError) as exc:
-        return ("failed", f"{type(exc).__name__}: {exc}")
+        return Reply(failure=Failure(QueryFailed, f"{type(exc).__name__}: {exc}"))
+    except Exception as exc:  # a bug in an operation: the client hears of it, the worker keeps serving
+        log.exception("query worker: unexpected error")
+        return Reply(failure=Failure(QueryFailed, f"the request failed unexpectedly ({type(exc).__name__}: {exc})"))
 
 
-class _Refused(Exception):
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+def _pickled(reply: Reply) -> bytes:
+    """The reply as it goes through the pipe; a value that cannot be pickled becomes a Failure."""
+    try:
+        return ForkingPickler.dumps(reply)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        failure = Failure(QueryFailed, f"the answer could not be sent back ({type(exc).__name__}: {exc})")
+        return ForkingPickler.dumps(Reply(failure=failure))
 
 
 class BoundedWriter(io.RawIOBase):
@@ -141,37 +153,54 @@ class BoundedWriter(io.RawIOBase):
 
     def write(self, data) -> int:
         if len(self.buffer) + len(data) > self.limit:
-            raise _Refused(
-                "too_large",
+            raise ResultTooLarge(
                 f"the result is larger than this endpoint's limit of {self.limit} bytes; it was not sent "
-                "in part. Add LIMIT/OFFSET to page through it.",
+                "in part. Add LIMIT/OFFSET to page through it."
             )
         self.buffer += data
         return len(data)
 
 
-def run_sparql(dataset: Dataset, job: SparqlJob) -> SparqlAnswer:
-    store, kwargs = dataset.for_request(job.dataset)
+def run_sparql(datasets: QueryDatasets, job: SparqlJob) -> SparqlAnswer:
+    store, kwargs = datasets.for_request(job.dataset)
     # the project's prefixes are predeclared, as on the Wikidata Query Service and Virtuoso
     result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **kwargs)
     sink = BoundedWriter(job.max_result_bytes)
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
         if job.results_format is None:
-            raise _Refused("not_acceptable", "none of the accepted media types can carry SELECT/ASK results")
-        result.serialize(sink, format=RESULTS_FORMATS[job.results_format])
+            raise NotAcceptable("none of the accepted media types can carry SELECT/ASK results; accept one of "
+                                + _media_types(RESULT_FORMATS))
+        result.serialize(sink, format=named(job.results_format, RESULT_FORMATS).engine)
         fmt = job.results_format
     else:
         kind = "graph"
         if job.graph_format is None:
-            raise _Refused("not_acceptable", "none of the accepted media types can carry an RDF graph")
-        ox.serialize(result, sink, format=GRAPH_FORMATS[job.graph_format], prefixes=_prefixes(job))
+            raise NotAcceptable("none of the accepted media types can carry an RDF graph; accept one of "
+                                + _media_types(GRAPH_FORMATS))
+        ox.serialize(result, sink, format=named(job.graph_format, GRAPH_FORMATS).engine, prefixes=_prefixes(job))
         fmt = job.graph_format
     return SparqlAnswer(kind, fmt, bytes(sink.buffer))
 
 
+def _media_types(formats: tuple[Format, ...]) -> str:
+    return ", ".join(fmt.media_type for fmt in formats)
+
+
 def _prefixes(job: SparqlJob) -> dict[str, str] | None:
     return PREFIXES if job.graph_format in ("turtle", "trig") else None
+
+
+def _exit_with_parent(poll_seconds: float = 1.0) -> None:
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_seconds)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 # -- memory ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ item 6: the national jurisdiction showed “我国”, agency/mara “农业农�
 from __future__ import annotations
 
 from policykg.kg.namespaces import BASE, PREFIXES
-from policykg.kg.query import labels
+from policykg.kg.page_reads import labels
 
 
 def rows(store, query: str):

@@ -46,7 +46,7 @@ def test_a_corrupt_new_build_is_refused_and_the_last_good_one_served(two_builds)
         lay_out_build(data_dir, asserted[:10], inferred, name="bad2", with_store=False)
         assert pool.build.name == "bad2"
         assert pool.run_sparql(SparqlJob(COUNT), timeout=30).body != before
-        assert wait_for(lambda: pool.health()["workers_serve"] == ["bad2"])
+        assert wait_for(pool, lambda: pool.health()["workers_serve"] == ["bad2"])
     finally:
         pool.close()
 

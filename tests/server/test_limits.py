@@ -8,10 +8,10 @@ import errno
 import pytest
 from server_testkit import DOC, fixture_quads, lay_out_build
 
-from policykg.kg.query import READ_OPERATIONS
 from policykg.server.app import create_app
 from policykg.server.config import ServerConfig
 from policykg.server.limits import check_query_text, parse_timeout
+from policykg.server.operations import READ_OPERATIONS
 
 JSON = {"Accept": "application/sparql-results+json"}
 

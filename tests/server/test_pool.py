@@ -5,26 +5,21 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import time
 
 import pyoxigraph as ox
 import pytest
 from server_testkit import fixture_quads, lay_out_build
 
-from policykg.server.errors import QueryFailed, QueryTimeout, ServiceBusy
+from policykg.server.errors import QueryFailed, QueryTimeout, WorkersBusy
 from policykg.server.executor import QueryExecutor, SparqlJob
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
 
 
-def wait_for(condition, seconds: float = 60.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
+def wait_for(pool: QueryExecutor, condition, seconds: float = 60.0) -> bool:
+    """Wait, without sleeping, until `condition()` holds: the pool checks it again on every change."""
+    return pool.wait_until(condition, seconds)
 
 
 def full(pool: QueryExecutor, build: str | None = None) -> bool:
@@ -52,9 +47,9 @@ def test_twenty_rebuilds_with_killed_workers_leave_a_full_pool(build_dir):
                           with_store=False)
             shutil.rmtree(previous)
             for _ in range(2):
-                with pytest.raises((QueryTimeout, ServiceBusy)):
+                with pytest.raises((QueryTimeout, WorkersBusy)):
                     pool.run_sparql(SparqlJob(SLOW), timeout=1e-9)
-        assert wait_for(lambda: full(pool, "b20"))
+        assert wait_for(pool, lambda: full(pool, "b20"))
         expected = ox.Store()
         expected.extend(asserted[: len(asserted) - 20] + inferred)
         count = next(iter(expected.query(COUNT)))["n"].value
@@ -71,8 +66,8 @@ def test_workers_killed_from_outside_are_replaced(build_dir):
         killed = list(pool._workers)
         for worker in killed:
             os.kill(worker.process.pid, signal.SIGKILL)
-        assert wait_for(lambda: not any(w.process.is_alive() for w in killed))
-        assert wait_for(lambda: full(pool) and not set(killed) & pool._workers)
+        assert wait_for(pool, lambda: not any(w.process.is_alive() for w in killed))
+        assert wait_for(pool, lambda: full(pool) and not set(killed) & pool._workers)
         assert pool.run_sparql(SparqlJob("ASK {}"), timeout=30).body.endswith(b"true}")
     finally:
         pool.close()
@@ -85,7 +80,7 @@ def test_a_crashing_query_does_not_take_the_pool_down(build_dir):
         deep = "SELECT * WHERE " + "{" * 20000 + "}" * 20000
         with pytest.raises(QueryFailed, match="replaced"):
             pool.run_sparql(SparqlJob(deep), timeout=30)
-        assert wait_for(lambda: full(pool))
+        assert wait_for(pool, lambda: full(pool))
         assert pool.run_sparql(SparqlJob("ASK {}"), timeout=30).body.endswith(b"true}")
     finally:
         pool.close()
@@ -99,14 +94,14 @@ def test_health_is_not_ok_when_no_worker_can_load_a_build(build_dir):
         shutil.rmtree((build_dir / "current").resolve())  # the build vanishes and nothing replaces it
         for worker in list(pool._workers):
             os.kill(worker.process.pid, signal.SIGKILL)
-        assert wait_for(lambda: pool.health()["workers"]["live"] == 0)
-        assert wait_for(lambda: not pool.health()["ok"])  # once a replacement has failed to load
+        assert wait_for(pool, lambda: pool.health()["workers"]["live"] == 0)
+        assert wait_for(pool, lambda: not pool.health()["ok"])  # once a replacement has failed to load
         report = pool.health()
         assert not report["ok"] and "policykg build" in report["problem"]
         # a later good build recovers the pool
         asserted, inferred = fixture_quads()
         lay_out_build(build_dir, asserted, inferred, name="again", with_store=False)
-        assert wait_for(lambda: full(pool, "again"))
+        assert wait_for(pool, lambda: full(pool, "again"))
     finally:
         pool.close()
 
@@ -131,7 +126,7 @@ def test_idle_workers_move_to_a_new_build_without_waiting_for_a_query(build_dir)
     try:
         pool.start()
         lay_out_build(build_dir, asserted[:-1], inferred, name="next", with_store=False)
-        assert wait_for(lambda: full(pool, "next"))
+        assert wait_for(pool, lambda: full(pool, "next"))
         assert pool.health()["build"] == "next"
     finally:
         pool.close()

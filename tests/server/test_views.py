@@ -1,60 +1,46 @@
-"""IRIs as the pages show them can be pasted back into a query (issue 9 item 3)."""
+"""Presentation helpers of the HTML pages (server/views.py): links, labels, text cut at span boundaries."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
 
-from policykg.kg.namespaces import BASE, PREFIXES
-from policykg.server.views import compact, sparql_local_name
-
-
-def round_trip(shown: str) -> str:
-    """Run the shown form in a query with the endpoint's predeclared prefixes; the IRI it denotes."""
-    store = ox.Store()
-    solutions = store.query(f"SELECT ?x WHERE {{ VALUES ?x {{ {shown} }} }}", prefixes=PREFIXES)
-    return next(iter(solutions))["x"].value
+from policykg.kg.namespaces import BASE
+from policykg.server.views import Labels, href, segments, span_anchor
 
 
-@pytest.mark.parametrize(
-    "iri",
-    [
-        BASE + "doc/renshebufa-2021-102/plan",
-        BASE + "doc/tairenshezi-2021-12/target/subsidised-training/2021",
-        BASE + "period/2021--2025",
-        BASE + "indicator/subsidized-training",
-        BASE + "ontology#AtLeast",
-        BASE + "jurisdiction/370000",
-        BASE + "x/-lead",
-        BASE + "-lead",
-        BASE + "trailing.",
-        BASE + ".lead",
-        BASE + "a~b!c$d&e'f(g)h*i+j,k;l=m?n#o@p",
-        BASE + "percent%20ok",
-        BASE + "中文/名",
-        "http://example.org/elsewhere",
-    ],
-)
-def test_what_is_shown_parses_back_to_the_same_iri(iri):
-    shown = compact(iri)
-    assert round_trip(shown) == iri
+def test_project_iris_link_to_this_server_and_others_stay_as_they_are(app):
+    with app.app_context():
+        assert href(BASE + "doc/a/plan") == "/doc/a/plan"
+        assert href("http://www.wikidata.org/entity/Q148") == "http://www.wikidata.org/entity/Q148"
 
 
-def test_every_iri_of_the_fixture_build_round_trips(app):
-    store = ox.Store()
-    from server_testkit import fixture_quads
+def test_labels_prefer_the_answer_then_the_vocabulary():
+    vocabulary = Graph()
+    plan = URIRef(BASE + "ontology#Plan")
+    vocabulary.add((plan, RDFS.label, Literal("Plan", lang="en")))
+    vocabulary.add((plan, SKOS.prefLabel, Literal("计划", lang="zh")))
+    labels = Labels({BASE + "x": {"zh": ["甲", "乙"], "": ["untagged"]}}, vocabulary)
+    assert labels.zh(BASE + "x") == "甲"  # the first, the preferred one
+    assert labels.en(BASE + "x") == "untagged"  # no English label: the one without a language
+    assert labels.best(BASE + "x") == "甲"
+    assert (labels.zh(str(plan)), labels.en(str(plan)), labels.best(str(plan))) == ("计划", "Plan", "计划")
+    assert labels.best(BASE + "unknown") == ""
+    assert Labels().best(str(plan)) == ""  # without a vocabulary
 
-    asserted, inferred = fixture_quads()
-    store.extend(asserted + inferred)
-    iris = {term.value for quad in store for term in (quad.subject, quad.predicate, quad.object)
-            if isinstance(term, ox.NamedNode)}
-    assert len(iris) > 50
-    for iri in iris:
-        assert round_trip(compact(iri)) == iri, compact(iri)
+
+def test_text_is_cut_at_every_span_boundary_and_each_piece_knows_its_spans():
+    outer = {"begin": 0, "end": 6, "id": "T1"}
+    inner = {"begin": 2, "end": 4, "id": "T2"}
+    pieces = segments("国家职业技能", [outer, inner], focus=(2, 4))
+    assert [p.text for p in pieces] == ["国家", "职业", "技能"]
+    assert [p.spans for p in pieces] == [(outer,), (outer, inner), (outer,)]
+    assert [p.anchors for p in pieces] == [("span-0-6",), ("span-2-4",), ()]
+    assert [p.focus for p in pieces] == [False, True, False]
+    assert pieces[1].innermost is inner and pieces[0].innermost is outer
 
 
-def test_project_iris_are_short_and_slashes_escaped():
-    assert compact(BASE + "doc/renshebufa-2021-102/plan") == r"pkgr:doc\/renshebufa-2021-102\/plan"
-    assert compact(BASE + "ontology#Plan") == "pkg:Plan"
-    assert compact(BASE + "with space") == f"<{BASE}with space>"
-    assert sparql_local_name("a b") is None
+def test_text_without_spans_is_one_piece():
+    (piece,) = segments("全文", [])
+    assert (piece.text, piece.spans, piece.innermost, piece.focus) == ("全文", (), None, False)
+    assert span_anchor({"begin": 3, "end": 9}) == "span-3-9"

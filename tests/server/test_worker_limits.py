@@ -28,7 +28,7 @@ def test_memory_is_capped_by_the_os_and_the_worker_replaced(data_dir):
         assert limit <= status_kib(worker.process.pid, "VmSize") * 1024 + (96 << 20)
         with pytest.raises(QueryFailed, match=r"more memory than a query worker may use \(\d+ MiB\)"):
             pool.run_sparql(SparqlJob(HUNGRY), timeout=60)
-        assert wait_for(lambda: full(pool) and worker not in pool._workers)
+        assert wait_for(pool, lambda: full(pool) and worker not in pool._workers)
         assert pool.run_sparql(SparqlJob("ASK {}"), timeout=30).body.endswith(b"true}")
     finally:
         pool.close()
@@ -57,6 +57,6 @@ def test_a_worker_that_grew_is_recycled(data_dir):
         answer = pool.run_sparql(SparqlJob("SELECT (COUNT(*) AS ?n) WHERE {?a ?b ?c.?d ?e ?f} "
                                            "GROUP BY ?a ?f ORDER BY DESC(?n) LIMIT 1"), timeout=60)
         assert answer.kind == "solutions"
-        assert wait_for(lambda: full(pool) and worker not in pool._workers)
+        assert wait_for(pool, lambda: full(pool) and worker not in pool._workers)
     finally:
         pool.close()

@@ -1,27 +1,23 @@
-"""Read operations on the built graph that the server needs, as plain (picklable) data.
+"""What the linked-data pages read from the built graph, as plain (picklable) data.
 
-Each function takes an open pyoxigraph Store and returns dicts, lists and strings only, so it can
-run inside a query worker process and send its answer back through a pipe. RDF terms are returned
-in the SPARQL 1.1 JSON results shape: {"type": "uri"|"bnode"|"literal", "value", "xml:lang"?,
-"datatype"?}. Asserted triples live in the document graphs and graph/vocabulary; OWL-RL
-consequences live in graph/inferred only.
+Each function takes an open pyoxigraph Store and returns dicts, lists, strings and bytes only, so it
+can run inside a query worker process and send its answer back through a pipe (the server names
+them in server/operations.py). RDF terms are returned in the SPARQL 1.1 JSON results shape:
+{"type": "uri"|"bnode"|"literal", "value", "xml:lang"?, "datatype"?}. Asserted triples live in the
+document graphs and graph/vocabulary; OWL-RL consequences live in graph/inferred only.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from policykg.kg.description import DumpFile, default_graph_size, describe
 from policykg.kg.namespaces import (
-    BASE,
     ELI,
     INFERRED_GRAPH,
     PREFIXES,
     VOCABULARY_GRAPH,
-    sparql_prologue,
 )
 
 # In order of preference: a resource's display label is its own preferred label, then its name or title,
@@ -61,15 +57,15 @@ def _iri_node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)  # raises ValueError for a string that is not an IRI
 
 
-def _bind(query: str, bindings: dict[str, ox.NamedNode]) -> str:
-    """Put validated IRIs in place of the variables `?name` (written out as `<iri>`)."""
-    for name, value in bindings.items():
-        query = re.sub(rf"\?{name}\b", lambda _match, v=value: str(v), query)
-    return query
+def _substitutions(bindings: dict[str, ox.NamedNode]) -> dict[ox.Variable, ox.NamedNode]:
+    """The engine's own binding of variables to terms (SEP-0007): no query text is rewritten."""
+    return {ox.Variable(name): value for name, value in bindings.items()}
 
 
-def _select(store: ox.Store, query: str, **bindings: ox.NamedNode) -> list[dict[str, ox.Term]]:
-    solutions = store.query(sparql_prologue() + _bind(query, bindings))
+def select(store: ox.Store, query: str, **bindings: ox.NamedNode) -> list[dict[str, ox.Term]]:
+    """The solutions of a SELECT (project prefixes predeclared, `?name` bound to each IRI given: the
+    query must project it, as SEP-0007 asks) as dicts of variable → term, unbound variables left out."""
+    solutions = store.query(query, prefixes=PREFIXES, substitutions=_substitutions(bindings))
     names = [v.value for v in solutions.variables]
     return [{name: row[name] for name in names if row[name] is not None} for row in solutions]
 
@@ -89,7 +85,7 @@ def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, dict[str, list[str
         # skos:prefLabel first, and never a label the reasoner inferred (OWL-RL makes every skos:altLabel,
         # e.g. 我国 for China, an rdfs:label): the page shows the preferred name, not an alias
         predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-        rows = _select(
+        rows = select(
             store,
             f"SELECT DISTINCT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} "
             f"GRAPH ?g {{ ?x ?p ?label }} FILTER(isLiteral(?label) && ?g != <{INFERRED_GRAPH}>) }}",
@@ -108,11 +104,11 @@ def describe_resource(store: ox.Store, iri: str, incoming_limit: int = INCOMING_
     node = _iri_node(iri)
     outgoing = [
         {"p": row["p"].value, "o": term_json(row["o"]), "g": row["g"].value}
-        for row in _select(store, "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?p ?o", x=node)
+        for row in select(store, "SELECT ?x ?p ?o ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?p ?o", x=node)
     ]
-    incoming_rows = _select(
+    incoming_rows = select(
         store,
-        f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p ?x }} FILTER(isIRI(?s)) }} ORDER BY ?p ?s "
+        f"SELECT ?x ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p ?x }} FILTER(isIRI(?s)) }} ORDER BY ?p ?s "
         f"LIMIT {incoming_limit + 1}",
         x=node,
     )
@@ -225,7 +221,8 @@ def _number(term: ox.Term) -> float:
 def _context_strings(store: ox.Store, contexts: set[str]) -> dict[str, str]:
     found = {}
     for context in contexts:
-        rows = _select(store, "SELECT ?text WHERE { GRAPH ?g { ?c nif:isString ?text } } LIMIT 1", c=_iri_node(context))
+        query = "SELECT ?c ?text WHERE { GRAPH ?g { ?c nif:isString ?text } } LIMIT 1"
+        rows = select(store, query, c=_iri_node(context))
         if rows:
             found[context] = rows[0]["text"].value
     return found
@@ -237,14 +234,14 @@ def document_view(store: ox.Store, text_iri: str) -> dict | None:
     text = _context_strings(store, {text_iri}).get(text_iri)
     if text is None:
         return None
-    rows = _select(
+    rows = select(
         store,
-        """SELECT ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
+        """SELECT ?x ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
            WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex ?end .
                    OPTIONAL { ?span nif:annotationUnit ?unit . ?unit pkg:annotationType ?type ; pkg:annotationId ?id } }
                    OPTIONAL { { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } }
                               UNION { GRAPH ?g3 { ?unit itsrdf:taIdentRef ?r } } } }
-           GROUP BY ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end) ?id""",
+           GROUP BY ?x ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end) ?id""",
         x=node,
     )
     spans = [
@@ -258,7 +255,7 @@ def document_view(store: ox.Store, text_iri: str) -> dict | None:
         }
         for row in rows
     ]
-    notices = [r["n"].value for r in _select(store, "SELECT ?n WHERE { GRAPH ?g { ?n pkg:text ?x } }", x=node)]
+    notices = [r["n"].value for r in select(store, "SELECT ?x ?n WHERE { GRAPH ?g { ?n pkg:text ?x } }", x=node)]
     mentioned = {text_iri, *notices, *(iri for span in spans for iri in span["derived"])}
     return {"iri": text_iri, "text": text, "spans": spans, "notices": notices, "labels": labels(store, mentioned)}
 
@@ -272,7 +269,7 @@ def description_ntriples(store: ox.Store, iri: str) -> bytes:
     query = f"""CONSTRUCT {{ ?x ?p ?o . ?o ?bp ?bo . ?s ?ip ?x }} WHERE {{
         {{ GRAPH ?g {{ ?x ?p ?o OPTIONAL {{ ?o ?bp ?bo FILTER(isBlank(?o)) }} }} FILTER(?g != <{INFERRED_GRAPH}>) }}
         UNION {{ GRAPH ?g {{ ?s ?ip ?x }} FILTER(?g != <{INFERRED_GRAPH}>) }} }}"""
-    return store.query(_bind(query, {"x": node})).serialize(format=ox.RdfFormat.N_TRIPLES)
+    return store.query(query, substitutions=_substitutions({"x": node})).serialize(format=ox.RdfFormat.N_TRIPLES)
 
 
 def graph_ntriples(store: ox.Store, graph_iri: str = VOCABULARY_GRAPH) -> bytes:
@@ -281,56 +278,12 @@ def graph_ntriples(store: ox.Store, graph_iri: str = VOCABULARY_GRAPH) -> bytes:
     return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
 
 
-def statistics(store: ox.Store) -> dict:
-    """Counts for the dataset description: triples (asserted, inferred), graphs, class partitions."""
-    inferred = ox.NamedNode(INFERRED_GRAPH)
-    graphs = [g for g in store.named_graphs() if g != inferred]
-    inferred_count = sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
-    classes = _select(
-        store,
-        f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?class }}
-            FILTER(?g != <{INFERRED_GRAPH}>) }} GROUP BY ?class ORDER BY DESC(?n)""",
-    )
-    graph_triples = {
-        g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in graphs
-    }
-    linksets = _select(
-        store,
-        f"""SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-            FILTER(?g != <{INFERRED_GRAPH}> && ?g != <{VOCABULARY_GRAPH}> && isIRI(?o) && ?p != rdf:type
-                   && !STRSTARTS(STR(?o), "{BASE}"))
-            BIND(REPLACE(STR(?o), "[^/#]*$", "") AS ?space) }} GROUP BY ?p ?space ORDER BY ?space ?p""",
-    )
-    return {
-        "linksets": [
-            {"predicate": r["p"].value, "target": r["space"].value, "triples": int(r["n"].value)} for r in linksets
-        ],
-        "triples": default_graph_size(store),  # the default graph: the merge of the asserted graphs
-        "inferred_triples": inferred_count,
-        "graphs": [g.value for g in graphs],
-        "graph_triples": graph_triples,
-        "classes": [{"class": r["class"].value, "entities": int(r["n"].value)} for r in classes],
-    }
-
-
-READ_OPERATIONS = {
-    "is_graph_name": is_graph_name,
-    "labels": labels,
-    "describe_resource": describe_resource,
-    "document_view": document_view,
-    "description_ntriples": description_ntriples,
-    "graph_ntriples": graph_ntriples,
-    "statistics": statistics,
-}
-"""The functions a query worker may be asked to run by name."""
-
-
 def similar_iris(store: ox.Store, iri: str, limit: int = 20) -> list[str]:
     """IRIs that share the longest path prefix with `iri` (for a helpful 404 page)."""
     prefix = iri
     while "/" in prefix.rstrip("/")[8:]:
         prefix = prefix.rstrip("/").rsplit("/", 1)[0] + "/"
-        rows = _select(
+        rows = select(
             store,
             f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) &&
                 STRSTARTS(STR(?s), {ox.Literal(prefix)})) }} ORDER BY ?s LIMIT {limit}""",
@@ -338,26 +291,3 @@ def similar_iris(store: ox.Store, iri: str, limit: int = 20) -> list[str]:
         if rows:
             return [row["s"].value for row in rows]
     return []
-
-
-READ_OPERATIONS["similar_iris"] = similar_iris
-
-
-def write_turtle_dump(store: ox.Store, path: str) -> str:
-    """Write every asserted triple (all graphs but graph/inferred, merged) as Turtle to `path`."""
-    inferred = ox.NamedNode(INFERRED_GRAPH)
-    triples = (quad.triple for quad in store if quad.graph_name != inferred)
-    ox.serialize(triples, path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return path
-
-
-READ_OPERATIONS["write_turtle_dump"] = write_turtle_dump
-
-
-def dataset_description(store: ox.Store, dumps: list[dict], base: str) -> bytes:
-    """The VoID + DCAT-AP description (kg.description) as N-Triples, for a build without void.ttl."""
-    triples = describe(store, [DumpFile(**d) for d in dumps], base=base)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-
-
-READ_OPERATIONS["dataset_description"] = dataset_description
