@@ -27,6 +27,7 @@ def labels(store, iri: str) -> dict[str, set[str]]:
     ("new-economy-workers", "新技术、新产业"),  # four-new-economy-workers (Liaoning)
     ("aspiring-entrepreneurs", "具备一定创业条件"),  # qualified-aspiring-entrepreneurs (Liaoning)
     ("enterprise-employees", "本企业"),
+    ("new-hires", "技能岗位"),  # 企业技能岗位新招用职工: the span is 新招用职工
 ])
 def test_no_label_of_a_group_names_a_narrower_group(store, slug, narrower):
     found = labels(store, f"{BASE}group/{slug}")

@@ -341,9 +341,10 @@ def test_programmes(store, built):
         "high-quality-farmers", "rural-practical-talent", "prosperity-entrepreneurship-leaders"}
     assert split(liaoning2["agencies"]) == {
         "liaoning-hrss", "liaoning-housing", "liaoning-agriculture", "liaoning-rural-revitalization"}
-    # 国家 专栏 2: 为残疾人等特殊群体服务; 危化企业 从业人员安全技能实训; 农民工职业技能培训场地
+    # 国家 专栏 2: 为残疾人等特殊群体服务; 危化企业 从业人员安全技能实训 (workers of hazardous chemicals enterprises,
+    # narrower than all high-risk industries); 农民工职业技能培训场地
     assert split(box[(NATIONAL, 2)]["groups"]) == {
-        "persons-with-disabilities", "high-risk-industry-workers", "migrant-workers"}
+        "persons-with-disabilities", "hazardous-chemicals-workers", "migrant-workers"}
     # 山东/临沂 专栏 2: 新录用人员, 骨干职工, 转移到新岗位…的职工, 职业院校专业教师 and (企业)职工
     for plan in (SHANDONG, LINYI):
         assert split(box[(plan, 2)]["groups"]) == {
