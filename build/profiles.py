@@ -125,9 +125,9 @@ def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
         out.add(expression, RDF.type, ELI.LegalExpression)
         out.add(expression, ELI.realizes, work)
         out.add(expression, ELI.language, EU_LANGUAGE.ZHO)
-        # one title (ELI: eli:title 0..1 per expression): the zh= title, else the most frequent printed one;
+        # one title (ELI: eli:title 0..1 per expression): the zh= title, else the printed one;
         # the other printed forms (职业分类大典 for 中华人民共和国职业分类大典) are eli:title_alternative
-        title = cited_title(ident)
+        title = cited_title(ident, cited.reading)
         out.add(expression, ELI.title, ox.Literal(title, language="zh"))
         if cited.reading != title:
             out.add(expression, ELI.title_alternative, ox.Literal(cited.reading, language="zh"))
@@ -138,13 +138,10 @@ def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
         out.add(d.notice, ELI.id_local, ox.Literal(normalise_number(number)))
 
 
-def cited_title(ident) -> str:
-    """The title of a cited work: its zh= note, else its most frequent printed title (ties: the longer),
-    never its document number."""
-    if ident.note("zh"):
-        return ident.note("zh")
-    titles = {form: n for form, n in ident.forms.items() if not NUMBER_RE.search(form)}
-    return sorted(titles.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+def cited_title(ident, printed: str) -> str:
+    """The title of a cited work: its zh= note (required when the texts print it under several titles,
+    corpus/GUIDELINES.md), else the title printed here."""
+    return ident.note("zh") or printed
 
 
 def _agencies(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
