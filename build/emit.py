@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from policykg.build import normalize
 from policykg.build.annotations import AnnotatedDocument, Entity
-from policykg.build.profiles import NATIONAL_CODE, emit_profiles
+from policykg.build.profiles import NATIONAL_CODE, cited_title, emit_profiles
 from policykg.build.provenance import emit_provenance
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError, NormalizationError, UnknownDivisionError
@@ -394,8 +394,11 @@ def _emit_citations(ctx: Context) -> None:
             # a printed title goes on the work's expression (build.profiles), the number on the work
             if re.search(r"〔\d{4}〕\d+号$", cited.text):
                 out.add(target, ELI.id_local, ox.Literal(cited.reading))
-            else:
-                out.add(target, RDFS.label, zh(cited.reading))
+            else:  # one zh label, the work's title; the other printed titles are altLabels
+                title = cited_title(ident, cited.reading)
+                out.add(target, RDFS.label, zh(title))
+                if cited.reading != title:
+                    out.add(target, SKOS.altLabel, zh(cited.reading))
             if ident.note("en"):
                 out.add(target, RDFS.label, en(ident.note("en")))
         # 依据/根据 a higher plan: ELI's eli:applies ("conforms with", e.g. a local act with a national one);

@@ -56,3 +56,17 @@ def test_an_indicator_concept_is_labelled_with_the_quantity_it_measures(store, s
 def test_abbreviated_or_descriptive_forms_are_not_the_preferred_label(store):
     assert labels(store, f"{BASE}funding/skills-upgrading-special-account")["pref"] == {"职业技能提升行动专账资金"}
     assert labels(store, f"{BASE}group/redeployed-employees")["pref"] == {"转岗职工"}
+
+
+def test_a_cited_work_has_one_title_and_its_other_printed_titles_are_alternatives(store):
+    query = f"""SELECT ?w (COUNT(DISTINCT ?l) AS ?labels) (COUNT(DISTINCT ?t) AS ?titles) WHERE {{ GRAPH ?g {{
+        ?w a <https://w3id.org/policykg/ontology#CitedWork> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l
+        FILTER(LANG(?l) = "zh") }} OPTIONAL {{ GRAPH ?h {{ ?w <http://data.europa.eu/eli/ontology#is_realized_by> ?e .
+        ?e <http://data.europa.eu/eli/ontology#title> ?t }} }} FILTER(?g != <{INFERRED_GRAPH}>) }} GROUP BY ?w"""
+    counts = {row["w"].value: (int(row["labels"].value), int(row["titles"].value)) for row in store.query(query)}
+    assert counts and all(labels == 1 and titles <= 1 for labels, titles in counts.values()), counts
+    work = f"{BASE}work/occupational-classification-dictionary"
+    assert labels(store, work)["alt"] == {"职业分类大典", "国家职业分类大典"}
+    alternatives = {row["t"].value for row in store.query(
+        f"SELECT ?t WHERE {{ GRAPH ?g {{ <{work}/zh> <http://data.europa.eu/eli/ontology#title_alternative> ?t }} }}")}
+    assert alternatives == {"职业分类大典", "国家职业分类大典"}
