@@ -70,3 +70,11 @@ def test_a_cited_work_has_one_title_and_its_other_printed_titles_are_alternative
     alternatives = {row["t"].value for row in store.query(
         f"SELECT ?t WHERE {{ GRAPH ?g {{ <{work}/zh> <http://data.europa.eu/eli/ontology#title_alternative> ?t }} }}")}
     assert alternatives == {"职业分类大典", "国家职业分类大典"}
+
+
+def test_no_chinese_label_or_title_has_a_space_between_chinese_characters(store):
+    # a typesetting space (a title broken in the original layout, an issuer before a title) is not part of
+    # the label a reader writes (corpus/GUIDELINES.md): 泰安市职业技能提升行动质量年活动实施方案
+    query = r"""SELECT DISTINCT ?s ?l WHERE { GRAPH ?g { ?s ?p ?l FILTER(isLiteral(?l) && LANG(?l) = "zh"
+        && REGEX(STR(?l), "[\u4e00-\u9fff《》“”<>（）] +[\u4e00-\u9fff《》“”<>（）]")) } }"""
+    assert [(row["s"].value, row["l"].value) for row in store.query(query)] == []
