@@ -843,6 +843,10 @@ def _emit_programmes(ctx: Context) -> None:
         out.add(node, PKG.inPlan, d.plan)
         ctx.record(node, item)
         _serve_and_duty(ctx, item, node)
+    for named in ctx.doc.of_type("NamedProgram"):  # a box whose title names a programme sets that programme out
+        program = ctx.containing(named, "Program")
+        if program is not None:
+            out.add(d.box(_box_number(ctx, program)), PKG.presentsProgramme, iris.named_programme(named.notes["id"]))
     for entity in ctx.doc.of_type("TargetGroup", "NamedProgram"):
         item = ctx.containing(entity, "ProgramItem")
         if item is None:
