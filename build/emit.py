@@ -507,8 +507,12 @@ def _emit_indicators(ctx: Context) -> dict[str, Entity]:
         ident = ctx.reg.get("concept", concept)
         concept_node = iris.indicator_concept(concept)
         out.add(node, RDF.type, PKG.Indicator)
-        out.add(node, RDFS.label, zh(mentions[0].reading))
-        for other in sorted({m.reading for m in mentions[1:]} - {mentions[0].reading}):
+        # the plan's name of the quantity: the concept's preferred label where this plan prints it (the table
+        # row 农民工参加职业技能培训), not whichever mention comes first (培训…农民工 in a review sentence)
+        forms = [m.reading for m in mentions]
+        label = ident.label_zh if ident.label_zh in forms else forms[0]
+        out.add(node, RDFS.label, zh(label))
+        for other in sorted(set(forms) - {label}):
             out.add(node, SKOS.altLabel, zh(other))
         if ident.note("en"):
             out.add(node, RDFS.label, en(ident.note("en")))

@@ -78,3 +78,12 @@ def test_no_chinese_label_or_title_has_a_space_between_chinese_characters(store)
     query = r"""SELECT DISTINCT ?s ?l WHERE { GRAPH ?g { ?s ?p ?l FILTER(isLiteral(?l) && LANG(?l) = "zh"
         && REGEX(STR(?l), "[\u4e00-\u9fff《》“”<>（）] +[\u4e00-\u9fff《》“”<>（）]")) } }"""
     assert [(row["s"].value, row["l"].value) for row in store.query(query)] == []
+
+
+def test_a_plans_indicator_is_labelled_with_the_concepts_name_where_the_plan_prints_it(store):
+    # 004 prints 培训…农民工 in the review sentence before the table row 农民工参加职业技能培训
+    node = f"{BASE}doc/renshebufa-2021-102/indicator/migrant-worker-training"
+    query = f"""SELECT ?p ?l WHERE {{ GRAPH ?g {{ <{node}> ?p ?l FILTER(LANG(?l) = "zh") }}
+        FILTER(?g != <{INFERRED_GRAPH}>) }}"""
+    found = {(row["p"].value.rsplit("#", 1)[-1], row["l"].value) for row in store.query(query)}
+    assert found == {("label", "农民工参加职业技能培训"), ("altLabel", "培训农民工")}
