@@ -44,6 +44,7 @@ NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 DCT = "http://purl.org/dc/terms/"
 ORG = "http://www.w3.org/ns/org#"
+CV = "http://data.europa.eu/m8g/"
 
 # Statement kinds: predicate IRI → kind name. Values of quantitative statements are audited as one
 # statement per target/baseline (kind "target"/"baseline"), not predicate by predicate.
@@ -76,6 +77,12 @@ PREDICATE_KINDS = {
     PKG + "concerns": "indicator",
     PKG + "measures": "indicator",
     DCT + "isPartOf": "item",
+    PKG + "presentsProgramme": "item",
+    ELI + "title_alternative": "docmeta",
+    # CPSV-AP public services (build/profiles.py)
+    DCT + "audience": "service",
+    CV + "hasCompetentAuthority": "service",
+    CV + "hasLegalResource": "service",
 }
 LABEL_CLASSES = {  # class → kind for zh labels
     PKG + "Agency": "label",

@@ -10,6 +10,11 @@ Called once per document by build.emit; everything comes from the annotations an
 - ORG/CPOV: every agency is an org:Organization; one with a jurisdiction is a cv:PublicOrganisation
   with dcterms:spatial.
 - SKOS: target groups and indicator concepts are skos:Concept in their scheme.
+- CPSV-AP: a named programme of measures (kind=programme) that the text aims at a group (serves) is a
+  public service (cpsv:PublicService, CPSV-AP 3.2.0): dct:identifier its slug, dct:title its preferred
+  label, dct:audience the groups it serves, cv:hasLegalResource the plan that sets it out, and
+  cv:hasCompetentAuthority the public organisations the text makes responsible for it (leads,
+  responsibleFor, primaryFor), where it names any.
 - Jurisdictions: code (skos:notation), the code as Wikidata's P442 holds it (pkg:p442Code), the
   Ministry of Civil Affairs name (pkg:officialName), all from policykg.kg.divisions; a Wikidata item
   (skos:exactMatch) only where corpus/links/wikidata.tsv cites a source for it.
@@ -32,6 +37,10 @@ from policykg.errors import AnnotationError
 from policykg.kg import divisions
 from policykg.kg.namespaces import CV, DCTERMS, ELI, EU_LANGUAGE, ORG, PKG, RDF, SKOS, WD
 
+CPSV_PUBLIC_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
+CV_COMPETENT_AUTHORITY = "http://data.europa.eu/m8g/hasCompetentAuthority"
+CV_LEGAL_RESOURCE = "http://data.europa.eu/m8g/hasLegalResource"
+DUTY_RELATIONS = ("leads", "responsibleFor", "primaryFor")  # corpus/GUIDELINES.md, Relations
 NATIONAL_CODE = "100000"  # the project's code for the whole country (not a GB/T 2260 division)
 LINKS_FILE = Path("links") / "wikidata.tsv"
 ISSUING_ROLES = ("Issuer", "CoIssuer")
@@ -76,6 +85,7 @@ def emit_profiles(doc: AnnotatedDocument, reg: Registry, graph: str) -> set[ox.Q
     _eli(doc, reg, out)
     _agencies(doc, reg, out)
     _concepts(doc, out)
+    _public_services(doc, reg, out)
     _jurisdictions(doc, reg, out)
     return out.quads
 
@@ -116,12 +126,23 @@ def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
         out.add(expression, RDF.type, ELI.LegalExpression)
         out.add(expression, ELI.realizes, work)
         out.add(expression, ELI.language, EU_LANGUAGE.ZHO)
-        out.add(expression, ELI.title, ox.Literal(cited.reading, language="zh"))
+        # one title (ELI: eli:title 0..1 per expression): the zh= title, else the printed one;
+        # the other printed forms (职业分类大典 for 中华人民共和国职业分类大典) are eli:title_alternative
+        title = cited_title(ident, cited.reading)
+        out.add(expression, ELI.title, ox.Literal(title, language="zh"))
+        if cited.reading != title:
+            out.add(expression, ELI.title_alternative, ox.Literal(cited.reading, language="zh"))
     out.add(d.plan, ELI.is_part_of, d.notice)
     out.add(d.notice, ELI.has_part, d.plan)
     number = _one_text(doc, "DocNumber")
     if number and normalise_number(number) != number:
         out.add(d.notice, ELI.id_local, ox.Literal(normalise_number(number)))
+
+
+def cited_title(ident, printed: str) -> str:
+    """The title of a cited work: its zh= note (required when the texts print it under several titles,
+    corpus/GUIDELINES.md), else the title printed here."""
+    return ident.note("zh") or printed
 
 
 def _agencies(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
@@ -139,6 +160,30 @@ def _concepts(doc: AnnotatedDocument, out: _Quads) -> None:
     for entity in doc.of_type("TargetGroup"):
         key = identity_key(entity)
         out.add(iris.target_group(key[1]), RDF.type, SKOS.Concept)
+
+
+def _public_services(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
+    """CPSV-AP: "a mandatory or discretionary set of activities performed … by or on behalf of a public
+    organisation, publicly funded and arise from public policy". A programme of measures aimed at a group
+    is one; brands, honours, competitions, platforms, institutions and campaigns are not, and neither is a
+    programme the text aims at no one (an industrial or policy action such as 技能中国行动)."""
+    plan = reg.documents[doc.stem].plan
+    for entity in doc.of_type("NamedProgram"):
+        ident = reg.get("programme", entity.notes["id"])
+        groups = doc.targets_of(entity, "serves")
+        if ident.note("kind") != "programme" or not groups:
+            continue
+        node = iris.named_programme(ident.key)
+        out.add(node, RDF.type, N(CPSV_PUBLIC_SERVICE))
+        out.add(node, DCTERMS.identifier, ox.Literal(ident.key))
+        out.add(node, DCTERMS.title, ox.Literal(ident.label_zh, language="zh"))
+        out.add(node, CV_LEGAL_RESOURCE, plan)
+        for group in groups:
+            out.add(node, DCTERMS.audience, iris.target_group(group.notes["id"]))
+        for relation in DUTY_RELATIONS:
+            for agency in doc.sources_of(entity, relation):
+                if reg.get("agency", agency.notes["id"]).note("juris"):  # a cv:PublicOrganisation
+                    out.add(node, CV_COMPETENT_AUTHORITY, iris.agency(agency.notes["id"]))
 
 
 def _jurisdictions(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:

@@ -98,3 +98,13 @@ def test_special_account_funds_concept_is_named_as_a_fund(store, built):
         SELECT ?l WHERE { GRAPH ?x { <https://w3id.org/policykg/indicator/skills-upgrading-special-account-funds>
             skos:prefLabel ?l FILTER(LANG(?l) = "zh") } }""")
     assert labels == {"职业技能提升行动专账资金"}
+
+
+def test_fact_audit_pool_includes_public_services_and_box_programmes(built, capsys):
+    fact_audit = _audit_module()
+    data = ["--data", str(built.path.parent.parent), "--corpus", str(config.CORPUS_DIR)]
+    assert fact_audit.main(["--list-kinds", *data]) == 0
+    kinds = dict(line.split() for line in capsys.readouterr().out.splitlines() if line.strip())
+    assert int(kinds["service"]) > 0  # dct:audience, cv:hasLegalResource of cpsv:PublicService
+    assert fact_audit.main(["--kind", "item", "--all", *data]) == 0
+    assert "pkg:presentsProgramme" in capsys.readouterr().out

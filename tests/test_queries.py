@@ -178,13 +178,14 @@ def test_cascade_subsidized_training(store, built):
 
 
 def test_cascade_any_concept(store, built):
-    # 新增取得职业资格证书或职业技能等级证书: 4000 万 / 200 万 / 10 万 / 75万
+    # 新增取得职业资格证书或职业技能等级证书: 4000 万 / 200 万 / 75万. Linyi's 10 万 also counts 专项职业能力证书
+    # (新增取得职业资格证书、职业技能等级证书或专项职业能力证书): another measure, not compared with Shandong's
     assert cascade(store, built, "new-certificates") == {
         NATIONAL: (Decimal(40000000), None, None),
         SHANDONG: (Decimal(2000000), NATIONAL, Decimal(5)),
         LIAONING: (Decimal(750000), NATIONAL, Decimal("1.88")),
-        LINYI: (Decimal(100000), SHANDONG, Decimal(5)),
     }
+    assert cascade(store, built, "new-certificates-incl-special-ability") == {LINYI: (Decimal(100000), None, None)}
     # 其中：农民工参加职业技能培训: 3000 万 / 150 万 / 13 万 / 25万
     assert cascade(store, built, "migrant-worker-training") == {
         NATIONAL: (Decimal(30000000), None, None),
@@ -223,7 +224,7 @@ TABLE_TARGETS = {
     (LINYI, "subsidized-training", 400000), (LINYI, "migrant-worker-training", 130000),
     (LINYI, "golden-blue-collar-training", 4000), (LINYI, "new-apprenticeship-training", 6000),
     (LINYI, "entrepreneurship-training", 80000), (LINYI, "high-skilled-talent-stock", 177000),
-    (LINYI, "new-certificates", 100000), (LINYI, "new-high-skilled-talent", 25000),
+    (LINYI, "new-certificates-incl-special-ability", 100000), (LINYI, "new-high-skilled-talent", 25000),
     (LINYI, "qilu-master-workstations", 5),
     (LIAONING, "subsidized-training", 1500000), (LIAONING, "migrant-worker-training", 250000),
     (LIAONING, "new-apprenticeship-training", 50000), (LIAONING, "new-certificates", 750000),
@@ -340,9 +341,10 @@ def test_programmes(store, built):
         "high-quality-farmers", "rural-practical-talent", "prosperity-entrepreneurship-leaders"}
     assert split(liaoning2["agencies"]) == {
         "liaoning-hrss", "liaoning-housing", "liaoning-agriculture", "liaoning-rural-revitalization"}
-    # 国家 专栏 2: 为残疾人等特殊群体服务; 危化企业 从业人员安全技能实训; 农民工职业技能培训场地
+    # 国家 专栏 2: 为残疾人等特殊群体服务; 危化企业 从业人员安全技能实训 (workers of hazardous chemicals enterprises,
+    # narrower than all high-risk industries); 农民工职业技能培训场地
     assert split(box[(NATIONAL, 2)]["groups"]) == {
-        "persons-with-disabilities", "high-risk-industry-workers", "migrant-workers"}
+        "persons-with-disabilities", "hazardous-chemicals-workers", "migrant-workers"}
     # 山东/临沂 专栏 2: 新录用人员, 骨干职工, 转移到新岗位…的职工, 职业院校专业教师 and (企业)职工
     for plan in (SHANDONG, LINYI):
         assert split(box[(plan, 2)]["groups"]) == {
@@ -536,8 +538,11 @@ def test_shared_indicator_concepts(store, built):
     # 开展补贴性职业技能培训: all five plans (Tai'an: 开展补贴性职业技能培训6.7万人次以上)
     assert plans["subsidized-training"] == 5
     # in the national, Shandong, Linyi and Liaoning tables
-    for slug in ("migrant-worker-training", "new-certificates", "new-high-skilled-talent"):
+    for slug in ("migrant-worker-training", "new-high-skilled-talent"):
         assert plans[slug] == 4
+    # 新增取得职业资格证书或职业技能等级证书: national, Shandong, Liaoning; Linyi's row also counts 专项职业能力证书
+    assert plans["new-certificates"] == 3
+    assert "new-certificates-incl-special-ability" not in plans
     # 企业新型学徒制培训: Shandong, Linyi and Liaoning tables (not in the national table)
     assert plans["new-apprenticeship-training"] == 3
     # 金蓝领培训 and 创业培训 rows: Shandong and Linyi only

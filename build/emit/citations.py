@@ -7,8 +7,8 @@ import pyoxigraph as ox
 from policykg.build import iris
 from policykg.build.emit.context import Context
 from policykg.build.emit.terms import en, zh
-from policykg.build.profiles import NUMBER_RE
-from policykg.kg.namespaces import ELI, PKG, RDF, RDFS
+from policykg.build.profiles import NUMBER_RE, cited_title
+from policykg.kg.namespaces import ELI, PKG, RDF, RDFS, SKOS
 
 
 def emit_citations(ctx: Context) -> None:
@@ -26,8 +26,11 @@ def emit_citations(ctx: Context) -> None:
             # a printed title goes on the work's expression (build.profiles), the number on the work
             if NUMBER_RE.search(cited.text):
                 out.add(target, ELI.id_local, ox.Literal(cited.reading))
-            else:
-                out.add(target, RDFS.label, zh(cited.reading))
+            else:  # one zh label, the work's title; the other printed titles are altLabels
+                title = cited_title(ident, cited.reading)
+                out.add(target, RDFS.label, zh(title))
+                if cited.reading != title:
+                    out.add(target, SKOS.altLabel, zh(cited.reading))
             if ident.note("en"):
                 out.add(target, RDFS.label, en(ident.note("en")))
         # 依据/根据 a higher plan: ELI's eli:applies ("conforms with", e.g. a local act with a national one);

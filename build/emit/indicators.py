@@ -37,14 +37,18 @@ def emit_indicators(ctx: Context) -> ConceptOf:
 
 
 def emit_indicator(ctx: Context, concept: str, mentions: list[Entity]) -> None:
-    """The plan's indicator: labelled after its first mention, other wordings as skos:altLabel."""
+    """The plan's indicator: labelled with its concept's preferred label where this plan prints it, else
+    its first mention (the table row 农民工参加职业技能培训, not 培训…农民工 of a review sentence); other
+    wordings as skos:altLabel."""
     out, d = ctx.out, ctx.iris
     node = d.indicator(concept)
-    out.add(node, RDF.type, PKG.Indicator)
-    out.add(node, RDFS.label, zh(mentions[0].reading))
-    for other in sorted({m.reading for m in mentions[1:]} - {mentions[0].reading}):
-        out.add(node, SKOS.altLabel, zh(other))
     ident = ctx.reg.get("concept", concept)
+    out.add(node, RDF.type, PKG.Indicator)
+    forms = [m.reading for m in mentions]
+    label = ident.label_zh if ident.label_zh in forms else forms[0]
+    out.add(node, RDFS.label, zh(label))
+    for other in sorted(set(forms) - {label}):
+        out.add(node, SKOS.altLabel, zh(other))
     if ident.note("en"):
         out.add(node, RDFS.label, en(ident.note("en")))
     out.add(node, PKG.measures, iris.indicator_concept(concept))

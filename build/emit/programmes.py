@@ -99,6 +99,10 @@ def emit_items(ctx: Context) -> None:
         out.add(node, PKG.inPlan, d.plan)
         ctx.record(node, item)
         serve_and_duty(ctx, item, node)
+    for named in ctx.doc.of_type("NamedProgram"):  # a box whose title names a programme sets that programme out
+        program = ctx.containing(named, "Program")
+        if program is not None:
+            out.add(d.box(box_number(ctx, program)), PKG.presentsProgramme, iris.named_programme(named.notes["id"]))
 
 
 def emit_item_mentions(ctx: Context) -> None:

@@ -61,6 +61,8 @@ STRUCTURAL = {
         "doc/t-2021-1/programme/box-1/item-1",
         ["isPartOf exactly one programme box", "pkg:itemNumber", "More than 1 values"],
     ),
+    "PublicServiceShape": ("programme/golden-blue-collar", ["only a named programme of measures",
+                                                            "cv:PublicOrganisation"]),
     "NamedProgramShape": ("programme/malan-flower", ["pkg:mentionedIn", "rdfs:label in English",
                                                      "pkg:programmeKind"]),
     "AgencyShape": (
