@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from policykg.kg.description import DumpFile, default_graph_size, describe
+from policykg.kg.description import default_graph_size
 from policykg.kg.namespaces import (
     BASE,
     ELI,
@@ -341,23 +341,3 @@ def similar_iris(store: ox.Store, iri: str, limit: int = 20) -> list[str]:
 
 
 READ_OPERATIONS["similar_iris"] = similar_iris
-
-
-def write_turtle_dump(store: ox.Store, path: str) -> str:
-    """Write every asserted triple (all graphs but graph/inferred, merged) as Turtle to `path`."""
-    inferred = ox.NamedNode(INFERRED_GRAPH)
-    triples = (quad.triple for quad in store if quad.graph_name != inferred)
-    ox.serialize(triples, path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return path
-
-
-READ_OPERATIONS["write_turtle_dump"] = write_turtle_dump
-
-
-def dataset_description(store: ox.Store, dumps: list[dict], base: str) -> bytes:
-    """The VoID + DCAT-AP description (kg.description) as N-Triples, for a build without void.ttl."""
-    triples = describe(store, [DumpFile(**d) for d in dumps], base=base)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-
-
-READ_OPERATIONS["dataset_description"] = dataset_description

@@ -151,14 +151,14 @@ def query(query: str, fmt: str, inferred: bool) -> None:
     nif:, rdfs: …) are predeclared, as at the /sparql endpoint. Updates are refused: the graph is
     rebuilt from the annotations with `policykg build`.
     """
-    from policykg.kg.sparql import run_query
+    from policykg.kg.query_runner import run_query
     from policykg.kg.store import current_build, open_store
 
     try:
         text = query_text(query)
         build_dir = current_build(config.data_dir())
         store = open_store(build_dir, in_memory=True)
-        output = run_query(store, build_dir, text, fmt, include_inferred=inferred)
+        output = run_query(store, text, fmt, include_inferred=inferred)
     except PolicyKGError as exc:
         _fail(exc)
     click.echo(output, nl=not output.endswith("\n"))

@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from policykg.kg.manifest import Manifest
 from policykg.kg.store import Build
 
 from .admission import POLL_SECONDS, never_disconnected
@@ -443,7 +444,7 @@ def _stop(worker: _Worker) -> None:
 # -- worker process -------------------------------------------------------------------------
 
 
-def worker_main(conn: Connection, build_path: str, manifest: dict, settings: WorkerSettings) -> None:
+def worker_main(conn: Connection, build_path: str, manifest: Manifest, settings: WorkerSettings) -> None:
     """Entry point of a query worker: leave the network, load the build, then answer jobs until EOF."""
     from .sandbox import enter  # imported in the child only
 

@@ -10,13 +10,14 @@ from decimal import Decimal
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
-from server_testkit import DOC, FIXTURES
+from server_testkit import DOC
 
+from policykg.config import ONTOLOGY_DIR
 from policykg.server.rdf import jsonld_context
 
 PKG = Namespace("https://w3id.org/policykg/ontology#")
-TARGET = f"{DOC}/target/subsidised-training/2021"
-TARGET_PATH = "/doc/tairenshezi-2021-12/target/subsidised-training/2021"
+TARGET = f"{DOC}/target/subsidized-training/2021--2021"
+TARGET_PATH = TARGET.removeprefix("https://w3id.org/policykg")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
              "application/rdf+xml": "xml"}
@@ -28,7 +29,7 @@ def parse(response) -> Graph:
     text = response.get_data(as_text=True)
     if response.mimetype == "application/ld+json":  # use the published context without fetching it
         document = json.loads(text)
-        document["@context"] = jsonld_context(Graph().parse(FIXTURES / "ontology.ttl"))["@context"]
+        document["@context"] = jsonld_context(Graph().parse(ONTOLOGY_DIR / "policykg.ttl"))["@context"]
         text = json.dumps(document)
     return Graph().parse(data=text, format=RDF_TYPES[response.mimetype])
 
