@@ -23,7 +23,8 @@ from policykg.build.pipeline import SHAPES_GRAPH, VOID_GRAPH, BuildOptions, quad
 from policykg.kg.dataset import materialise_default_graph
 from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
 from policykg.kg.namespaces import INFERRED_GRAPH, VOCABULARY_GRAPH
-from policykg.kg.store import Build, current_build
+from policykg.kg.query_runner import select_rows
+from policykg.kg.store import Build, current_build, open_store
 from policykg.server.config import ServerConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,17 @@ def tiny_build() -> Build:
     folder = Path(tempfile.mkdtemp(prefix="policykg-tiny-build-"))
     atexit.register(shutil.rmtree, folder, True)
     return build_corpus(folder)
+
+
+@functools.cache
+def tiny_store() -> ox.Store:
+    """The tiny build in memory, default graph = the merge of its asserted graphs (as the endpoint's)."""
+    return open_store(tiny_build(), in_memory=True)
+
+
+def expected_rows(query: str) -> list[dict[str, str]]:
+    """What the engine answers over the tiny build: a test's expectation, computed, not typed in."""
+    return select_rows(tiny_store(), query)
 
 
 def read_quads(path: Path, graph: str | None = None) -> list[ox.Quad]:
