@@ -40,6 +40,7 @@ def test_timeout_kills_the_worker_and_a_new_one_takes_over(executor):
 def test_busy_pool_says_so(executor):
     import threading
 
+    executor.run_sparql(SparqlJob("ASK {}"), timeout=30)  # the worker has loaded the build
     thread = threading.Thread(target=lambda: pytest.raises(QueryTimeout, executor.run_sparql, SparqlJob(SLOW), 2))
     thread.start()
     time.sleep(0.5)
