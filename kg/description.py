@@ -39,7 +39,6 @@ from policykg.kg.namespaces import (
 
 SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
-ADMS = "http://www.w3.org/ns/adms#"
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 SHAPES_GRAPH = BASE + "graph/shapes"

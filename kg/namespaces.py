@@ -9,7 +9,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TI
 
 BASE = "https://w3id.org/policykg/"
 PKG = Namespace(BASE + "ontology#")
-PKGR = Namespace(BASE)
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")

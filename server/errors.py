@@ -61,19 +61,9 @@ class ResourceNotFound(ServerError):
         self.iri = iri
 
 
-class MethodNotAllowed(ServerError):
-    status = 405
-    title = "Method not allowed"
-
-
 class NotAcceptable(ServerError):
     status = 406
     title = "Not acceptable"
-
-
-class PayloadTooLarge(ServerError):
-    status = 413
-    title = "Request too large"
 
 
 class UnsupportedMediaType(ServerError):

@@ -46,14 +46,12 @@ RDFXML = Format(
     "RDF/XML",
 )
 TRIG = Format("trig", "application/trig", "trig", (), "TriG")
-NQUADS = Format("nquads", "application/n-quads", "nq", (), "N-Quads")
 
 HTML_PAGE = Format("html", HTML, "html", ("application/xhtml+xml",), "HTML")
 
 # Order is the server's preference when the client accepts several equally.
 RESULT_FORMATS: tuple[Format, ...] = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
 GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG)
-DATASET_FORMATS: tuple[Format, ...] = (TRIG, NQUADS, TURTLE)
 RESOURCE_FORMATS: tuple[Format, ...] = (HTML_PAGE, TURTLE, JSONLD, NTRIPLES, RDFXML)
 
 _FORMAT_PARAM_ALIASES = {
