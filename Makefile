@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build validate lint bench clean
+.PHONY: serve test build validate lint bench wheel clean
 
 $(BIN)/policykg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,5 +29,9 @@ bench: $(BIN)/policykg
 	$(BIN)/python bench/bench_validation.py --quick
 	$(BIN)/python bench/bench_endpoint.py
 
+# the wheel `pip install .` installs, with the ontology, shapes and example queries inside (dist/)
+wheel: $(BIN)/policykg
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
+
 clean:
-	rm -rf data
+	rm -rf data dist

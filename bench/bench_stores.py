@@ -36,8 +36,11 @@ from policykg import config
 from policykg.errors import PolicyKGError
 from policykg.kg import virtuoso
 from policykg.kg.namespaces import PREFIXES
-from policykg.kg.sparql import default_graphs
 from policykg.kg.store import Build, current_build
+
+# the throwaway Virtuoso server lives with the tests (tests/virtuoso_testkit.py), its one home
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from virtuoso_testkit import LocalVirtuoso  # noqa: E402
 
 log = logging.getLogger("bench_stores")
 
@@ -139,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no .rq files in {args.queries}", file=sys.stderr)
         return 2
     queries.insert(0, FLOOR_QUERY)
-    graphs = [g.value for g in default_graphs(build, include_inferred=args.inferred)]
+    graphs = list(build.manifest.graphs.asserted(include_inferred=args.inferred))
 
     with tempfile.TemporaryDirectory(prefix="bench-stores-") as tmp:
         tmp_path = Path(tmp)
@@ -150,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 server = virtuoso.VirtuosoServer(host=host, isql_port=int(isql_port), http_port=int(http_port),
                                                  user=args.user, password=args.password)
             else:
-                local = virtuoso.LocalVirtuoso(tmp_path / "virtuoso", dirs_allowed=[build.path], buffers=20000)
+                local = LocalVirtuoso(tmp_path / "virtuoso", dirs_allowed=[build.path], buffers=20000)
                 server = local.start()
             load_mem, memory = timed(lambda: load_oxigraph(build, None))
             load_disk, disk = timed(lambda: load_oxigraph(build, tmp_path / "oxigraph"))
@@ -160,8 +163,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("oxigraph-disk", oxigraph_runner(disk, graphs)),
                 ("virtuoso", virtuoso_runner(server, graphs)),
             ]
-            print(f"build {build.path.name}: {build.manifest.get('triples')} asserted + "
-                  f"{build.manifest.get('inferred_triples')} inferred triples; default graph: {len(graphs)} graphs"
+            print(f"build {build.path.name}: {build.manifest.triples} asserted + "
+                  f"{build.manifest.inferred_triples} inferred triples; default graph: {len(graphs)} graphs"
                   f"{' incl. inferred' if args.inferred else ''}")
             print(f"load: oxigraph-mem {load_mem * 1000:.0f} ms, oxigraph-disk {load_disk * 1000:.0f} ms "
                   f"(bulk_load + optimize), virtuoso {report.seconds * 1000:.0f} ms "

@@ -33,6 +33,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from policykg.kg.store import current_build, has_build
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_corpus  # noqa: E402  (bench/corpus.py, beside this script)
 
@@ -100,11 +102,10 @@ def measure_size(n: int, workdir: Path, timeout: float) -> list[Measure]:
                  "ok" if ok else f"FAILED: {last}")
         if not ok:
             break
-    manifest = data / "current" / "manifest.json"
-    if manifest.exists():
-        info = json.loads(manifest.read_text(encoding="utf-8"))
+    if has_build(data):
+        manifest = current_build(data).manifest
         for m in results:
-            m.detail = m.detail if not m.ok else f"{info['triples']} asserted + {info['inferred_triples']} inferred"
+            m.detail = m.detail if not m.ok else f"{manifest.triples} asserted + {manifest.inferred_triples} inferred"
     return results
 
 

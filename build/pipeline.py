@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -28,8 +27,9 @@ from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
 from policykg.kg.dataset import materialise_default_graph
+from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
-from policykg.kg.store import CURRENT_LINK, MANIFEST, STORE_DIR, read_build, verify_build
+from policykg.kg.store import CURRENT_LINK, STORE_DIR, read_build, verify_build
 from policykg.kg.tables import TABLES_DIR, write_tables
 
 log = logging.getLogger(__name__)
@@ -102,12 +102,6 @@ def write_sorted(path: Path, items: list, fmt: ox.RdfFormat) -> None:
     path.write_bytes(data)
 
 
-def file_entry(path: Path, media_type: str) -> dict:
-    data = path.read_bytes()
-    return {"file": path.name, "media_type": media_type, "sha256": hashlib.sha256(data).hexdigest(),
-            "bytes": len(data)}
-
-
 def _class_counts(store: ox.Store, graphs: list[str]) -> dict[str, int]:
     """Distinct resources per ontology class in the union of `graphs`."""
     query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
@@ -167,10 +161,10 @@ def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: l
         items = asserted if fmt != ox.RdfFormat.TURTLE else sorted(
             {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}, key=triple_key)
         write_sorted(tmp / name, items, fmt)
-        dumps.append(file_entry(tmp / name, media_type))
+        dumps.append(FileEntry.of(tmp / name, media_type))
     write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
-    dumps.append(file_entry(tmp / "inferred.nq", "application/n-quads"))
-    tables = [file_entry(path, "application/json" if path.suffix == ".json" else "text/csv")
+    dumps.append(FileEntry.of(tmp / "inferred.nq", "application/n-quads"))
+    tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
               for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
     metadata = void.read_metadata(opts.corpus_dir / "dataset.ttl")
     void_triples = void.describe_build(store, metadata, dumps, opts.corpus_dir)
@@ -191,20 +185,18 @@ def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: l
         summary.graphs[files[graph]] = graph
     # shared resources (agencies, groups, concepts) appear in several documents: count them once
     summary.classes.update(_class_counts(store, doc_graphs))
-    digest = hashlib.sha256("".join(d["sha256"] for d in dumps).encode()).hexdigest()[:16]
-    manifest = {
-        "version": __version__,
-        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "content_hash": digest,
-        "triples": default_size,
-        "inferred_triples": len(inferred),
-        "graphs": {"documents": doc_graphs, "vocabulary": VOCABULARY_GRAPH, "shapes": SHAPES_GRAPH,
-                   "inferred": INFERRED_GRAPH, "void": VOID_GRAPH},
-        "documents": {files[g]: g for g in doc_graphs},
-        "dumps": dumps,
-        "tables": tables,
-    }
-    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    digest = hashlib.sha256("".join(d.sha256 for d in dumps).encode()).hexdigest()[:16]
+    Manifest(
+        version=__version__,
+        built_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        content_hash=digest,
+        triples=default_size,
+        inferred_triples=len(inferred),
+        graphs=BuildGraphs(tuple(doc_graphs), VOCABULARY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH),
+        documents={files[g]: g for g in doc_graphs},
+        dumps=tuple(dumps),
+        tables=tuple(tables),
+    ).write(tmp)
     return summary, digest
 
 

@@ -8,17 +8,17 @@ import pyoxigraph as ox
 
 from policykg.build.profiles import wikidata_links
 from policykg.errors import BuildError
-from policykg.kg.description import DumpFile, describe
+from policykg.kg.description import describe
+from policykg.kg.manifest import FileEntry
 from policykg.kg.namespaces import WD
 
 
-def describe_build(store: ox.Store, metadata: list[ox.Triple], dumps: list[dict],
+def describe_build(store: ox.Store, metadata: list[ox.Triple], dumps: list[FileEntry],
                    corpus_dir: Path | None = None) -> list[ox.Triple]:
     """VoID + DCAT-AP triples for the asserted graphs in `store` and the dump files of the build; the
     Wikidata linkset cites the sources recorded in corpus/links/wikidata.tsv."""
-    files = [DumpFile(d["file"], d["media_type"], d["sha256"], d["bytes"]) for d in dumps]
     sources = sorted({source for _, source in wikidata_links(corpus_dir).values()}) if corpus_dir else []
-    return describe(store, files, metadata, link_sources={str(WD): sources} if sources else None)
+    return describe(store, dumps, metadata, link_sources={str(WD): sources} if sources else None)
 
 
 def read_metadata(path: Path) -> list[ox.Triple]:

@@ -1,4 +1,4 @@
-"""Whole-dataset reads for the dataset and service descriptions: counts, the Turtle dump, VoID + DCAT-AP.
+"""Whole-dataset reads for the service description: counts of the default graph and of each named graph.
 
 Like policykg.kg.page_reads, each function takes an open pyoxigraph Store and returns plain data,
 so that a query worker can run it (server/operations.py names them).
@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from policykg.kg.dataset import asserted_graphs, has_merged_default_graph, merge_graphs
-from policykg.kg.description import DumpFile, default_graph_size, describe
-from policykg.kg.namespaces import INFERRED_GRAPH, PREFIXES
+from policykg.kg.description import default_graph_size
+from policykg.kg.namespaces import INFERRED_GRAPH
 
 
 def statistics(store: ox.Store) -> dict:
@@ -29,18 +28,3 @@ def statistics(store: ox.Store) -> dict:
 
 def _size(store: ox.Store, graph: ox.NamedNode) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
-
-
-def write_turtle_dump(store: ox.Store, path: str) -> str:
-    """Write the merge of the asserted graphs (each triple once, as the default graph of a query) as
-    Turtle to `path`: the store's merged default graph, or the merge made now for a store without one."""
-    source = store if has_merged_default_graph(store) else merge_graphs(store, asserted_graphs(store))
-    triples = (quad.triple for quad in source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    ox.serialize(triples, path, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return path
-
-
-def dataset_description(store: ox.Store, dumps: list[dict], base: str) -> bytes:
-    """The VoID + DCAT-AP description (kg.description) as N-Triples, for a build without void.ttl."""
-    triples = describe(store, [DumpFile(**d) for d in dumps], base=base)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)

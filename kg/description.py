@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from policykg.kg.dataset import DEFAULT, asserted_graphs, has_merged_default_graph, merge_graphs
+from policykg.kg.manifest import FileEntry
 from policykg.kg.namespaces import (
     BASE,
     DCAT,
@@ -38,7 +39,6 @@ from policykg.kg.namespaces import (
 
 SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
-ADMS = "http://www.w3.org/ns/adms#"
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 SHAPES_GRAPH = BASE + "graph/shapes"
@@ -60,16 +60,6 @@ KNOWN_TARGETS = {
     "http://www.w3.org/2006/time#": ("owl-time", "W3C OWL-Time"),
     "https://dmfw.mca.gov.cn/": ("mca", "Ministry of Civil Affairs: administrative division codes"),
 }
-
-
-@dataclass(frozen=True)
-class DumpFile:
-    """One downloadable file: its name, media type, size and SHA-256 (as in the build manifest)."""
-
-    file: str
-    media_type: str
-    sha256: str
-    bytes: int
 
 
 def N(iri) -> ox.NamedNode | ox.BlankNode:
@@ -99,7 +89,7 @@ def default_graph_size(store: ox.Store) -> int:
     return len(merge_graphs(store, asserted_graphs(store)))
 
 
-def describe(store: ox.Store, dumps: Iterable[DumpFile], metadata: Iterable[ox.Triple] = (),
+def describe(store: ox.Store, dumps: Iterable[FileEntry], metadata: Iterable[ox.Triple] = (),
              base: str = BASE, modified: str | None = None,
              link_sources: dict[str, list[str]] | None = None) -> list[ox.Triple]:
     """The VoID + DCAT-AP description of the dataset in `store`, sorted (deterministic output).
@@ -295,7 +285,7 @@ def _linkset(out: _Triples, dataset: str, linkset: Linkset, sources: list[str]) 
         out.add(target, DCTERMS.title, ox.Literal(linkset.target_title, language="en"))
 
 
-def _distribution(out: _Triples, dataset: str, base: str, dump: DumpFile) -> None:
+def _distribution(out: _Triples, dataset: str, base: str, dump: FileEntry) -> None:
     node, url = f"{dataset}#distribution-{dump.file}", base + "dumps/" + dump.file
     checksum = f"{dataset}#checksum-{dump.file}"
     out.add(dataset, VOID.dataDump, url)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
 BASE = "https://w3id.org/policykg/"
 PKG = Namespace(BASE + "ontology#")
-PKGR = Namespace(BASE)
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
@@ -51,9 +52,10 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def sparql_prologue() -> str:
-    """PREFIX declarations for every project prefix, for queries and the query editor."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+def sparql_prologue(prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """PREFIX declarations (every project prefix by default), for an engine that cannot be given them
+    as a parameter (pyoxigraph takes `prefixes=`), and for the query editor."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
 
 
 def bind_prefixes(graph) -> None:

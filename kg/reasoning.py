@@ -30,12 +30,12 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from policykg.config import ONTOLOGY_DIR
 from policykg.errors import ValidationError
 from policykg.kg.dataset import merge_graphs
 from policykg.kg.namespaces import INFERRED_GRAPH
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ONTOLOGY = PROJECT_ROOT / "ontology" / "policykg.ttl"
+DEFAULT_ONTOLOGY = ONTOLOGY_DIR / "policykg.ttl"
 INFERRED = ox.NamedNode(INFERRED_GRAPH)
 MAX_ROUNDS = 50
 

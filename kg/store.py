@@ -7,8 +7,6 @@ loads, so a file changed between the check and the load cannot slip through.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +15,11 @@ import pyoxigraph as ox
 
 from policykg.errors import StoreError
 from policykg.kg.dataset import materialise_default_graph
+from policykg.kg.manifest import MANIFEST_FILE, CorruptBuild, Manifest
 
 CURRENT_LINK = "current"
 STORE_DIR = "store"
-MANIFEST = "manifest.json"
 LOADED_DUMPS = ("policykg.nq", "inferred.nq")
-
-
-class CorruptBuild(StoreError):
-    """A build's artefacts differ from the digests its manifest records."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +27,7 @@ class Build:
     """One finished build: its folder and its manifest."""
 
     path: Path
-    manifest: dict
+    manifest: Manifest
 
     @property
     def name(self) -> str:
@@ -46,13 +40,6 @@ class Build:
     def dump(self, file_name: str) -> Path:
         return self.path / file_name
 
-    def dump_entries(self) -> dict[str, dict]:
-        """The manifest's record (sha256, bytes, media type) of each artefact, by file name."""
-        dumps = self.manifest.get("dumps")
-        if not isinstance(dumps, list):
-            return {}
-        return {d["file"]: d for d in dumps if isinstance(d, dict) and isinstance(d.get("file"), str)}
-
 
 def current_build(data_dir: Path) -> Build:
     """The build that `current` points to; StoreError when there is none or its manifest is unreadable."""
@@ -61,36 +48,29 @@ def current_build(data_dir: Path) -> Build:
 
 def read_build(folder: Path, data_dir: Path | None = None) -> Build:
     """The build in `folder` (a build folder or the `current` link) with its parsed manifest."""
-    manifest_path = folder / MANIFEST
-    if not manifest_path.exists():
+    if not (folder / MANIFEST_FILE).exists():
         raise StoreError(f"no built graph in {data_dir or folder} (run `policykg build` first)")
     path = folder.resolve()
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise CorruptBuild(f"{path / MANIFEST} cannot be read as JSON: {exc}; rebuild with `policykg build`") from exc
-    if not isinstance(manifest, dict):
-        raise CorruptBuild(f"{path / MANIFEST} is not a JSON object; rebuild with `policykg build`")
-    return Build(path, manifest)
+    return Build(path, Manifest.read(path))
 
 
 def has_build(data_dir: Path) -> bool:
-    return (data_dir / CURRENT_LINK / MANIFEST).exists()
+    return (data_dir / CURRENT_LINK / MANIFEST_FILE).exists()
 
 
 def verify_build(build: Build, files: tuple[str, ...] | None = None) -> None:
     """Check each artefact (or only `files`) against the manifest; CorruptBuild lists every difference."""
-    entries = build.dump_entries()
-    errors = [f"the manifest records no digest of {name}" for name in LOADED_DUMPS if name not in entries]
-    for name, entry in sorted(entries.items()):
-        if files is not None and name not in files:
+    listed = {entry.file for entry in build.manifest.dumps}
+    errors = [f"the manifest records no digest of {name}" for name in LOADED_DUMPS if name not in listed]
+    for entry in sorted(build.manifest.dumps, key=lambda e: e.file):
+        if files is not None and entry.file not in files:
             continue
         try:
-            data = build.dump(name).read_bytes()
+            data = build.dump(entry.file).read_bytes()
         except OSError as exc:
-            errors.append(f"{name}: {exc.strerror or exc}")
+            errors.append(f"{entry.file}: {exc.strerror or exc}")
             continue
-        problem = _differs(name, data, entry)
+        problem = entry.differs(data)
         if problem:
             errors.append(problem)
     if errors:
@@ -100,7 +80,7 @@ def verify_build(build: Build, files: tuple[str, ...] | None = None) -> None:
 def fingerprint(build: Build) -> tuple:
     """Cheap identity of a build's files on disk (inode, size, mtime): a change means verify again."""
     stats = []
-    for name in [MANIFEST, *sorted(build.dump_entries())]:
+    for name in [MANIFEST_FILE, *sorted(entry.file for entry in build.manifest.dumps)]:
         try:
             st = os.stat(build.path / name)
         except OSError:
@@ -112,26 +92,17 @@ def fingerprint(build: Build) -> tuple:
 
 def read_verified(build: Build, name: str) -> bytes:
     """The bytes of artefact `name`, checked against the manifest (CorruptBuild if they differ)."""
-    entry = build.dump_entries().get(name)
+    entry = build.manifest.dump(name)
     if entry is None:
         raise CorruptBuild(f"build {build.path}: the manifest records no digest of {name}")
     try:
         data = build.dump(name).read_bytes()
     except OSError as exc:
         raise CorruptBuild(f"build {build.path}: {name}: {exc.strerror or exc}") from exc
-    problem = _differs(name, data, entry)
+    problem = entry.differs(data)
     if problem:
         raise CorruptBuild(f"build {build.path} does not match its manifest: {problem}")
     return data
-
-
-def _differs(name: str, data: bytes, entry: dict) -> str | None:
-    if "bytes" in entry and len(data) != entry["bytes"]:
-        return f"{name} has {len(data)} bytes, the manifest says {entry['bytes']}"
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != entry.get("sha256"):
-        return f"{name} has sha256 {digest}, the manifest says {entry.get('sha256')}"
-    return None
 
 
 def open_store(build: Build, *, in_memory: bool = False, merge: bool = True) -> ox.Store:

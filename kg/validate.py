@@ -34,14 +34,14 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from policykg.config import ONTOLOGY_DIR, SHAPES_DIR
 from policykg.errors import ValidationError
 from policykg.kg.dataset import merge_graphs
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, SH, VOCABULARY_GRAPH
 from policykg.kg.validation_cache import DEFAULT_MAX_ENTRIES, UnitCache, files_fingerprint, fingerprint
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SHAPES = PROJECT_ROOT / "shapes" / "policykg-shapes.ttl"
-DEFAULT_VOCABULARY = (PROJECT_ROOT / "ontology" / "policykg.ttl", PROJECT_ROOT / "ontology" / "units.ttl")
+DEFAULT_SHAPES = SHAPES_DIR / "policykg-shapes.ttl"
+DEFAULT_VOCABULARY = (ONTOLOGY_DIR / "policykg.ttl", ONTOLOGY_DIR / "units.ttl")
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}

@@ -53,7 +53,6 @@ class UnitCache:
         self.context = context  # the hash of everything besides the unit that decides its results
         self.max_entries = max_entries
         self.hits = 0
-        self.misses = 0
 
     def key(self, unit_digest: str) -> str:
         return fingerprint(CACHE_FORMAT, self.context, unit_digest)
@@ -67,10 +66,8 @@ class UnitCache:
             entries = json.loads(path.read_text(encoding="utf-8"))
             os.utime(path)  # recently used: kept longest
         except (OSError, ValueError):
-            self.misses += 1
             return None
         if not isinstance(entries, list):
-            self.misses += 1
             return None
         self.hits += 1
         return entries

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from policykg import config
-from policykg.errors import NonConformingBuildError, PolicyKGError
+from policykg.errors import CorpusError, NonConformingBuildError, PolicyKGError
 
 log = logging.getLogger("policykg")
 OUTPUT_FORMATS = ("table", "json", "csv", "tsv", "turtle")
@@ -41,7 +41,10 @@ def build_graph(data_dir: Path, corpus_dir: Path | None = None, progress: bool =
     """Run the builder; shared by `build` and by `serve` on first use."""
     from policykg.build.pipeline import BuildOptions, run_build
 
-    opts = BuildOptions(corpus_dir=corpus_dir or config.CORPUS_DIR, ontology_dir=config.ONTOLOGY_DIR,
+    corpus_dir = corpus_dir or config.CORPUS_DIR
+    if not corpus_dir.is_dir():  # an installed package has no corpus of its own
+        raise CorpusError(f"no corpus folder at {corpus_dir}: name one with `policykg build --corpus DIR`")
+    opts = BuildOptions(corpus_dir=corpus_dir, ontology_dir=config.ONTOLOGY_DIR,
                         shapes_dir=config.SHAPES_DIR, data_dir=data_dir, progress=progress)
     return run_build(opts)
 
@@ -151,14 +154,14 @@ def query(query: str, fmt: str, inferred: bool) -> None:
     nif:, rdfs: …) are predeclared, as at the /sparql endpoint. Updates are refused: the graph is
     rebuilt from the annotations with `policykg build`.
     """
-    from policykg.kg.sparql import run_query
+    from policykg.kg.query_runner import run_query
     from policykg.kg.store import current_build, open_store
 
     try:
         text = query_text(query)
         build_dir = current_build(config.data_dir())
         store = open_store(build_dir, in_memory=True)
-        output = run_query(store, build_dir, text, fmt, include_inferred=inferred)
+        output = run_query(store, text, fmt, include_inferred=inferred)
     except PolicyKGError as exc:
         _fail(exc)
     click.echo(output, nl=not output.endswith("\n"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -317,9 +316,3 @@ def _ordered_unique(items) -> list:
         seen.setdefault(item[0], item)
     return list(seen.values())
 
-
-VIEWS: list[tuple[str, str, Callable]] = [
-    ("analysis.groups", "目标群体 × 规划 Target groups × plans", groups),
-    ("analysis.programmes", "专栏对比 Programmes across plans", programmes),
-    ("analysis.documents_timeline", "时间线 Timeline", documents_timeline),
-]

@@ -73,7 +73,7 @@ def health() -> Response:
     executor = state().executor
     report = executor.health()
     try:
-        manifest = executor.build.manifest if report["ok"] else {}
+        manifest = executor.build.manifest if report["ok"] else None
     except GraphUnavailable as exc:
         report.update(ok=False, problem=exc.message)
     if not report["ok"]:
@@ -83,24 +83,17 @@ def health() -> Response:
     return jsonify(
         status="ok",
         version=__version__,
-        graph_version=manifest.get("version"),
+        graph_version=manifest.version,
         build=report["build"],
-        built_at=manifest.get("built_at"),
-        triples=manifest.get("triples"),
-        documents=_count(manifest.get("documents")),
+        built_at=manifest.built_at,
+        triples=manifest.triples,
+        documents=len(manifest.documents),
         workers=report["workers"],
         workers_serve=report["workers_serve"],
         sandbox=report["sandbox"],
         refused_build=report.get("refused_build"),
         queries=state().admission.snapshot(),
     )
-
-
-def _count(value) -> int | None:
-    """The manifest gives documents as a number or as a mapping/list of them."""
-    if value is None or isinstance(value, int):
-        return value
-    return len(value)
 
 
 def add_cors_headers(response: Response) -> Response:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from policykg.config import QUERIES_DIR
 from policykg.config import data_dir as default_data_dir
 from policykg.kg.namespaces import BASE
 
@@ -63,16 +64,13 @@ class ServerConfig:
     trusted_proxy: str | None = None
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    queries_dir: Path | None = None
-    repo_root: Path | None = None
+    queries_dir: Path = QUERIES_DIR  # the example queries of the query page
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> ServerConfig:
         """Settings from POLICYKG_* variables (see the table in server/README), then `overrides`."""
         env = os.environ if environ is None else environ
-        values: dict = {}
-        if env.get("POLICYKG_DATA"):
-            values["data_dir"] = Path(env["POLICYKG_DATA"]).resolve()
+        values: dict = {"data_dir": default_data_dir(env)}
         if env.get("POLICYKG_PUBLIC_BASE"):
             values["public_base"] = _with_slash(env["POLICYKG_PUBLIC_BASE"])
         if env.get("POLICYKG_QUERY_TIMEOUT"):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.kg.dataset_reads import dataset_description, statistics, write_turtle_dump
+from policykg.kg.dataset_reads import statistics
 from policykg.kg.page_reads import (
     describe_resource,
     description_ntriples,
@@ -33,8 +33,6 @@ READ_OPERATIONS: dict[str, Callable[..., Any]] = {
     "graph_ntriples": graph_ntriples,
     "similar_iris": similar_iris,
     "statistics": statistics,
-    "write_turtle_dump": write_turtle_dump,
-    "dataset_description": dataset_description,
 }
 
 

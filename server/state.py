@@ -9,9 +9,6 @@ from pathlib import Path
 from flask import Flask, current_app
 from rdflib import Graph
 
-from policykg.config import PROJECT_ROOT, QUERIES_DIR
-from policykg.kg.namespaces import BASE, VOCABULARY_GRAPH
-
 from .admission import QueryAdmission
 from .config import ServerConfig
 from .examples import ExampleQuery, load_examples
@@ -22,7 +19,6 @@ from .service_policy import parse_allowlist
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "policykg"
-SHAPES_GRAPH = BASE + "graph/shapes"
 
 
 class ServerState:
@@ -41,8 +37,6 @@ class ServerState:
             max_wait=config.query_timeout,
             retry_after=config.retry_after,
         )
-        self.repo_root = config.repo_root or PROJECT_ROOT
-        self.queries_dir = config.queries_dir or QUERIES_DIR
         self._vocabulary: tuple[Path, Graph] | None = None
         self._lock = threading.Lock()
 
@@ -55,12 +49,13 @@ class ServerState:
         build = self.local.build
         with self._lock:
             if self._vocabulary is None or self._vocabulary[0] != build.path:
-                data = b"".join(self.read("graph_ntriples", name) for name in (VOCABULARY_GRAPH, SHAPES_GRAPH))
+                graphs = build.manifest.graphs
+                data = b"".join(self.read("graph_ntriples", name) for name in (graphs.vocabulary, graphs.shapes))
                 self._vocabulary = (build.path, graph_from_ntriples(data))
             return self._vocabulary[1]
 
     def examples(self) -> list[ExampleQuery]:
-        return load_examples(self.queries_dir)
+        return load_examples(self.config.queries_dir)
 
     def local_path(self, iri: str) -> str | None:
         """The path on this server that serves `iri`, or None for an IRI outside the namespace."""

@@ -3,19 +3,18 @@
 /ontology serves every triple of graph/vocabulary (ontology/*.ttl: the ontology, its concept schemes
 and units) and /shapes every triple of graph/shapes (shapes/*.ttl), with the builder's skolem IRIs
 (/.well-known/genid/…) turned back into blank nodes, so that the download is the files' graph and
-usable SHACL. A build without graph/shapes falls back to the repository's shapes/*.ttl.
+usable SHACL. Both graphs are read from the served build (its manifest names them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from policykg.kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARY_GRAPH, bind_prefixes
+from policykg.kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, bind_prefixes
 from policykg.kg.prefixed_names import compact
 
 from .errors import NotAcceptable, ResourceNotFound
@@ -25,7 +24,6 @@ from .state import state
 from .views import href
 
 bp = Blueprint("vocabulary", __name__)
-SHAPES_GRAPH = BASE + "graph/shapes"
 GENID_PREFIX = BASE + ".well-known/genid/"  # the builder's skolem IRIs (build.vocabulary)
 
 ALIGNMENT_PREDICATES = (
@@ -117,48 +115,14 @@ def _deskolemised(data: bytes) -> Graph:
     return graph
 
 
-def _from_files(paths: list[Path]) -> Graph:
-    graph = Graph()
-    bind_prefixes(graph)
-    for path in paths:
-        graph.parse(path, format="turtle")
-    return graph
-
-
 def ontology_graph() -> Graph:
-    """Every triple of graph/vocabulary but shapes (a build laid out by hand may keep them there)."""
-    graph = _deskolemised(state().read("graph_ntriples", VOCABULARY_GRAPH))
-    for shape in [s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(SHAPES_IRI)]:
-        _remove_with_blank_nodes(graph, shape)
-    if len(graph) == 0:
-        graph = _from_files(sorted((state().repo_root / "ontology").glob("*.ttl")))
-    return graph
-
-
-def _copy_with_blank_nodes(source: Graph, target: Graph, subject) -> None:
-    for predicate, obj in source.predicate_objects(subject):
-        target.add((subject, predicate, obj))
-        if isinstance(obj, BNode):
-            _copy_with_blank_nodes(source, target, obj)
-
-
-def _remove_with_blank_nodes(graph: Graph, subject) -> None:
-    for _, obj in list(graph.predicate_objects(subject)):
-        if isinstance(obj, BNode):
-            _remove_with_blank_nodes(graph, obj)
-    graph.remove((subject, None, None))
+    """Every triple of graph/vocabulary."""
+    return _deskolemised(state().read("graph_ntriples", state().local.build.manifest.graphs.vocabulary))
 
 
 def shapes_graph() -> Graph:
-    """Every triple of graph/shapes (a build laid out by hand may keep its shapes in graph/vocabulary)."""
-    graph = _deskolemised(state().read("graph_ntriples", SHAPES_GRAPH))
-    if len(graph) == 0:
-        vocabulary = _deskolemised(state().read("graph_ntriples", VOCABULARY_GRAPH))
-        for shape in [s for s in vocabulary.subjects() if isinstance(s, URIRef) and str(s).startswith(SHAPES_IRI)]:
-            _copy_with_blank_nodes(vocabulary, graph, shape)
-    if len(graph) == 0:
-        graph = _from_files(sorted((state().repo_root / "shapes").glob("*.ttl")))
-    return graph
+    """Every triple of graph/shapes."""
+    return _deskolemised(state().read("graph_ntriples", state().local.build.manifest.graphs.shapes))
 
 
 # -- documentation models ---------------------------------------------------------------------------

@@ -7,11 +7,8 @@ adds nothing to it.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import os
-import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
@@ -19,7 +16,6 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, RDF, VOID
 
 from policykg.kg.namespaces import DATASET_IRI, bind_prefixes
-from policykg.kg.store import Build
 from policykg.kg.tables import TABLES_DIR
 
 from .errors import NotAcceptable, ResourceNotFound
@@ -30,9 +26,6 @@ from .state import state
 bp = Blueprint("void", __name__)
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-TURTLE_DUMP = "policykg.ttl"
-DUMP_FILES = (("policykg.trig", "application/trig"), ("policykg.nq", "application/n-quads"),
-              ("inferred.nq", "application/n-quads"))
 
 
 @dataclass(frozen=True)
@@ -108,21 +101,20 @@ def dump_file(name: str) -> Response:
 @bp.route("/tables/")
 def table_list() -> Response:
     """The build's CSV tables and datapackage.json (`policykg export --tables` writes the same files)."""
-    listed = state().executor.build.manifest.get("tables") or []
-    body = json.dumps([{**entry, "url": state().config.public_base + "tables/" + entry["file"]} for entry in listed],
-                      indent=2, ensure_ascii=False)
+    base = state().config.public_base + "tables/"
+    listed = [{**asdict(entry), "url": base + entry.file} for entry in state().executor.build.manifest.tables]
+    body = json.dumps(listed, indent=2, ensure_ascii=False)
     return Response(body, content_type="application/json")
 
 
 @bp.route("/tables/<name>")
 def table_file(name: str) -> Response:
     build = state().executor.build
-    for entry in build.manifest.get("tables") or []:
-        if entry["file"] == name:
-            path = build.path / TABLES_DIR / name
-            return send_file(path, mimetype=entry["media_type"], as_attachment=name.endswith(".csv"),
-                             download_name=name, conditional=True, etag=entry["sha256"])
-    abort(404)
+    entry = build.manifest.table(name)
+    if entry is None:
+        abort(404)
+    return send_file(build.path / TABLES_DIR / name, mimetype=entry.media_type, as_attachment=name.endswith(".csv"),
+                     download_name=name, conditional=True, etag=entry.sha256)
 
 
 def _vary(response: Response) -> Response:
@@ -134,57 +126,21 @@ def _vary(response: Response) -> Response:
 
 
 def dumps() -> list[Dump]:
-    """The build's dumps (from its manifest when it lists them) plus a Turtle dump of the union."""
+    """The build's dumps, as its manifest lists them."""
     build = state().local.build
-    listed = build.manifest.get("dumps") or []
-    found = [
-        Dump(d["file"], d["media_type"], d["sha256"], int(d["bytes"]), build.dump(d["file"]))
-        for d in listed
-        if build.dump(d["file"]).exists()
-    ]
-    if not listed:
-        found = [_describe(build.dump(name), media) for name, media in DUMP_FILES if build.dump(name).exists()]
-    if not any(d.file.endswith(".ttl") for d in found):
-        found.append(_describe(_turtle_dump(build), "text/turtle"))
-    return found
-
-
-def _describe(path: Path, media_type: str) -> Dump:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return Dump(path.name, media_type, digest.hexdigest(), path.stat().st_size, path)
-
-
-def _turtle_dump(build: Build) -> Path:
-    """The merged asserted graph as Turtle, written once per build to the server's cache folder."""
-    target = state().config.data_dir / "server-cache" / build.path.name / TURTLE_DUMP
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-        state().read("write_turtle_dump", str(partial))
-        partial.replace(target)
-    return target
+    return [Dump(d.file, d.media_type, d.sha256, d.bytes, build.dump(d.file)) for d in build.manifest.dumps]
 
 
 # -- VoID + DCAT ------------------------------------------------------------------------------------
 
 
 def void_graph() -> Graph:
-    """The build's void.ttl, written by the builder (kg.description); a build without one (an older
-    layout) gets the same description computed from its store. Nothing is added here, so each
+    """The build's void.ttl, written by the builder (kg.description). Nothing is added here, so each
     distribution, count and linkset is stated once."""
-    build = state().local.build
     graph = Graph()
     bind_prefixes(graph)
     graph.bind("spdx", SPDX)
-    if build.dump("void.ttl").exists():
-        graph.parse(build.dump("void.ttl"), format="turtle")
-        return graph
-    listed = [{"file": d.file, "media_type": d.media_type, "sha256": d.sha256, "bytes": d.bytes} for d in dumps()]
-    data = state().read("dataset_description", listed, state().config.iri_base)
-    graph.parse(data=data.decode("utf-8"), format="nt")
+    graph.parse(state().local.build.dump("void.ttl"), format="turtle")
     return graph
 
 

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from policykg.kg.dataset import QueryDatasets
 from policykg.kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, named
+from policykg.kg.manifest import Manifest
 from policykg.kg.namespaces import PREFIXES
 from policykg.kg.store import Build, CorruptBuild, open_store
 
@@ -57,7 +58,7 @@ SERVICE_REFUSED = (
 OUT_OF_MEMORY = "the query needed more memory than a query worker may use"
 
 
-def worker_main(conn: Connection, build_path: str, manifest: dict, settings: WorkerSettings) -> None:
+def worker_main(conn: Connection, build_path: str, manifest: Manifest, settings: WorkerSettings) -> None:
     """Entry point of a query worker: leave the network, load the build, then answer jobs until EOF."""
     # an allocation past the memory limit aborts the worker: at once, without a backtrace that
     # itself needs memory (RUST_BACKTRACE=1 made a worker hang there until its time limit)
@@ -122,7 +123,7 @@ def answer(datasets: QueryDatasets, job: object, sandbox: Sandbox, memory_limit:
         if isinstance(job, SparqlJob):  # pyoxigraph raises OSError for SERVICE (HTTP) failures only
             log.info("SERVICE failed: %s", exc)
             return Reply(failure=Failure(ServiceFailed, SERVICE_FAILED))
-        # a read operation writing a file (write_turtle_dump): a full disk is temporary and said so
+        # a read operation that touches files: a full disk is temporary and said so
         error = InsufficientStorage if exc.errno in (errno.ENOSPC, errno.EDQUOT) else QueryFailed
         return Reply(failure=Failure(error, f"{job.operation} failed: {exc}"))
     except (ValueError, TypeError, RuntimeError) as exc:

@@ -68,3 +68,12 @@ def test_build_into_an_unwritable_folder_is_an_error_line(tmp_path):
     result = run(["build", "--no-progress"], {"POLICYKG_DATA": str(blocker / "data")})
     assert result.exit_code == 2
     assert result.output.startswith("error: ") and "Traceback" not in result.output
+
+
+def test_build_without_a_corpus_folder_says_how_to_name_one(tmp_path):
+    result = run(["build", "--corpus", str(tmp_path / "no-corpus"), "--no-progress"],
+                 {"POLICYKG_DATA": str(tmp_path / "data")})
+    assert result.exit_code == 2
+    assert result.output == (f"error: no corpus folder at {tmp_path / 'no-corpus'}: "
+                             "name one with `policykg build --corpus DIR`\n")
+    assert not (tmp_path / "data" / "current").exists()

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 from policykg import config
-from policykg.kg.sparql import select_rows
+from policykg.kg.query_runner import select_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 LIAONING = "https://w3id.org/policykg/doc/liaorenshefa-2022-20"
 
 
 def _values(store, built, query: str) -> set[str]:
-    return {next(iter(row.values())) for row in select_rows(store, built, query)}
+    return {next(iter(row.values())) for row in select_rows(store, query)}
 
 
 def test_liaoning_migrant_worker_row_concerns_only_migrant_workers(store, built):
@@ -27,7 +27,7 @@ def test_liaoning_migrant_worker_row_concerns_only_migrant_workers(store, built)
 
 def test_liaoning_new_high_skilled_persons_and_person_times_are_two_concepts(store, built):
     # 新增高技能人才25万人以上 (text, persons) vs 专栏1 row 4 25万 (人次): one unit per concept
-    rows = select_rows(store, built, f"""PREFIX pkg: <https://w3id.org/policykg/ontology#>
+    rows = select_rows(store, f"""PREFIX pkg: <https://w3id.org/policykg/ontology#>
         SELECT ?c ?u WHERE {{ GRAPH ?x {{ ?t pkg:inPlan <{LIAONING}/plan> ; pkg:indicator/pkg:measures ?c ;
             pkg:unit ?u ; pkg:value ?v FILTER(?v = 250000) }} }}""")
     units = {row["c"].rsplit("/", 1)[-1]: row["u"].rsplit("/", 1)[-1] for row in rows

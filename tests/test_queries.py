@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from policykg import config
-from policykg.kg.sparql import select_rows
+from policykg.kg.query_runner import select_rows
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.rq"))
@@ -68,7 +68,7 @@ def query_text(name: str) -> str:
 
 
 def run(store, built, name: str, text: str | None = None) -> list[dict[str, str]]:
-    return select_rows(store, built, text if text is not None else query_text(name))
+    return select_rows(store, text if text is not None else query_text(name))
 
 
 def corpus_text(file_name: str) -> str:

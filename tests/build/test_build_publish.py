@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from policykg.build import pipeline
+from policykg.kg.manifest import Manifest
 from policykg.kg.store import current_build, verify_build
 
 # Runs `publish` in a child that SIGKILLs itself just before its Nth file-system step.
@@ -118,5 +118,4 @@ def test_a_build_folder_that_no_longer_matches_is_not_reused(built, tmp_path):
         final = pipeline.publish(stage(built, data_dir), data_dir, built.path.name)
     assert final != live and final.name.startswith(built.path.name)
     verify_build(current_build(data_dir))
-    manifest = json.loads((final / "manifest.json").read_text())
-    assert manifest["dumps"]
+    assert Manifest.read(final).dumps

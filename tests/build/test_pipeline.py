@@ -1,6 +1,5 @@
 """pipeline: a build is complete, deterministic and atomic; bad input names file and line."""
 
-import json
 import shutil
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from policykg import config
 from policykg.build.pipeline import run_build
 from policykg.errors import AnnotationError, CorpusError, NonConformingBuildError
+from policykg.kg.manifest import Manifest
 from policykg.kg.namespaces import BASE
 from policykg.kg.store import current_build
 
@@ -26,9 +26,9 @@ def test_build_writes_every_artefact(built):
     for name in PUBLISHED + ("manifest.json",):
         assert (built.path / name).stat().st_size > 0, name
     assert (built.path / "store").is_dir()
-    manifest = json.loads((built.path / "manifest.json").read_text())
-    assert len(manifest["documents"]) == 5
-    listed = {d["file"] for d in manifest["dumps"]}
+    manifest = Manifest.read(built.path)
+    assert len(manifest.documents) == 5
+    listed = {d.file for d in manifest.dumps}
     assert {"policykg.trig", "policykg.nq", "policykg.ttl", "inferred.nq"} <= listed
 
 
@@ -101,7 +101,7 @@ def test_changed_source_text_is_refused(tmp_path, build_options):
 
 def test_one_named_graph_per_document(store, built):
     graphs = {g.value for g in store.named_graphs()}
-    assert set(built.manifest["graphs"]["documents"]) <= graphs
+    assert set(built.manifest.graphs.documents) <= graphs
     assert BASE + "graph/inferred" in graphs
 
 

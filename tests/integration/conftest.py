@@ -22,6 +22,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from virtuoso_testkit import LocalVirtuoso, free_port
 
 from policykg.errors import StoreError
 from policykg.kg import virtuoso
@@ -39,14 +40,14 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def virtuoso_local(tmp_path_factory, built: Build) -> Iterator[virtuoso.LocalVirtuoso]:
+def virtuoso_local(tmp_path_factory, built: Build) -> Iterator[LocalVirtuoso]:
     """A running Virtuoso (empty but for the federation grants) whose DirsAllowed has its own folder and
     the build folder; stopped at the end of the session, whatever happened."""
     for program in ("virtuoso-t", "isql-vt"):
         if shutil.which(program) is None:
             _unavailable(f"{program} is not installed (Debian package virtuoso-opensource)")
     workdir = tmp_path_factory.mktemp("virtuoso")
-    local = virtuoso.LocalVirtuoso(workdir, dirs_allowed=[built.path])
+    local = LocalVirtuoso(workdir, dirs_allowed=[built.path])
     try:
         try:
             local.start()
@@ -59,7 +60,7 @@ def virtuoso_local(tmp_path_factory, built: Build) -> Iterator[virtuoso.LocalVir
 
 
 @pytest.fixture(scope="session")
-def virtuoso_server(virtuoso_local: virtuoso.LocalVirtuoso) -> virtuoso.VirtuosoServer:
+def virtuoso_server(virtuoso_local: LocalVirtuoso) -> virtuoso.VirtuosoServer:
     return virtuoso_local.server
 
 
@@ -81,7 +82,7 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
 def policykg_endpoint(tmp_path_factory, built: Build) -> Iterator[str]:
     """`policykg serve` on a free port of 127.0.0.1 serving the session build; yields its /sparql URL."""
     data_dir = built.path.parent.parent  # <data>/builds/<hash>
-    port = virtuoso.free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     env = dict(os.environ, POLICYKG_DATA=str(data_dir), POLICYKG_WORKERS="1")
     command = [sys.executable, "-m", "policykg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]

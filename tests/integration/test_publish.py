@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
+from virtuoso_testkit import free_port
 
 from policykg.cli import main
 from policykg.errors import StoreError
@@ -42,7 +43,7 @@ def oxigraph_server(tmp_path_factory) -> Iterator[str]:
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail("the oxigraph command is missing (pip install -e '.[test]' installs it)")
         pytest.skip("the oxigraph command is missing (pip install oxigraph)")
-    port = virtuoso.free_port()
+    port = free_port()
     location = tmp_path_factory.mktemp("oxigraph")
     process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -120,7 +121,7 @@ def test_wrong_password_is_a_clear_error(virtuoso_server, built):
 
 
 def test_unreachable_store_is_a_clear_error(built):
-    port = virtuoso.free_port()
+    port = free_port()
     result = publish(built, f"http://127.0.0.1:{port}/store")
     assert result.exit_code == 2
     assert "cannot reach the store" in result.output and f"127.0.0.1:{port}" in result.output

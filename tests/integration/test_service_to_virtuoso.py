@@ -15,7 +15,7 @@ from policykg.server.service_policy import parse_allowlist
 @pytest.mark.usefixtures("network_sandbox")
 def test_service_to_virtuoso_answers(virtuoso_loaded, virtuoso_server, built, store):
     endpoint = virtuoso_server.sparql_endpoint
-    graph = built.manifest["graphs"]["documents"][0]
+    graph = built.manifest.graphs.documents[0]
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{endpoint}> {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }}"
     expected = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))
     pool = QueryExecutor(built.path.parent.parent, size=1,

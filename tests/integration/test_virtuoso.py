@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from virtuoso_testkit import free_port
 
 from policykg import config
 from policykg.errors import StoreError
 from policykg.kg import virtuoso
 from policykg.kg.namespaces import PREFIXES
-from policykg.kg.sparql import default_graphs
 from policykg.kg.store import Build
 
 pytestmark = pytest.mark.virtuoso
@@ -184,9 +184,9 @@ def test_triples_per_graph_match_oxigraph(virtuoso_loaded, virtuoso_server, stor
     assert virtuoso_loaded.graphs == expected
     # and counted afresh, not just what load_build reported
     assert virtuoso.graph_counts(virtuoso_server, expected) == expected
-    manifest_graphs = built.manifest["graphs"]
-    assert set(manifest_graphs["documents"]) <= set(expected)
-    assert expected[manifest_graphs["inferred"]] == built.manifest["inferred_triples"]
+    manifest_graphs = built.manifest.graphs
+    assert set(manifest_graphs.documents) <= set(expected)
+    assert expected[manifest_graphs.inferred] == built.manifest.inferred_triples
 
 
 def test_loading_again_replaces(virtuoso_loaded, virtuoso_server, built):
@@ -211,7 +211,7 @@ def test_allow_list_names_existing_queries():
 def test_research_query_same_solutions(path: Path, inferred: bool, virtuoso_loaded, virtuoso_server, store,
                                        built):
     query = path.read_text(encoding="utf-8")
-    graphs = [g.value for g in default_graphs(built, include_inferred=inferred)]
+    graphs = list(built.manifest.graphs.asserted(include_inferred=inferred))
     separators = group_concat_separators(query)
     expected = solutions(oxigraph_bindings(store, query, graphs), separators)
     actual = solutions(virtuoso.select(virtuoso_server, query, default_graphs=graphs, prefixes=PREFIXES),
@@ -237,7 +237,7 @@ def test_service_to_policykg_endpoint(virtuoso_server, policykg_endpoint, store,
           SERVICE <{policykg_endpoint}> {{ {FEDERATED_PATTERN} }}
         }}"""
     local = f"SELECT ?plan ?title ?jurisdiction WHERE {{ {FEDERATED_PATTERN} }}"
-    graphs = [g.value for g in default_graphs(built)]
+    graphs = list(built.manifest.graphs.asserted())
     expected = solutions(oxigraph_bindings(store, local, graphs))
     assert expected, "the corpus has plans"
     actual = solutions(virtuoso.select(virtuoso_server, query))
@@ -246,7 +246,7 @@ def test_service_to_policykg_endpoint(virtuoso_server, policykg_endpoint, store,
 
 def test_service_joins_local_and_remote(virtuoso_loaded, virtuoso_server, policykg_endpoint, store, built):
     """A join: the plan levels from Virtuoso's own copy, the notice numbers from the remote endpoint."""
-    graphs = [g.value for g in default_graphs(built)]
+    graphs = list(built.manifest.graphs.asserted())
     query = f"""
         PREFIX pkg: <{PREFIXES['pkg']}>
         PREFIX eli: <{PREFIXES['eli']}>
@@ -310,7 +310,7 @@ def test_folder_outside_dirs_allowed_is_refused(virtuoso_server):
 
 
 def test_unreachable_server_names_it():
-    server = virtuoso.VirtuosoServer(isql_port=virtuoso.free_port(), http_port=virtuoso.free_port())
+    server = virtuoso.VirtuosoServer(isql_port=free_port(), http_port=free_port())
     with pytest.raises(StoreError, match=rf"127\.0\.0\.1:{server.isql_port}.*clearing"):
         virtuoso.load_build(Build(MINI, {}), server)
     with pytest.raises(StoreError, match=rf"cannot reach http://127\.0\.0\.1:{server.http_port}/sparql"):

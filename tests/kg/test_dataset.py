@@ -12,7 +12,7 @@ from policykg.kg.dataset import (
     materialise_default_graph,
 )
 from policykg.kg.namespaces import BASE
-from policykg.kg.sparql import select_rows
+from policykg.kg.query_runner import select_rows
 
 G1, G2 = ox.NamedNode("urn:g1"), ox.NamedNode("urn:g2")
 S, P = ox.NamedNode("urn:s"), ox.NamedNode("urn:p")
@@ -86,5 +86,5 @@ def test_build_has_no_asserted_triple_in_graph_inferred(store):
 
 def test_shared_jurisdiction_label_is_one_row_on_the_build(store, built):
     """The national jurisdiction is described in two document graphs; a query sees one label per language."""
-    rows = select_rows(store, built, f"SELECT ?label WHERE {{ <{BASE}jurisdiction/100000> skos:prefLabel ?label }}")
+    rows = select_rows(store, f"SELECT ?label WHERE {{ <{BASE}jurisdiction/100000> skos:prefLabel ?label }}")
     assert sorted(r["label"] for r in rows) == ["China", "中华人民共和国"]

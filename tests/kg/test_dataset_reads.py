@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.kg.dataset import default_graph_size, materialise_default_graph
-from policykg.kg.dataset_reads import statistics, write_turtle_dump
+from policykg.kg.dataset_reads import statistics
 from policykg.kg.namespaces import BASE, VOCABULARY_GRAPH
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "kg" / "pages.trig"
@@ -40,12 +40,3 @@ def test_statistics_count_the_merge_once_and_each_graph_apart(store):
 
 def test_statistics_of_a_store_without_the_merge_count_the_same():
     assert statistics(load(merged=False)) == statistics(load(merged=True))
-
-
-@pytest.mark.parametrize("merged", [True, False], ids=["merged store", "store without the merge"])
-def test_the_turtle_dump_holds_each_asserted_triple_once(tmp_path, merged):
-    path = tmp_path / "policykg.ttl"
-    write_turtle_dump(load(merged), str(path))
-    dumped = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    assert len(dumped) == len(set(dumped)) == DISTINCT_ASSERTED
-    assert not any("我国" in str(t.object) for t in dumped)  # graph/inferred stays out

@@ -31,7 +31,7 @@ def test_the_build_writes_every_table_and_its_schema(built):
         rows = read_csv(folder / resource["path"])
         header = list(rows[0]) if rows else []
         assert header == [f["name"] for f in resource["schema"]["fields"]], resource["name"]
-    assert {e["file"] for e in built.manifest["tables"]} == {f"{n}.csv" for n in NAMES} | {DATAPACKAGE}
+    assert {e.file for e in built.manifest.tables} == {f"{n}.csv" for n in NAMES} | {DATAPACKAGE}
 
 
 def test_the_package_is_valid_frictionless(built):

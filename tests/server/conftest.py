@@ -1,4 +1,4 @@
-"""Fixtures for the server tests: the hand-written build, the app over it, a live server."""
+"""Fixtures for the server tests: the tiny corpus built by the real builder, the app over it, a live server."""
 
 from __future__ import annotations
 
@@ -6,18 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_testkit import FIXTURES, LiveServer, fixture_quads, lay_out_build, start_live_server
+from server_testkit import FIXTURES, LiveServer, start_live_server, tiny_build
 
 from policykg.server.app import create_app
 from policykg.server.config import ServerConfig
 
 
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("data")
-    asserted, inferred = fixture_quads()
-    lay_out_build(folder, asserted, inferred, void=None)
-    return folder
+def data_dir() -> Path:
+    """The data folder of the tiny corpus's build (tests/data/corpus), built once."""
+    return tiny_build().path.parent.parent
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,15 @@
-"""Helpers for the server tests: lay out a build as docs/design.md describes (without the builder),
-run the app on a free port (werkzeug, in a thread), and a tiny urllib HTTP client."""
+"""Helpers for the server tests: the tiny corpus built by the real builder (once per test process),
+a build laid out from given quads for data the builder cannot make (the W3C suites, variants of the
+tiny build), the app on a free port (werkzeug, in a thread), and a tiny urllib HTTP client."""
 
 from __future__ import annotations
 
-import hashlib
+import atexit
+import functools
 import json
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,19 +18,52 @@ from pathlib import Path
 import pyoxigraph as ox
 from werkzeug.serving import make_server
 
+from policykg import config
+from policykg.build.pipeline import SHAPES_GRAPH, VOID_GRAPH, BuildOptions, quad_key, run_build, write_sorted
 from policykg.kg.dataset import materialise_default_graph
-from policykg.kg.namespaces import INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
+from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
+from policykg.kg.namespaces import INFERRED_GRAPH, VOCABULARY_GRAPH
+from policykg.kg.query_runner import select_rows
+from policykg.kg.store import Build, current_build, open_store
 from policykg.server.config import ServerConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "data" / "server"
+TINY_CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 W3C_SUITE = REPO_ROOT.parent / "shared" / "w3c-sparql11"
+# the one notice of the tiny corpus (tests/data/corpus/README.md)
 DOCUMENT_GRAPH = "https://w3id.org/policykg/graph/tairenshezi-2021-12"
 DOC = "https://w3id.org/policykg/doc/tairenshezi-2021-12"
 
 
+def build_corpus(data_dir: Path, corpus_dir: Path = TINY_CORPUS) -> Build:
+    """Run the real builder on `corpus_dir` (the tiny corpus by default) into `data_dir`."""
+    run_build(BuildOptions(corpus_dir=corpus_dir, ontology_dir=config.ONTOLOGY_DIR, shapes_dir=config.SHAPES_DIR,
+                           data_dir=data_dir, progress=False))
+    return current_build(data_dir)
+
+
+@functools.cache
+def tiny_build() -> Build:
+    """The tiny corpus, built once per test process into a temporary folder removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="policykg-tiny-build-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return build_corpus(folder)
+
+
+@functools.cache
+def tiny_store() -> ox.Store:
+    """The tiny build in memory, default graph = the merge of its asserted graphs (as the endpoint's)."""
+    return open_store(tiny_build(), in_memory=True)
+
+
+def expected_rows(query: str) -> list[dict[str, str]]:
+    """What the engine answers over the tiny build: a test's expectation, computed, not typed in."""
+    return select_rows(tiny_store(), query)
+
+
 def read_quads(path: Path, graph: str | None = None) -> list[ox.Quad]:
-    """Quads of a TriG/Turtle/N-Triples file; triples go into `graph` when given."""
+    """Quads of a TriG/Turtle/N-Triples/N-Quads file; triples go into `graph` when given."""
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
     quads = ox.parse(path=str(path), format=fmt, base_iri=path.as_uri())
     if graph is None:
@@ -34,10 +71,10 @@ def read_quads(path: Path, graph: str | None = None) -> list[ox.Quad]:
     return [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in quads]
 
 
-def _dump(path: Path, data: bytes) -> dict:
-    path.write_bytes(data)
-    media = {"trig": "application/trig", "nq": "application/n-quads"}[path.suffix.lstrip(".")]
-    return {"file": path.name, "media_type": media, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+def fixture_quads() -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The asserted and the inferred quads of the tiny build (to lay out variants of it)."""
+    build = tiny_build()
+    return read_quads(build.dump("policykg.nq")), read_quads(build.dump("inferred.nq"))
 
 
 def lay_out_build(
@@ -47,48 +84,42 @@ def lay_out_build(
     *,
     name: str = "fixture",
     with_store: bool = True,
-    void: Path | None = None,
 ) -> Path:
-    """Write builds/<name>/ with the artefacts of docs/design.md and point `current` at it."""
-    asserted, inferred = list(asserted), list(inferred)
+    """Write builds/<name>/ with the builder's dumps and manifest for these quads, point `current` at it.
+
+    For data the builder cannot make from a corpus; no void.ttl or tables (nothing here serves them).
+    """
+    asserted, inferred = sorted(set(asserted), key=quad_key), sorted(set(inferred), key=quad_key)
     build = data_dir / "builds" / name
     build.mkdir(parents=True)
-    nquads = b"".join(sorted(ox.serialize(asserted, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)))
-    dumps = [
-        _dump(build / "policykg.trig", ox.serialize(asserted, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)),
-        _dump(build / "policykg.nq", nquads),
-        _dump(build / "inferred.nq", ox.serialize(inferred, format=ox.RdfFormat.N_QUADS)),
-    ]
-    if void is not None:
-        (build / "void.ttl").write_bytes(void.read_bytes())
-    if with_store:
-        store = ox.Store(str(build / "store"))
-        store.extend(asserted + inferred)
-        materialise_default_graph(store)  # as the builder does (build/pipeline.py)
-        store.flush()
-        del store
-    graphs = sorted({q.graph_name.value for q in asserted if isinstance(q.graph_name, ox.NamedNode)})
-    manifest = {
-        "version": "test",
-        "built_at": "2026-01-01T00:00:00Z",
-        "triples": len(asserted),
-        "graphs": len(graphs),
-        "documents": sum(1 for g in graphs if g != VOCABULARY_GRAPH),
-        "dumps": dumps,
-    }
-    (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    dumps = []
+    for file, media_type, fmt, quads in (("policykg.trig", "application/trig", ox.RdfFormat.TRIG, asserted),
+                                         ("policykg.nq", "application/n-quads", ox.RdfFormat.N_QUADS, asserted),
+                                         ("inferred.nq", "application/n-quads", ox.RdfFormat.N_QUADS, inferred)):
+        write_sorted(build / file, quads, fmt)
+        dumps.append(FileEntry.of(build / file, media_type))
+    store = ox.Store(str(build / "store")) if with_store else ox.Store()
+    store.extend(asserted + inferred)
+    triples = materialise_default_graph(store)  # as the builder does (build/pipeline.py)
+    store.flush()
+    del store
+    special = {VOCABULARY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH}
+    documents = sorted({q.graph_name.value for q in asserted if isinstance(q.graph_name, ox.NamedNode)} - special)
+    Manifest(
+        version="test",
+        built_at="2026-01-01T00:00:00+00:00",
+        content_hash=name,
+        triples=triples,
+        inferred_triples=len(inferred),
+        graphs=BuildGraphs(tuple(documents), VOCABULARY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH),
+        documents={graph.rsplit("/", 1)[1]: graph for graph in documents},
+        dumps=tuple(dumps),
+    ).write(build)
     link = data_dir / "current"
     if link.is_symlink():
         link.unlink()
     os.symlink(Path("builds") / name, link)
     return build
-
-
-def fixture_quads() -> tuple[list[ox.Quad], list[ox.Quad]]:
-    asserted = read_quads(FIXTURES / "documents.trig")
-    for name in ("ontology.ttl", "shapes.ttl", "vocabulary.ttl"):
-        asserted += read_quads(FIXTURES / name, VOCABULARY_GRAPH)
-    return asserted, read_quads(FIXTURES / "inferred.ttl", INFERRED_GRAPH)
 
 
 @dataclass

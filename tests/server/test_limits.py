@@ -6,10 +6,8 @@ from __future__ import annotations
 import errno
 
 import pytest
-from server_testkit import DOC, fixture_quads, lay_out_build
+from server_testkit import DOC
 
-from policykg.server.app import create_app
-from policykg.server.config import ServerConfig
 from policykg.server.limits import check_query_text, parse_timeout
 from policykg.server.operations import READ_OPERATIONS
 
@@ -73,16 +71,12 @@ def test_dump_urls_use_the_public_base_not_the_host_header(client, config):
     assert not any("evil.example" in entry["url"] for entry in listing)
 
 
-def test_a_full_disk_is_a_clear_503(tmp_path, monkeypatch):
-    asserted, inferred = fixture_quads()
-    lay_out_build(tmp_path, asserted, inferred)  # a fresh data folder: the Turtle dump is not cached yet
+def test_a_full_disk_is_a_clear_503(client, monkeypatch):
+    def disk_full(store, *args):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    def disk_full(store, path):
-        raise OSError(errno.ENOSPC, "No space left on device", path)
-
-    monkeypatch.setitem(READ_OPERATIONS, "write_turtle_dump", disk_full)
-    app = create_app(ServerConfig(data_dir=tmp_path))
-    response = app.test_client().get("/dumps/", headers={"Accept": "application/json"})
+    monkeypatch.setitem(READ_OPERATIONS, "graph_ntriples", disk_full)
+    response = client.get("/ontology", headers={"Accept": "text/turtle"})
     assert response.status_code == 503
     assert "disk is full" in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)

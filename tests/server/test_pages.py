@@ -4,6 +4,6 @@ from __future__ import annotations
 
 
 def test_resource_pages_group_the_digits_of_large_numbers(client):
-    page = client.get("/doc/tairenshezi-2021-12/target/subsidised-training/2021",
+    page = client.get("/doc/tairenshezi-2021-12/target/subsidized-training/2021--2021",
                       headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'title="67000">67,000</span>' in page

@@ -140,14 +140,14 @@ def test_one_triple_count_in_void_service_description_health_and_count_star(publ
     sd_count = int(description.value(default_graph, VOID.triples))
     health = published.get("/health").get_json()["triples"]
     count_star = sparql_count(published, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert void_count == sd_count == health == count_star == built.manifest["triples"]
+    assert void_count == sd_count == health == count_star == built.manifest.triples
 
 
 def test_each_dump_is_one_distribution(published, built):
     void = served_void(published)
     distributions = list(void.objects(URIRef(DATASET_IRI), DCAT.distribution))
     downloads = [void.value(d, DCAT.downloadURL) for d in distributions]
-    assert len(downloads) == len(set(downloads)) == len(built.manifest["dumps"])
+    assert len(downloads) == len(set(downloads)) == len(built.manifest.dumps)
     assert len(list(void.objects(URIRef(DATASET_IRI), VOID.dataDump))) == len(downloads)
     assert all(void.value(d, DCAT.accessURL) is not None for d in distributions)
 
@@ -174,7 +174,7 @@ def dump_graph(built, graph_iri: str) -> Graph:
 
 
 def test_the_same_document_graph_through_endpoint_dump_and_page(published, built):
-    graph_iri = sorted(built.manifest["documents"].values())[0]
+    graph_iri = sorted(built.manifest.documents.values())[0]
     construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"
     endpoint = published.get("/sparql", query_string={"query": construct}, headers={"Accept": "application/n-triples"})
     page = published.get("/" + graph_iri.removeprefix("https://w3id.org/policykg/"), headers=TURTLE)
@@ -215,7 +215,7 @@ def legislation_markup(page: str) -> dict:
 
 
 def test_document_pages_carry_schema_legislation_markup(published, built):
-    notice = sorted(built.manifest["documents"].values())[0].replace("/graph/", "/doc/")
+    notice = sorted(built.manifest.documents.values())[0].replace("/graph/", "/doc/")
     page = published.get("/" + notice.removeprefix("https://w3id.org/policykg/"), headers={"Accept": "text/html"})
     item = legislation_markup(page.get_data(as_text=True))
     assert item["@type"] == "Legislation" and item["@id"] == notice
@@ -230,7 +230,7 @@ def test_document_pages_carry_schema_legislation_markup(published, built):
 
 def test_tables_are_downloadable(published, built):
     listed = json.loads(published.get("/tables/").get_data())
-    assert {entry["file"] for entry in listed} == {entry["file"] for entry in built.manifest["tables"]}
+    assert {entry["file"] for entry in listed} == {entry.file for entry in built.manifest.tables}
     response = published.get("/tables/targets.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.get_data() == (built.path / "tables" / "targets.csv").read_bytes()
@@ -238,7 +238,7 @@ def test_tables_are_downloadable(published, built):
 
 
 def test_negotiated_representations_name_themselves(published, built):
-    notice = sorted(built.manifest["documents"].values())[0].replace("/graph/", "/doc/")
+    notice = sorted(built.manifest.documents.values())[0].replace("/graph/", "/doc/")
     path = "/" + notice.removeprefix("https://w3id.org/policykg/")
     for accept, extension in (("text/turtle", "ttl"), ("text/html", "html")):
         response = published.get(path, headers={"Accept": accept})

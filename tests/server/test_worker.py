@@ -76,8 +76,8 @@ def test_a_full_disk_in_a_read_operation_is_said_so(datasets, monkeypatch):
     def disk_full(store, path):
         raise OSError(errno.ENOSPC, "No space left on device", path)
 
-    monkeypatch.setitem(READ_OPERATIONS, "write_turtle_dump", disk_full)
-    found = failure(answer(datasets, ReadJob("write_turtle_dump", ("/x.ttl",)), OPEN))
+    monkeypatch.setitem(READ_OPERATIONS, "disk_full", disk_full)
+    found = failure(answer(datasets, ReadJob("disk_full", ("/x.ttl",)), OPEN))
     assert found.error is InsufficientStorage and "No space left" in found.message
 
 

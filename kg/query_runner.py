@@ -1,4 +1,5 @@
-"""Run SPARQL queries against a build's store and render the results (CLI and tests)."""
+"""The command-line query runner (`policykg query`): evaluate SPARQL over a build's store and render the
+results as a table or a standard results format. The SPARQL protocol is server/sparql.py."""
 
 from __future__ import annotations
 
@@ -11,22 +12,9 @@ from policykg.kg.dataset import default_dataset
 from policykg.kg.formats import RESULT_FORMATS, named
 from policykg.kg.namespaces import PREFIXES
 from policykg.kg.prefixed_names import compact
-from policykg.kg.store import Build
 
 
-def default_graphs(build: Build, include_inferred: bool = False) -> list[ox.NamedNode]:
-    """The asserted graphs (documents, vocabulary, shapes), plus graph/inferred when asked.
-
-    Their merge is the default graph of a query; an external store (Virtuoso) is given this list.
-    """
-    graphs = build.manifest["graphs"]
-    names = list(graphs["documents"]) + [graphs["vocabulary"], graphs["shapes"]]
-    if include_inferred:
-        names.append(graphs["inferred"])
-    return [ox.NamedNode(n) for n in names]
-
-
-def execute(store: ox.Store, build: Build, text: str, include_inferred: bool = False):
+def execute(store: ox.Store, text: str, include_inferred: bool = False):
     """Evaluate a query (project prefixes predeclared) over the build's dataset."""
     try:
         return store.query(text, prefixes=PREFIXES, **default_dataset(store, include_inferred))
@@ -36,9 +24,9 @@ def execute(store: ox.Store, build: Build, text: str, include_inferred: bool = F
         raise QueryError(f"query failed: {exc}") from None
 
 
-def select_rows(store: ox.Store, build: Build, text: str, include_inferred: bool = False) -> list[dict[str, str]]:
+def select_rows(store: ox.Store, text: str, include_inferred: bool = False) -> list[dict[str, str]]:
     """SELECT results as dicts of variable → lexical value (unbound variables are absent)."""
-    results = execute(store, build, text, include_inferred)
+    results = execute(store, text, include_inferred)
     if not isinstance(results, ox.QuerySolutions):
         raise QueryError("expected a SELECT query")
     names = [v.value for v in results.variables]
@@ -53,9 +41,9 @@ def select_rows(store: ox.Store, build: Build, text: str, include_inferred: bool
     return rows
 
 
-def run_query(store: ox.Store, build: Build, text: str, fmt: str, include_inferred: bool = False) -> str:
+def run_query(store: ox.Store, text: str, fmt: str, include_inferred: bool = False) -> str:
     """Render a query's results as table, json, csv, tsv, xml (SELECT/ASK) or turtle (CONSTRUCT)."""
-    results = execute(store, build, text, include_inferred)
+    results = execute(store, text, include_inferred)
     if isinstance(results, ox.QueryTriples):
         prefixes = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
         return ox.serialize(list(results), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")

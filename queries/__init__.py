@@ -1,0 +1,1 @@
+"""Package data: the queries files, shipped inside policykg (policykg.config finds them)."""
