@@ -7,6 +7,7 @@ import pytest
 
 from policykg.build.void import describe_build, read_metadata
 from policykg.errors import BuildError
+from policykg.kg.manifest import FileEntry
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "void"
 DATASET = "https://w3id.org/policykg/dataset"
@@ -15,7 +16,7 @@ DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"
 GRAPH = ox.NamedNode("https://w3id.org/policykg/graph/test-document")
 SHANDONG = ox.NamedNode("https://w3id.org/policykg/jurisdiction/370000")
-DUMPS = [{"file": "policykg.nq", "media_type": "application/n-quads", "sha256": "ab" * 32, "bytes": 1234}]
+DUMPS = [FileEntry("policykg.nq", "application/n-quads", "ab" * 32, 1234)]
 
 
 @pytest.fixture
