@@ -14,7 +14,6 @@ COUNTY  # kg/divisions.py Level: the Ministry's level 3, reached by value (Level
 
 # read by Jinja templates (server/templates/)
 _.csv_url  # server/analysis.py, analysis.html
-_.innermost  # server/views.py, document.html
 
 # set for a library that reads it
 _.ensure_ascii  # server/app.py: Flask's JSON provider

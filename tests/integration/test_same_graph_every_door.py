@@ -33,8 +33,8 @@ def client(built) -> Iterator:
 
 
 def named_graphs(built) -> list[str]:
-    graphs = built.manifest["graphs"]
-    return [*graphs["documents"], *(graphs[k] for k in ("vocabulary", "shapes", "inferred", "void"))]
+    graphs = built.manifest.graphs
+    return [*graphs.documents, graphs.vocabulary, graphs.shapes, graphs.inferred, graphs.void]
 
 
 def same_graph(a: Iterable[ox.Triple], b: Iterable[ox.Triple]) -> bool:
@@ -72,7 +72,7 @@ def dump_graphs(built, name: str, fmt: ox.RdfFormat) -> dict[str, set[ox.Triple]
 def dumps(built) -> dict[str, dict[str, set[ox.Triple]]]:
     """Each graph as each file of the build holds it: the asserted graphs in policykg.nq and policykg.trig,
     the inferences in inferred.nq, the dataset description in void.ttl."""
-    void = {built.manifest["graphs"]["void"]: parse(built.path.joinpath("void.ttl").read_bytes(), ox.RdfFormat.TURTLE)}
+    void = {built.manifest.graphs.void: parse(built.path.joinpath("void.ttl").read_bytes(), ox.RdfFormat.TURTLE)}
     return {"policykg.nq": dump_graphs(built, "policykg.nq", ox.RdfFormat.N_QUADS),
             "policykg.trig": dump_graphs(built, "policykg.trig", ox.RdfFormat.TRIG),
             "inferred.nq": dump_graphs(built, "inferred.nq", ox.RdfFormat.N_QUADS), "void.ttl": void}
@@ -87,7 +87,7 @@ def construct(client, where: str) -> set[ox.Triple]:
 
 def test_every_named_graph_is_the_same_through_endpoint_dumps_and_pages(client, built, dumps):
     graphs = named_graphs(built)
-    assert len(graphs) == len(built.manifest["graphs"]["documents"]) + 4
+    assert len(graphs) == len(built.manifest.graphs.documents) + 4
     for graph in graphs:
         files = [name for name, held in dumps.items() if graph in held]
         assert files, f"{graph} is in no dump file"
@@ -95,7 +95,7 @@ def test_every_named_graph_is_the_same_through_endpoint_dumps_and_pages(client, 
         for name in files[1:]:
             assert same_graph(expected, dumps[name][graph]), f"{graph}: {files[0]} ≠ {name}"
         from_endpoint = construct(client, f"GRAPH <{graph}> {{ ?s ?p ?o }}")
-        if graph == built.manifest["graphs"]["void"]:
+        if graph == built.manifest.graphs.void:
             # documented (server/README.md): the description is served at /.well-known/void and /dataset,
             # not as a graph of the query dataset, whose counts it states
             assert not from_endpoint
@@ -121,9 +121,9 @@ def assert_pages(client, path: str, expected: set[ox.Triple], base: str) -> None
 
 def test_the_default_graph_is_the_same_through_endpoint_dumps_and_download(client, built, dumps):
     from_endpoint = construct(client, "?s ?p ?o")
-    assert len(from_endpoint) == built.manifest["triples"]
-    asserted = [g for g in named_graphs(built) if g not in (built.manifest["graphs"]["inferred"],
-                                                             built.manifest["graphs"]["void"])]
+    assert len(from_endpoint) == built.manifest.triples
+    asserted = [g for g in named_graphs(built) if g not in (built.manifest.graphs.inferred,
+                                                             built.manifest.graphs.void)]
     merged = set().union(*(dumps["policykg.nq"][g] for g in asserted))
     assert same_graph(from_endpoint, merged), "endpoint default graph ≠ merge of the dumped asserted graphs"
     download = client.get("/dumps/policykg.ttl")
@@ -149,7 +149,7 @@ def test_the_vocabulary_documents_are_their_graphs(client, built, path, graph):
     """/ontology and /shapes serve their source files (usable OWL and SHACL, with blank nodes); the graph
     of the same name at the endpoint holds them skolemised: the same graph once the skolem IRIs are
     blank nodes again."""
-    from_endpoint = construct(client, f"GRAPH <{built.manifest['graphs'][graph]}> {{ ?s ?p ?o }}")
+    from_endpoint = construct(client, f"GRAPH <{getattr(built.manifest.graphs, graph)}> {{ ?s ?p ?o }}")
     response = client.get(path, headers={"Accept": "text/turtle"})
     assert response.headers["Vary"] == "Accept" and response.headers["Content-Location"] == path + ".ttl"
     served = parse(response.get_data(), ox.RdfFormat.TURTLE, base=BASE)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from policykg.config import ONTOLOGY_DIR, SHAPES_DIR
 from policykg.kg.namespaces import BASE, PREFIXES
 from policykg.kg.prefixed_names import compact, sparql_local_name
 
@@ -47,7 +48,8 @@ def test_what_is_shown_parses_back_to_the_same_iri(iri):
 
 def test_every_iri_of_the_fixture_builds_round_trips():
     store = ox.Store()
-    for path in sorted(DATA.glob("server/*.t*")) + [DATA / "kg" / "pages.trig"]:
+    # the page fixture plus the ontology and shapes the builder ships: project, borrowed and odd IRIs alike
+    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")) + sorted(SHAPES_DIR.glob("*.ttl")) + [DATA / "kg" / "pages.trig"]:
         store.load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]), to_graph=None
                    if path.suffix == ".trig" else ox.NamedNode(BASE + "graph/vocabulary"))
     iris = {term.value for quad in store for term in (quad.subject, quad.predicate, quad.object)
