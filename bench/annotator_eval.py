@@ -31,7 +31,7 @@ from annotator_variants import VARIANTS, apply_edits, carry_fragments  # noqa: E
 from policykg import config  # noqa: E402
 from policykg.build import normalize  # noqa: E402
 from policykg.build.annotate import annotate_text, learn, units  # noqa: E402
-from policykg.build.annotate.shadow import to_simplified  # noqa: E402
+from policykg.build.normalize import to_simplified  # noqa: E402
 from policykg.build.annotations import read_document, read_scheme  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"

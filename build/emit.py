@@ -246,7 +246,8 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
     _emit_text(ctx)
     number = ctx.one("DocNumber")
     out.add(d.notice, RDF.type, PKG.Notice)
-    out.add(d.notice, ELI.id_local, ox.Literal(number.text))
+    # identifiers in simplified characters (號 → 号), so one number matches its traditional-character copies
+    out.add(d.notice, ELI.id_local, ox.Literal(normalize.to_simplified(number.text)))
     out.add(d.notice, PKG.text, d.text)
     out.add(d.notice, PKG.issuesPlan, d.plan)
     out.add(d.plan, PKG.issuedBy, d.notice)
@@ -305,7 +306,7 @@ def _emit_notice_and_plan(ctx: Context) -> normalize.Interval | None:
     receipt = ctx.one("ReceiptNumber", required=False)
     if receipt:
         out.add(d.receipt, RDF.type, PKG.ReceiptRecord)
-        out.add(d.receipt, PKG.receiptNumber, ox.Literal(receipt.text))
+        out.add(d.receipt, PKG.receiptNumber, ox.Literal(normalize.to_simplified(receipt.text)))
         out.add(d.receipt, PKG.recordOf, d.notice)
         out.add(d.receipt, RDFS.label, zh(f"{receipt.text}收文办理单"))
         out.add(d.receipt, RDFS.label, en(f"Receipt record {receipt.text}"))
@@ -392,8 +393,8 @@ def _emit_citations(ctx: Context) -> None:
             target = iris.cited_work(ident.key)
             out.add(target, RDF.type, PKG.CitedWork)
             # a printed title goes on the work's expression (build.profiles), the number on the work
-            if re.search(r"〔\d{4}〕\d+号$", cited.text):
-                out.add(target, ELI.id_local, ox.Literal(cited.reading))
+            if re.search(r"〔\d{4}〕\d+号$", normalize.fold(cited.text)):
+                out.add(target, ELI.id_local, ox.Literal(normalize.to_simplified(cited.reading)))
             else:
                 out.add(target, RDFS.label, zh(cited.reading))
             if ident.note("en"):
@@ -703,9 +704,9 @@ def _emit_statement(ctx: Context, node: str, concept_of: dict[str, str], entity:
     if labelled:
         _statement_labels(ctx, node, concept, entity, indicator, value, unit, interval, comparator, aggregation)
     for nature in ctx.doc.targets_of(entity, "hasNature"):
-        if nature.text not in NATURES:
+        if normalize.fold(nature.text) not in NATURES:  # fold: 預期性 in a traditional-character text
             raise ctx.error(nature, f"Nature must be one of {', '.join(NATURES)}")
-        out.add(node, PKG.nature, PKG[NATURES[nature.text]])
+        out.add(node, PKG.nature, PKG[NATURES[normalize.fold(nature.text)]])
         ctx.derive(node, nature)
     item = ctx.containing(entity, "ProgramItem")
     if item is not None:
