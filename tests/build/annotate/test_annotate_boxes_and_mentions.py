@@ -78,4 +78,6 @@ def test_receipt_form_people_and_offices(annotate):
     receiver = found.one("Agency", "甘肃省人民政府办公厅")
     assert receiver.attributes["Role"] == "Receiver" and receiver.notes["juris"] == "620000"
     offices = {found.draft.text_of(s): (s.notes["id"], s.attributes["Role"]) for s in found.draft.of_type("Agency")}
-    assert offices["省人社厅"] == ("gansu-hrss", "Recipient") and offices["财政厅"] == ("gansu-finance", "Recipient")
+    # a receipt form's 送阅 list is the circulation of the receiving office's copy (GUIDELINES), [its divisions] too
+    assert offices["省人社厅"] == ("gansu-hrss", "Circulation") and offices["财政厅"] == ("gansu-finance", "Circulation")
+    assert offices["秘书一处"][1] == "Circulation"
