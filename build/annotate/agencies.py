@@ -23,7 +23,7 @@ ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|
                              r"中央)$")
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
 LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{0,8}?(?:厅|局|委|政府)")
-DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要|应|会同|按照职责)")
+DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要(?!求|点|素)|应(?!用|对|急)|会同|按照职责)")
 # 发展改革、教育、财政、人力资源社会保障……等部门(和单位)要…: each function name is a department with a duty
 DEPARTMENT_LIST_RE = re.compile(r"(?P<local>各地|各级|市县)?((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?"
                                 r"(?:等(?:有关)?部门|等(?:单位|多方)?共同参与)")

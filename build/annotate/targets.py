@@ -175,19 +175,22 @@ def _is_total(text: str, quote: str, v_start: int, ind: Span, period: re.Match |
 
 
 def find_deadlines(draft: Draft, body_start: int) -> None:
-    """5月10日前 … and the task that follows (or precedes) it in the clause."""
+    """5月10日前 … and the task that follows it (past the agency that is given it, 各县…要…) or precedes it."""
+    from policykg.build.annotate.duties import task_range
+
     text = draft.shadow.text
     for m in DEADLINE_RE.finditer(text, body_start):
         after = m.end()
         while after < len(text) and text[after] in "，, ":
             after += 1
-        end = after
-        while end < len(text) and text[end] not in "。；;，,\n":
-            end += 1
-        s, e = after, min(end, after + 30)
-        if e - s < 4:
-            s = _clause_start(text, m.start())
-            e = m.start()
+        for agency in draft.of_type("Agency"):  # 5月10日前，各县（市、区）功能区要…
+            if draft.shadow.from_original(agency.start) == after:
+                after = draft.shadow.from_original(agency.end)
+        found = task_range(text, after)
+        if found is not None:
+            s, e = found[0], found[1]
+        else:
+            s, e = _clause_start(text, m.start()), m.start()
         if e - s < 4:
             continue
         deadline = draft.add("Deadline", m.start(), m.end(), 0.7)
