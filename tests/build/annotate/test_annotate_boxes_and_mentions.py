@@ -79,5 +79,6 @@ def test_receipt_form_people_and_offices(annotate):
     assert receiver.attributes["Role"] == "Receiver" and receiver.notes["juris"] == "620000"
     offices = {found.draft.text_of(s): (s.notes["id"], s.attributes["Role"]) for s in found.draft.of_type("Agency")}
     # a receipt form's 送阅 list is the circulation of the receiving office's copy (GUIDELINES), [its divisions] too
-    assert offices["省人社厅"] == ("gansu-hrss", "Circulation") and offices["财政厅"] == ("gansu-finance", "Circulation")
+    assert offices["省人社厅"] == ("gansu-hrss", "Circulation")
+    assert offices["财政厅"] == ("gansu-finance", "Circulation")
     assert offices["秘书一处"][1] == "Circulation"
