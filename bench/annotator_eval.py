@@ -155,10 +155,10 @@ DUTIES = ("responsibleFor", "leads", "primaryFor")
 
 
 def _anchor(view: View, span) -> tuple:
-    """Where a measure stands, independent of where exactly its span starts and ends: the sentence (。；
-    or line) holding its first character."""
+    """Where a measure stands, independent of where exactly its span starts and ends: the sentence holding
+    its first character."""
     start = span[2][0][0]
-    return (max(view.text.rfind(c, 0, start) for c in "。；\n") + 1,)
+    return (max(view.text.rfind(c, 0, start) for c in "。；;") + 1,)  # (not at line breaks: a re-wrapped copy)
 
 
 def _relation_facts(view: View, out: dict[str, Counter], known: dict[str, set[str]] | None) -> None:

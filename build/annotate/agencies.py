@@ -98,6 +98,8 @@ class AgencyResolver:
             k = k[:-2]
         counts = self.lex.candidates("Agency", k)
         same = [s for s, _ in counts.most_common() if self.lex.juris_of_slug(s) in (juris, None)]
+        # 教育 in 各地发展改革、教育…部门 is the local departments, in 发展改革、教育…部门 the province's own
+        same.sort(key=lambda slug: ("-local-" in slug) != collective)
         slug = same[0] if same else None
         if slug is None and counts and self._names_place(k):
             slug = counts.most_common(1)[0][0]

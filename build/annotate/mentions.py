@@ -87,13 +87,17 @@ def link_served_groups(draft: Draft) -> None:
         for group in groups:
             if holder.start <= group.start and group.end <= holder.end:
                 draft.relate("serves", holder, group)
-    text = draft.shadow.original
+    shadow = draft.shadow
     for named in draft.of_type("NamedProgram"):
-        start = max(text.rfind(c, 0, named.start) for c in "。；\n") + 1
-        ends = [i for i in (text.find(c, named.end) for c in "。；\n") if i >= 0]
-        end = min(ends) if ends else len(text)
-        if not SERVES_CUE_RE.search(text, start, end):
+        # the sentence on the shadow: simplified characters (對象 → 对象), hard-wrapped lines joined
+        s, e = shadow.from_original(named.start), shadow.from_original(named.end)
+        start = max(shadow.text.rfind(c, 0, s) for c in "。；\n") + 1
+        ends = [i for i in (shadow.text.find(c, e) for c in "。；\n") if i >= 0]
+        end = min(ends) if ends else len(shadow.text)
+        if not SERVES_CUE_RE.search(shadow.text, start, end):
             continue
+        o_start = shadow.index[start] if start < len(shadow.index) else len(shadow.original)
+        o_end = shadow.index[end - 1] + 1 if end > 0 else 0
         for group in groups:
-            if start <= group.start and group.end <= end:
+            if o_start <= group.start and group.end <= o_end:
                 draft.relate("serves", named, group)

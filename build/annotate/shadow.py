@@ -79,8 +79,12 @@ def _join_wrapped_lines(chars: list[str], keep: list[bool]) -> None:
         previous = text[line_start:i]
         following = text[i + 1:text.find("\n", i + 1) if text.find("\n", i + 1) >= 0 else len(text)]
         # a table row broken before its cells: a long line without cells, then the rest of the row
-        wrapped_row = (ROW_END_RE.search(following) and "\t" in following and "\t" not in previous
-                       and len(previous.strip()) >= WRAP_MIN)
+        # (or broken inside its cells: the two parts hold the row's two TABs between them)
+        wrapped_row = (ROW_END_RE.search(following) and "\t" in following and not ROW_END_RE.search(previous)
+                       and len(previous.strip()) >= WRAP_MIN
+                       and ("\t" not in previous or previous.count("\t") + following.count("\t") == 2)
+                       ) or (re.search(r"预期性|约束性", previous[-2:] + following[:2])  # 预|期性: a cell cut
+                             and not ROW_END_RE.search(previous))
         if wrapped_row or (
                 len(previous.strip()) >= WRAP_MIN and "\t" not in previous + following and "  " not in previous.strip()
                 and not previous.rstrip().endswith(("。", "；", "：", ":")) and not ROW_END_RE.search(previous)
