@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from policykg.build.annotate import agencies, boxes, citations, duties, frontmatter, mentions, tables, targets
+from policykg.build.annotate import agencies, boxes, citations, duties, frontmatter, funding, mentions, tables, targets
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon, learn, learn_from_corpus
 from policykg.build.annotate.shadow import make_shadow
@@ -48,6 +48,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     agencies.find_jurisdictions(draft, lex, front.area, front.title_start, body)
     mentions.link_served_groups(draft)
     duties.find_duties(draft)
+    funding.find_funding(draft, lex, body)
     _drop_incomplete(draft)
     _harmonise(draft)
     _totals_are_stocks(draft, lex)

@@ -68,3 +68,13 @@ def test_departments_of_a_local_list_share_their_task(found):
         agency = found.one("Agency", name)
         assert agency.notes["id"] == slug and agency.attributes["Role"] == "Duty"
         assert found.related(agency, "responsibleFor") == ["加大职业技能培训资源统筹、共享力度"]
+
+
+def test_sources_of_money_governed_by_or_paying_for_a_task(annotate):
+    found = annotate(HEAD + "二、保障措施\n\n要合理调整支出结构，统筹利用就业补助资金、失业保险基金和已有职业培训资金。"
+                            "利用中央预算内投资重点支持建设一批公共实训基地。\n")
+    managed = found.one("Task", "统筹利用就业补助资金、失业保险基金和已有职业培训资金")
+    assert sorted(found.related(managed, "governs")) == ["失业保险基金", "就业补助资金", "已有职业培训资金"]
+    assert found.one("Funding", "就业补助资金").notes["id"] == "employment-subsidy-funds"
+    paid = found.one("Task", "重点支持建设一批公共实训基地")
+    assert found.related(paid, "fundedBy") == ["中央预算内投资"]
