@@ -66,15 +66,17 @@ def _drop_incomplete(draft: Draft) -> None:
     changed = True
     while changed:
         changed = False
+        have: dict[int, list[str]] = {}
+        for rtype, arg1, _ in draft.relations:
+            have.setdefault(id(arg1), []).append(rtype)
         for span in list(draft.spans):
-            have = [r[0] for r in draft.relations if r[1] is span]
-            if any(have.count(rel) != 1 for rel in needs.get(span.type, ())):
+            if any(have.get(id(span), []).count(rel) != 1 for rel in needs.get(span.type, ())):
                 draft.unresolved.append(f"dropped {span.type} {draft.text_of(span)!r}: incomplete")
                 draft.remove(span)
                 changed = True
+        linked = {id(r[1]) for r in draft.relations} | {id(r[2]) for r in draft.relations}
         for span in list(draft.spans):
-            if span.type in ("Indicator", "Period", "Task", "Nature", "Unit") and not any(
-                    span is r[1] or span is r[2] for r in draft.relations):
+            if span.type in ("Indicator", "Period", "Task", "Nature", "Unit") and id(span) not in linked:
                 draft.remove(span)
                 changed = True
 

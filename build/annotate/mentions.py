@@ -13,6 +13,14 @@ QUOTED_PROGRAMME_RE = re.compile(r"[“\"]([\u4e00-\u9fff·+]{2,16}(?:计划|行
 BLOCKING = ("Agency", "CitedDocument", "PlanTitle", "NoticeTitle", "Indicator", "Program")
 
 
+def _forms_automaton(lex: Lexicon, etype: str, shortest: int):
+    """The known forms of one type, built once per lexicon (a table calls this for every row)."""
+    name = f"forms-{etype}"
+    if name not in lex.cache:
+        lex.cache[name] = _automaton([f for f in lex.all_forms(etype) if len(f) >= shortest])
+    return lex.cache[name]
+
+
 def _paragraph(text: str, pos: int) -> int:
     return text.count("\n", 0, pos)
 
@@ -20,7 +28,7 @@ def _paragraph(text: str, pos: int) -> int:
 def find_groups(draft: Draft, lex: Lexicon, body_start: int) -> None:
     """Known target groups, the first mention of each in a paragraph (GUIDELINES checklist 5)."""
     text = draft.shadow.text
-    auto = _automaton([f for f in lex.all_forms("TargetGroup") if len(f) >= 2])
+    auto = _forms_automaton(lex, "TargetGroup", 2)
     seen: set[tuple[str, int]] = set()
     for s, e, w in longest_matches(auto, text, body_start):
         slug = lex.lookup("TargetGroup", w)
@@ -38,7 +46,7 @@ def find_groups(draft: Draft, lex: Lexicon, body_start: int) -> None:
 def find_programmes(draft: Draft, lex: Lexicon, body_start: int) -> None:
     """Known named programmes, and new quoted names ending in 计划/行动/工程/品牌 … (new slug, draft en=)."""
     text = draft.shadow.text
-    auto = _automaton([f for f in lex.all_forms("NamedProgram") if len(f) >= 3])
+    auto = _forms_automaton(lex, "NamedProgram", 3)
     seen: set[tuple[str, int]] = set()
     found = [(s, e, lex.lookup("NamedProgram", w), 0.8) for s, e, w in longest_matches(auto, text, body_start)]
     for m in QUOTED_PROGRAMME_RE.finditer(text, body_start):
@@ -64,7 +72,7 @@ def find_programmes(draft: Draft, lex: Lexicon, body_start: int) -> None:
 
 def find_groups_in(draft: Draft, lex: Lexicon, start: int, end: int) -> list:
     """Known target groups inside shadow[start:end] (an indicator name such as 农民工参加职业技能培训)."""
-    auto = _automaton([f for f in lex.all_forms("TargetGroup") if len(f) >= 2])
+    auto = _forms_automaton(lex, "TargetGroup", 2)
     spans = []
     for s, e, w in longest_matches(auto, draft.shadow.text, start, end):
         slug = lex.lookup("TargetGroup", w)
