@@ -6,7 +6,7 @@ import re
 
 from policykg.build.annotate.agencies import _automaton, longest_matches
 from policykg.build.annotate.draft import Draft
-from policykg.build.annotate.lexicon import Lexicon
+from policykg.build.annotate.lexicon import Lexicon, bigrams
 from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 
 QUOTED_PROGRAMME_RE = re.compile(r"[“\"]([\u4e00-\u9fff·+]{2,16}(?:计划|行动|工程|品牌|项目|活动|大赛))[”\"]")
@@ -41,6 +41,57 @@ def find_groups(draft: Draft, lex: Lexicon, body_start: int) -> None:
             if value := lex.note("TargetGroup", slug, note):
                 notes[note] = value
         draft.add("TargetGroup", s, e, 0.8 if len(w) > 2 else 0.6, **notes)
+    _similar_groups(draft, lex, body_start, seen)
+
+
+GROUP_SIMILARITY = 0.75
+
+
+def _group_heads(lex: Lexicon) -> dict[str, list[tuple[str, set[str]]]]:
+    """Known group forms of at least five characters by their last two (their head noun: 劳动者, 职工 …)."""
+    if "group-heads" not in lex.cache:
+        heads: dict[str, list[tuple[str, set[str]]]] = {}
+        for form in lex.all_forms("TargetGroup"):
+            if len(form) >= 5:
+                heads.setdefault(form[-2:], []).append((form, bigrams(form)))
+        lex.cache["group-heads"] = heads
+    return lex.cache["group-heads"]
+
+
+def _similar_groups(draft: Draft, lex: Lexicon, body_start: int, seen: set[tuple[str, int]]) -> None:
+    """A group the corpus knows under a slightly different wording (有创业意愿和培训需求的各类劳动者 ~
+    …的劳动者, 转岗员工 ~ 转岗职工 is not: the head differs): same head noun, character bigrams alike."""
+    text = draft.shadow.text
+    heads = _group_heads(lex)
+    if not heads:
+        return
+    head_re = lex.cache.setdefault("group-head-re", re.compile("|".join(map(re.escape, sorted(heads)))))
+    for m in head_re.finditer(text, body_start):
+        end = m.end()
+        if draft.overlaps(*draft.shadow.to_original(m.start(), end), "TargetGroup", "Agency", "CitedDocument"):
+            continue
+        best = None
+        for form, grams in heads[m.group()]:
+            for length in range(max(3, len(form) - 3), len(form) + 4):
+                start = end - length
+                if start < body_start or re.search(r"[^\u4e00-\u9fff]", text[start:end]):
+                    continue
+                candidate = bigrams(text[start:end])
+                score = 2 * len(candidate & grams) / (len(candidate) + len(grams))
+                if score >= GROUP_SIMILARITY and (best is None or score > best[0]):
+                    best = (score, start, form)
+        if best is None:
+            continue
+        slug = lex.lookup("TargetGroup", best[2])
+        if any(known == slug for known, _ in seen) or draft.overlaps(*draft.shadow.to_original(best[1], end),
+                                                                      "TargetGroup"):
+            continue  # (a wording the corpus does not use: once per plan, for the reviewer to confirm)
+        seen.add((slug, _paragraph(text, best[1])))
+        notes = {"id": slug}
+        for note in ("en", "kind"):
+            if value := lex.note("TargetGroup", slug, note):
+                notes[note] = value
+        draft.add("TargetGroup", best[1], end, 0.5, **notes)
 
 
 def find_programmes(draft: Draft, lex: Lexicon, body_start: int) -> None:

@@ -82,3 +82,9 @@ def test_receipt_form_people_and_offices(annotate):
     assert offices["省人社厅"] == ("gansu-hrss", "Circulation")
     assert offices["财政厅"] == ("gansu-finance", "Circulation")
     assert offices["秘书一处"][1] == "Circulation"
+
+
+def test_a_group_in_another_wording_of_the_same_head_noun(annotate):
+    found = annotate("一、主要措施\n\n面向有创业意愿和培训需求的各类劳动者开展创业培训。\n")
+    group = found.one("TargetGroup", "有创业意愿和培训需求的各类劳动者")
+    assert group.notes["id"] == "aspiring-entrepreneurs"
