@@ -139,13 +139,24 @@ SERVES_CUE_RE = re.compile(r"面向|对象|针对|帮助|扶持|为[^，。；]{
 
 
 def link_served_groups(draft: Draft) -> None:
-    """`serves`: the groups named inside a box title or an item's span; the groups a named programme's
-    sentence addresses (面向…, …为培训对象, 针对…)."""
+    """`serves`: the groups named inside a box title or an item's span; the groups in a named programme's
+    own name, in the item it opens, or in its sentence when that addresses them (面向…, …为培训对象, 针对…)."""
     groups = draft.of_type("TargetGroup")
     for holder in draft.of_type("Program", "ProgramItem"):
         for group in groups:
             if holder.start <= group.start and group.end <= holder.end:
                 draft.relate("serves", holder, group)
+    items = draft.of_type("ProgramItem")
+    for named in draft.of_type("NamedProgram"):
+        for group in groups:  # 农村转移劳动力等职业技能提升计划: the group in its own name
+            if named.start <= group.start and group.end <= named.end:
+                draft.relate("serves", named, group)
+        # an item that opens with the programme's name (1. 青年专项技能培训计划。…) is that programme's measure
+        for item in items:
+            if item.start <= named.start <= item.start + 4:
+                for group in groups:
+                    if item.start <= group.start and group.end <= item.end:
+                        draft.relate("serves", named, group)
     shadow = draft.shadow
     for named in draft.of_type("NamedProgram"):
         # the sentence on the shadow: simplified characters (對象 → 对象), hard-wrapped lines joined
