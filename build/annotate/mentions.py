@@ -66,32 +66,44 @@ def _similar_groups(draft: Draft, lex: Lexicon, body_start: int, seen: set[tuple
     if not heads:
         return
     head_re = lex.cache.setdefault("group-head-re", re.compile("|".join(map(re.escape, sorted(heads)))))
+    taken = bytearray(len(draft.shadow.original) + 1)  # characters already in a group, agency or title
+    for span in draft.of_type("TargetGroup", "Agency", "CitedDocument"):
+        taken[span.start:span.end] = b"\x01" * (span.end - span.start)
+    known = {slug for slug, _ in seen}
     for m in head_re.finditer(text, body_start):
         end = m.end()
-        if draft.overlaps(*draft.shadow.to_original(m.start(), end), "TargetGroup", "Agency", "CitedDocument"):
+        if any(taken[slice(*draft.shadow.to_original(m.start(), end))]):
             continue
+        forms = heads[m.group()]
         best = None
-        for form, grams in heads[m.group()]:
-            for length in range(max(3, len(form) - 3), len(form) + 4):
-                start = end - length
-                if start < body_start or re.search(r"[^\u4e00-\u9fff]", text[start:end]):
-                    continue
-                candidate = bigrams(text[start:end])
-                score = 2 * len(candidate & grams) / (len(candidate) + len(grams))
-                if score >= GROUP_SIMILARITY and (best is None or score > best[0]):
-                    best = (score, start, form)
+        shortest = max(3, min(len(f) for f, _ in forms) - 3)
+        for length in range(shortest, max(len(f) for f, _ in forms) + 4):
+            start = end - length
+            if start < body_start or not CJK_RUN_RE.fullmatch(text, start, end):
+                break  # a longer candidate would hold this punctuation too
+            candidate = bigrams(text[start:end])
+            for form, grams in forms:
+                if abs(len(form) - length) <= 3:
+                    score = 2 * len(candidate & grams) / (len(candidate) + len(grams))
+                    if score >= GROUP_SIMILARITY and (best is None or score > best[0]):
+                        best = (score, start, form)
         if best is None:
             continue
         slug = lex.lookup("TargetGroup", best[2])
-        if any(known == slug for known, _ in seen) or draft.overlaps(*draft.shadow.to_original(best[1], end),
-                                                                      "TargetGroup"):
+        a, b = draft.shadow.to_original(best[1], end)
+        if slug in known or any(taken[a:b]):
             continue  # (a wording the corpus does not use: once per plan, for the reviewer to confirm)
+        known.add(slug)
         seen.add((slug, _paragraph(text, best[1])))
         notes = {"id": slug}
         for note in ("en", "kind"):
             if value := lex.note("TargetGroup", slug, note):
                 notes[note] = value
-        draft.add("TargetGroup", best[1], end, 0.5, **notes)
+        if draft.add("TargetGroup", best[1], end, 0.5, **notes) is not None:
+            taken[a:b] = b"\x01" * (b - a)
+
+
+CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def find_programmes(draft: Draft, lex: Lexicon, body_start: int) -> None:
