@@ -31,8 +31,8 @@ from annotator_variants import VARIANTS, apply_edits, carry_fragments  # noqa: E
 from policykg import config  # noqa: E402
 from policykg.build import normalize  # noqa: E402
 from policykg.build.annotate import annotate_text, learn, units  # noqa: E402
-from policykg.build.annotate.shadow import to_simplified  # noqa: E402
 from policykg.build.annotations import read_document, read_scheme  # noqa: E402
+from policykg.build.normalize import to_simplified  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -103,7 +103,7 @@ def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
 
     out: dict[str, Counter] = {k: Counter() for k in
                                ("target", "baseline", "programme", "group", "agency", "docnumber", "title", "date",
-                                "issuer")}
+                                "issuer", "duty", "serves")}
     u = units()
     start = _plan_start(view)
     # shared notes (juris=) may be given on one mention of a slug only: read them per slug
@@ -147,7 +147,33 @@ def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
             out["title"][(t, normalize.fold(to_simplified(view.quote(s))), notes.get("juris"))] += 1
         elif t == "Date":
             out["date"][(normalize.fold(view.quote(s)), attrs.get("DateRole"))] += 1
+    _relation_facts(view, out, known)
     return out
+
+
+DUTIES = ("responsibleFor", "leads", "primaryFor")
+
+
+def _anchor(view: View, span) -> tuple:
+    """Where a measure stands, independent of where exactly its span starts and ends: the sentence holding
+    its first character."""
+    start = span[2][0][0]
+    return (max(view.text.rfind(c, 0, start) for c in "。；;") + 1,)  # (not at line breaks: a re-wrapped copy)
+
+
+def _relation_facts(view: View, out: dict[str, Counter], known: dict[str, set[str]] | None) -> None:
+    """duty: (agency, relation, the sentence of the measure); serves: (the sentence of the measure, group)."""
+    for rtype, a, b in view.relations:
+        if a not in view.by_key or b not in view.by_key:
+            continue
+        arg1, arg2 = view.by_key[a], view.by_key[b]
+        if rtype in DUTIES:
+            slug = arg1[3].get("id")
+            if known is not None and slug not in known.get("agency", ()):
+                slug = "NEW:" + normalize.fold(to_simplified(view.quote(arg1)))
+            out["duty"][(slug, rtype, _anchor(view, arg2))] = 1
+        elif rtype == "serves":
+            out["serves"][(_anchor(view, arg1), arg2[3].get("id"))] = 1
 
 
 def prf(gold: Counter, pred: Counter) -> dict:
@@ -170,7 +196,7 @@ def compare(gold: View, pred: View, plan: str, totals: dict[str, dict[str, Count
             bucket = totals["fact"].setdefault(name, {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(counter)
         seen = facts(view, plan, shared_juris if kind == "gold" else None, known)
-        for name in ("target", "baseline", "agency", "issuer"):
+        for name in ("target", "baseline", "agency", "issuer", "duty"):
             bucket = totals["fact"].setdefault(f"{name} (seen-aware)", {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(seen[name])
 

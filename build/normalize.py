@@ -8,6 +8,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import opencc
 
 from policykg.errors import NormalizationError
 
@@ -63,11 +66,25 @@ class Interval:
         return f"{self.start.isoformat()}--{self.end.isoformat()}"
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified, character for character, so that an offset into the result is an offset
+    into `text` (OpenCC's phrase table may turn one character into two: that character is kept as printed)."""
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
+
+
 def fold(text: str) -> str:
-    """NFKC (full-width digits and signs to ASCII) without spaces, keeping 〔〕 and Chinese quotes."""
-    return "".join(unicodedata.normalize("NFKC", ch) if ch not in "〔〕“”" else ch for ch in text).replace(
-        " ", ""
-    )
+    """Simplified characters (萬 → 万, 號 → 号), NFKC (full-width digits and signs to ASCII), without
+    spaces, keeping 〔〕 and Chinese quotes: the form every value, date and number is read from."""
+    return "".join(unicodedata.normalize("NFKC", ch) if ch not in "〔〕“”" else ch
+                   for ch in to_simplified(text)).replace(" ", "")
 
 
 def chinese_integer(text: str) -> int:

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from policykg.build import iris
 from policykg.build.annotations import AnnotatedDocument
+from policykg.build.normalize import fold
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError
 from policykg.kg import divisions
@@ -119,7 +120,7 @@ def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
             out.add(work, ELI.passed_by, agency)
     for cited in doc.of_type("CitedDocument"):  # a cited work outside the corpus, known by its title
         ident = reg.get("work", cited.notes["id"])
-        if ident.note("doc") or NUMBER_RE.search(cited.text):
+        if ident.note("doc") or NUMBER_RE.search(fold(cited.text)):
             continue
         work, expression = iris.cited_work(ident.key), iris.expression(iris.cited_work(ident.key))
         out.add(work, ELI.is_realized_by, expression)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from policykg.build.annotations import AnnotatedDocument, Entity
 from policykg.build.iris import DocumentIRIs, document_slug
+from policykg.build.normalize import fold
 from policykg.errors import AnnotationError, BuildError
 
 # entity type → (registry kind, note key holding the identity)
@@ -78,7 +79,7 @@ def _document_iris(doc: AnnotatedDocument) -> DocumentIRIs:
     if len(numbers) != 1:
         raise AnnotationError(str(doc.ann_path), None, f"needs exactly one DocNumber, has {len(numbers)}")
     try:
-        return DocumentIRIs(document_slug(numbers[0].text))
+        return DocumentIRIs(document_slug(fold(numbers[0].text)))  # 號, full-width digits: as in the number read
     except BuildError as exc:
         raise AnnotationError(str(doc.ann_path), numbers[0].line, str(exc)) from None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from policykg.build.annotate import agencies, boxes, citations, frontmatter, mentions, tables, targets
+from policykg.build.annotate import agencies, boxes, citations, duties, frontmatter, funding, mentions, tables, targets
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon, learn, learn_from_corpus
 from policykg.build.annotate.shadow import make_shadow
@@ -47,6 +47,8 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     mentions.find_groups(draft, lex, body)
     agencies.find_jurisdictions(draft, lex, front.area, front.title_start, body)
     mentions.link_served_groups(draft)
+    duties.find_duties(draft)
+    funding.find_funding(draft, lex, body)
     _drop_incomplete(draft)
     _harmonise(draft)
     _totals_are_stocks(draft, lex)
@@ -64,15 +66,17 @@ def _drop_incomplete(draft: Draft) -> None:
     changed = True
     while changed:
         changed = False
+        have: dict[int, list[str]] = {}
+        for rtype, arg1, _ in draft.relations:
+            have.setdefault(id(arg1), []).append(rtype)
         for span in list(draft.spans):
-            have = [r[0] for r in draft.relations if r[1] is span]
-            if any(have.count(rel) != 1 for rel in needs.get(span.type, ())):
+            if any(have.get(id(span), []).count(rel) != 1 for rel in needs.get(span.type, ())):
                 draft.unresolved.append(f"dropped {span.type} {draft.text_of(span)!r}: incomplete")
                 draft.remove(span)
                 changed = True
+        linked = {id(r[1]) for r in draft.relations} | {id(r[2]) for r in draft.relations}
         for span in list(draft.spans):
-            if span.type in ("Indicator", "Period", "Task", "Nature", "Unit") and not any(
-                    span is r[1] or span is r[2] for r in draft.relations):
+            if span.type in ("Indicator", "Period", "Task", "Nature", "Unit") and id(span) not in linked:
                 draft.remove(span)
                 changed = True
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from policykg.build.annotate.draft import Draft, Span
-from policykg.build.annotate.lexicon import Lexicon, key, strip_place
+from policykg.build.annotate.lexicon import MINISTRY_SUFFIX_RE, Lexicon, key, strip_place
 from policykg.build.annotate.places import NATIONAL, Places, short_name
 from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 
@@ -19,13 +19,24 @@ AGENCY_RE = re.compile(
     r"(?:办公室|办公厅)?(?![\u4e00-\u9fff]{0,1}[级门])"
 )
 # a form that names an organisation (not a bare function such as 乡村振兴, which is also a policy)
-ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅|国务院)$")
+ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅|国务院|"
+                             r"中央)$")
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
-LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{1,8}?(?:厅|局|委|政府)")
-DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要|应|会同|按照职责)")
+LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{0,8}?(?:厅|局|委|政府)")
+DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要(?!求|点|素)|应(?!用|对|急)|会同|按照职责)")
 # 发展改革、教育、财政、人力资源社会保障……等部门(和单位)要…: each function name is a department with a duty
-DEPARTMENT_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?等(?:有关)?部门")
-NATIONAL_HINT = ("国务院", "国家", "中华人民共和国", "中央", "全国")
+DEPARTMENT_LIST_RE = re.compile(r"(?P<local>各地|各级|市县)?((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?"
+                                r"(?:等(?:有关)?部门|等(?:单位|多方)?共同参与)")
+# collectives: 各地, 各市, 各县区政府, 各级就业工作领导小组, 各相关职能部门, 各县（市、区）、功能区 (shadow: half-width)
+LEVEL = r"(?:地|市|县\(市、区\)|县市区|县区|县|区|级|相关|有关)"
+COLLECTIVE_RE = re.compile(
+    r"各" + LEVEL + r"(?:(?![要将应把对在和与及并、，。；])[\u4e00-\u9fff]){0,8}?"
+    r"(?:人民政府|政府|职能部门|部门|单位|领导小组)"
+    r"|各(?:地|市|县\(市、区\)|县市区|县区)(?:、?功能区)?(?![\u4e00-\u9fff]{0,1}[级区门间])")
+# the words around a collective that make it only mentioned (抽调各县…的同志, 征求…各县…意见), not given a duty
+MENTIONED_BEFORE_RE = re.compile(r"(?:抽调|征求|以及|和|与|及|向|对|、)$")
+APPROVAL_RE = re.compile(r"经(?P<agency>[\u4e00-\u9fff]{2,12}?)(?:研究)?同意")
+NATIONAL_HINT = ("国务院", "国家", "中华人民共和国", "中央", "党中央", "全国")
 
 
 @dataclass
@@ -74,23 +85,31 @@ class AgencyResolver:
     def _names_place(self, form: str) -> bool:
         return self.lex.places.prefix_code(form) is not None
 
-    def resolve(self, form: str) -> dict[str, str]:
+    def resolve(self, form: str, collective: bool | None = None) -> dict[str, str]:
+        """`collective`: the mention names the local bodies of a function (各地发展改革…部门), not one body."""
         k = key(form)
         juris = self.juris_of(k)
         confidence = 0.9
+        if collective is None:
+            collective = k.startswith("各")
         # the known agency of this form in this jurisdiction (省人社厅 in a Shandong plan is Shandong's)
         k = re.sub(r"^(?:各级|各地|有关|相关)", "", k) or k
         if k.endswith("部门") and len(k) > 3:  # 人力资源社会保障部门 → the area's human resources department
             k = k[:-2]
         counts = self.lex.candidates("Agency", k)
         same = [s for s, _ in counts.most_common() if self.lex.juris_of_slug(s) in (juris, None)]
+        # 教育 in 各地发展改革、教育…部门 is the local departments, in 发展改革、教育…部门 the province's own
+        same.sort(key=lambda slug: ("-local-" in slug) != collective)
         slug = same[0] if same else None
         if slug is None and counts and self._names_place(k):
             slug = counts.most_common(1)[0][0]
+        if slug is None and juris == NATIONAL and not collective:
+            slug = self.lex.national.get(k) or self.lex.national.get(MINISTRY_SUFFIX_RE.sub("", k))
         if slug is None:
             function = self.lex.functions.get(strip_place(k))
             if function is not None and juris != NATIONAL:
-                slug, confidence = f"{self._prefix(juris)}-{function}", 0.75
+                local = "local-" if collective and not function.startswith("local-") else ""
+                slug, confidence = f"{self._prefix(juris)}-{local}{function}", 0.75
             elif juris != NATIONAL:
                 slug, confidence = pinyin_slug(strip_place(k) or k, self._prefix(juris)), 0.5
             else:
@@ -137,8 +156,9 @@ def agency_automaton(lex: Lexicon) -> ahocorasick.Automaton | None:
     return lex.cache["agency"]
 
 
-def agency_span(draft: Draft, resolver: AgencyResolver, start: int, end: int, role: str) -> Span | None:
-    notes = resolver.resolve(draft.shadow.text[start:end])
+def agency_span(draft: Draft, resolver: AgencyResolver, start: int, end: int, role: str,
+                collective: bool | None = None) -> Span | None:
+    notes = resolver.resolve(draft.shadow.text[start:end], collective)
     confidence = float(notes.pop("confidence"))
     span = draft.add("Agency", start, end, confidence, **notes)
     if span is not None:
@@ -160,7 +180,7 @@ def _extend(text: str, lex: Lexicon, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_start: int) -> None:
+def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_start: int) -> None:  # noqa: C901
     """Known agency forms anywhere in the body, and abbreviated local forms (省人社厅); role Duty or Mentioned."""
     text = draft.shadow.text
     hits = longest_matches(agency_automaton(lex), text, body_start)
@@ -170,17 +190,62 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
             hits.append((m.start(), m.end(), m.group()))
     for s, e, _ in sorted(hits):
         s, e = _extend(text, lex, s, e)
-        if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle"):
-            continue
+        if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle", "CitedDocument"):
+            continue  # (an agency inside a cited title is part of the title)
         role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"
         agency_span(draft, resolver, s, e, role)
+    lists = []
     for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
-        pos = m.start(1)
-        for part in m.group(1).split("、"):
+        parts = m.group(2).split("、")
+        if sum(_function_of(lex, p) is not None for p in parts) < 2:
+            continue  # 高校毕业生、农民工、退役军人等: a list of groups, not of departments
+        lists.append(m.start())
+        pos = m.start(2)
+        # the first part may carry the verb before the list (构建|人力资源社会保障、教育…): its known tail
+        first = next((n for n in range(len(parts[0]), 1, -1) if _function_of(lex, parts[0][-n:])), len(parts[0]))
+        pos += len(parts[0]) - first
+        parts[0] = parts[0][-first:]
+        for part in parts:
             a, b = pos, pos + len(part)
             pos = b + 1
             if 2 <= len(part) <= 10 and not draft.overlaps(*draft.shadow.to_original(a, b), "Agency"):
-                agency_span(draft, resolver, a, b, "Duty")
+                agency_span(draft, resolver, a, b, "Duty", collective=bool(m.group("local")))
+    _find_collectives(draft, resolver, body_start, lists)
+    find_approvals(draft, resolver, 0)
+
+
+def _function_of(lex: Lexicon, form: str) -> str | None:
+    k = key(form)
+    return lex.functions.get(strip_place(k)) or lex.national.get(k) or lex.national.get(MINISTRY_SUFFIX_RE.sub("", k))
+
+
+def _find_collectives(draft: Draft, resolver: AgencyResolver, body_start: int, lists: list[int]) -> None:
+    """各地要…, 推动各县区积极开展…: the local bodies as a whole, given a duty unless only named in passing;
+    各地工商联: the local bodies of that function."""
+    text = draft.shadow.text
+    for m in COLLECTIVE_RE.finditer(text, body_start):
+        s, e = m.start(), m.end()
+        function_end = next((e + n for n in range(10, 1, -1)
+                             if resolver.lex.functions.get(text[e:e + n]) is not None), None)
+        if function_end is not None:
+            s, e = e, function_end
+        if s in lists or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument", "Recipient"):
+            continue
+        mentioned = MENTIONED_BEFORE_RE.search(text[max(0, s - 2):s]) or text[e:e + 1] in "、，。；,;的"
+        agency_span(draft, resolver, s, e, "Mentioned" if mentioned else "Duty", collective=True)
+
+
+def find_approvals(draft: Draft, resolver: AgencyResolver, start: int) -> None:
+    """经国务院同意, 已经省政府同意: the Approval phrase and the consenting agency (Approver, approvedBy)."""
+    text = draft.shadow.text
+    for m in APPROVAL_RE.finditer(text, start):
+        if not ORGANISATION_RE.search(m.group("agency")) and m.group("agency") not in resolver.lex.national:
+            continue
+        approval = draft.add("Approval", m.start(), m.end(), 0.85)
+        agency = agency_span(draft, resolver, m.start("agency"), m.end("agency"), "Approver")
+        if agency is not None:
+            agency.attributes["Role"] = "Approver"
+        draft.relate("approvedBy", approval, agency)
 
 
 def jurisdiction_en(lex: Lexicon, code: str) -> str:

@@ -15,14 +15,33 @@ from policykg.build.annotate.lexicon import Lexicon, bigrams, key
 from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 
 SIMILARITY = 0.6
+SAME_ACTION = 0.8
 COUNT_WORDS = re.compile(r"(?:总量|数量|总数|数)$")
 # the verb a table row or a goal starts with is not part of what is counted (建设国家级… = 国家级…)
 LEAD_VERBS = re.compile(r"^(?:建设|新建|开展|组织|举办|实施|完成|培育|创建)?(?:各类|各种)?")
 
 
+# 职业技能培训, 职业培训, 技能培训 and 培训 name one activity in an indicator (开展补贴性培训 = 开展补贴性职业技能培训)
+TRAINING_RE = re.compile(r"(?:职业技能|职业|技能)培训")
+
+
 def _core(form: str) -> str:
     k = key(form)
-    return LEAD_VERBS.sub("", COUNT_WORDS.sub("", k)) or k
+    return TRAINING_RE.sub("培训", LEAD_VERBS.sub("", COUNT_WORDS.sub("", k)) or k)
+
+
+def known_concept(lex: Lexicon, name: str) -> str | None:
+    """The concept of a name the corpus knows by its form or its core, without similarity guesses."""
+    return lex.lookup("Indicator", name) or _cores(lex).get(_core(name))
+
+
+def indicator_automaton(lex: Lexicon):
+    """Known indicator forms (at least four characters), built once per lexicon."""
+    from policykg.build.annotate.agencies import _automaton
+
+    if "indicator" not in lex.cache:
+        lex.cache["indicator"] = _automaton([f for f in lex.all_forms("Indicator") if len(f) >= 4])
+    return lex.cache["indicator"]
 
 
 def _cores(lex: Lexicon) -> dict[str, str]:
@@ -39,10 +58,12 @@ def _similar(lex: Lexicon, name: str) -> str | None:
     target = bigrams(core)
     best, score = None, 0.0
     for form, concept in _cores(lex).items():
-        if form[-1:] != core[-1:] or form.endswith(core) or core.endswith(form):
-            continue  # another head noun, or one is the other with a modifier in front
+        if form.endswith(core) or core.endswith(form):
+            continue  # one is the other with a modifier in front (高技能人才 ≠ 技能人才)
         grams = bigrams(form)
         s = 2 * len(target & grams) / (len(target) + len(grams))
+        if form[-1:] != core[-1:] and s < SAME_ACTION:
+            continue  # another head noun; a verb-final phrase (…结余中筹集 ~ …结余中拿出) only when nearly equal
         if s > score:
             best, score = concept, s
     return best if score >= SIMILARITY else None

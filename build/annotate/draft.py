@@ -37,7 +37,12 @@ class Draft:
 
     def add(self, etype: str, start: int, end: int, confidence: float, /, **notes: str) -> Span | None:
         """Add (or return the existing) span of `etype` over shadow[start:end]; None if it maps to nothing."""
-        fragments = tuple(self.shadow.fragments(start, end))
+        return self.add_parts(etype, ((start, end),), confidence, **notes)
+
+    def add_parts(self, etype: str, parts: tuple[tuple[int, int], ...], confidence: float, /,
+                  **notes: str) -> Span | None:
+        """A span over several shadow ranges (不超过 … 40%: a discontinuous brat span)."""
+        fragments = tuple(f for a, b in parts for f in self.shadow.fragments(a, b))
         if not fragments:
             return None
         existing = self._by_key.get((etype, fragments))

@@ -222,8 +222,12 @@ def _issuers(draft: Draft, lex: Lexicon, text: str, lines, notice_line: int, fro
         if re.match(r"送\s*阅", line):
             _forwarded_to_people(draft, lex, text, s, e)
         if re.match(r"送\s*阅", line) and receiver:
+            # the receiving office's circulation: [its divisions] and the agencies after them (GUIDELINES)
             tail = max(text.rfind("]", s, e), text.rfind(":", s, e), text.rfind("：", s, e)) + 1
-            _list_agencies(draft, AgencyResolver(lex, Area(receiver, "")), tail, e, "Recipient")
+            local = AgencyResolver(lex, Area(receiver, ""))
+            if (open_ := text.find("[", s, e)) >= 0 and open_ < tail:
+                _list_agencies(draft, local, open_ + 1, tail - 1, "Circulation")
+            _list_agencies(draft, local, tail, e, "Circulation")
             continue
         if not recipients_done and i > notice_line and re.search(r"[:：]$", line):
             _recipients(draft, text, s, e)
@@ -297,7 +301,7 @@ def _single_run(original: str, token: tuple[int, int]) -> bool:
 def _list_agencies(draft: Draft, resolver: AgencyResolver, start: int, end: int, role: str) -> None:
     text = draft.shadow.text
     pos = start
-    for part in re.split(r"([、，,。；])", text[start:end]):
+    for part in re.split(r"([、，,。；\s])", text[start:end]):
         a, b = _strip(text, pos, pos + len(part))
         pos += len(part)
         if b - a >= 2 and part not in "、，,。；":

@@ -14,6 +14,7 @@ from policykg.build.annotations import AnnotatedDocument
 
 QUOTES_RE = re.compile(r"[\s“”\"'‘’《》〈〉<>]")
 AGENCY_SUFFIX_RE = re.compile(r"(?:部门|厅|局|委员会|委)$")
+MINISTRY_SUFFIX_RE = re.compile(r"(?:部|委员会|委|总局|局|署)$")  # 财政部 → 财政 (in lists of departments)
 PLACE_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:自治区|省|市)")
 
 
@@ -35,6 +36,7 @@ class Lexicon:
     notes: dict[tuple[str, str], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     juris_prefix: dict[str, str] = field(default_factory=dict)  # GB/T 2260 code → slug prefix (shandong)
     functions: dict[str, str] = field(default_factory=dict)  # 人力资源和社会保障厅 / 人社厅 → hrss
+    national: dict[str, str] = field(default_factory=dict)  # 人力资源社会保障部 / 人力资源社会保障 → mohrss
     doc_numbers: dict[str, str] = field(default_factory=dict)  # DocNumber key → corpus stem
     doc_titles: dict[str, str] = field(default_factory=dict)  # plan/notice title key → corpus stem
     places: Places = field(default_factory=Places)
@@ -90,15 +92,25 @@ def _learn_functions(lex: Lexicon, agencies: list[tuple[str, str, dict[str, str]
     prefixes = set(lex.juris_prefix.values())
     for _, text, notes in agencies:
         slug = notes["id"]
+        juris = notes.get("juris") or lex.note("Agency", slug, "juris")
+        if juris == NATIONAL and not key(text).startswith("各"):  # a ministry: 财政部, 财政
+            for form in {key(text), key(notes.get("zh", text))}:
+                for name in (form, MINISTRY_SUFFIX_RE.sub("", form)):
+                    if len(name) >= 2:
+                        lex.national.setdefault(name, slug)
         prefix, _, function = slug.partition("-")
         if prefix not in prefixes or not function:
             continue
+        # the departments of a province and their local counterparts (各地发展改革 → <place>-local-drc) share
+        # a function; whether a mention is the collective is read from the text (AgencyResolver)
+        function = function.removeprefix("local-")
         for form in {text, notes.get("zh", text)}:
             rest = strip_place(key(form))
             # 财政厅 and 财政 (in lists of departments); a province's 厅 is a city's 局 (人社厅 ~ 人社局)
             level = {"厅": "局", "局": "厅"}.get(rest[-1:], "")
+            shortest = 1 if rest != key(form) else 2  # 省委 → 委, 市政府 → 政府: the level is printed
             for name in (rest, AGENCY_SUFFIX_RE.sub("", rest), rest[:-1] + level if level else ""):
-                if len(name) >= 2:
+                if len(name) >= shortest:
                     lex.functions.setdefault(name, function)
 
 

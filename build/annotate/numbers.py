@@ -10,11 +10,16 @@ CN_NUM = "〇零一二两三四五六七八九十百千"
 NUM = r"(?:\d+(?:\.\d+)?|[" + CN_NUM + r"]{1,6}(?:点[" + CN_NUM + r"]+)?)"
 UNITS = r"(?:个百分点|万人次|万人|人次|亿元|万元|人|个|家|所|项|类|元|%|次|届|名|户|场|期|批)"
 # comparator words that belong to the quoted value (GUIDELINES: `不少于 3 个`, `近1亿人次`, `≥ 500`)
-PREFIX = r"(?:至少不少于|不少于|不低于|不超过|不高于|超过|至少|近|约|≥|≤|>|<)"
+# 达到/达/力争达到 (Reach) too: GUIDELINES "Comparators" puts them in the span (达到565万人); 至少不少于 is quoted
+# from its 不少于 as the curated files do
+PREFIX = r"(?:力争达到|达到|达|不少于|不低于|不超过|不高于|超过|至少|近|约|≥|≤|>|<)"
+# a comparator separated from its figure by a few words (不超过培训总学时的 40%, 至少组织5类): a discontinuous span
+GAP_RE = re.compile(r"(?P<pre>不少于|不低于|不超过|不高于|至少|最多)(?!不少于|不低于)(?P<gap>[\u4e00-\u9fff]{1,10}?)\s*"
+                    r"(?P<value>\d+(?:\.\d+)?\s*[万亿]?\s*(?:个百分点|万人次|万人|人次|人|个|家|所|项|类|%|次|届|名))")
 SUFFIX = r"(?:以上|以内|以下|左右)"
 QUANTITY_RE = re.compile(
     r"(?P<pre>" + PREFIX + r"\s*)?[〔\[]?(?P<num>" + NUM + r")[〕\]]?\s*(?P<mult>[万亿千]?)\s*"
-    r"(?P<unit>" + UNITS + r")?(?P<post>余|多)?(?:(?P<unit2>" + UNITS + r"))?\s*(?P<suf>" + SUFFIX + r")?"
+    r"(?P<unit>" + UNITS + r")?(?P<post>余|多)?(?:(?P<unit2>" + UNITS + r")(?!目))?\s*(?P<suf>" + SUFFIX + r")?"
 )
 
 
@@ -28,9 +33,16 @@ def quantities(text: str, start: int = 0, end: int | None = None):
             # 一个, 三类: a Chinese numeral alone is a quantity only with a comparator word
             continue
         after = text[m.end():m.end() + 1]
-        if after in "年月日号" or text[m.start() - 1:m.start()] in "第":
+        if (after and after in "年月日号") or text[m.start() - 1:m.start()] == "第":
             continue
         yield m
+
+
+def gap_quantities(text: str, start: int = 0, end: int | None = None):
+    """不超过培训总学时的 40%: (comparator start, comparator end, value start, value end), the words between
+    left out of the (discontinuous) span."""
+    for m in GAP_RE.finditer(text, start, len(text) if end is None else end):
+        yield m.start("pre"), m.end("pre"), m.start("value"), m.end("value")
 
 
 def readable(quote: str, units: dict[str, str]) -> bool:

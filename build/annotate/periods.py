@@ -16,14 +16,18 @@ DEADLINE_RE = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*日|底|末
 FYP_NUM_RE = re.compile(r"十([一二三四五六七八九])五")
 
 
-def period_notes(quote: str, doc_year: int, plan: tuple[int, int]) -> dict[str, str] | None:
-    """start=/end=/every= notes a period needs when its text alone does not give both bounds."""
+def period_notes(quote: str, doc_year: int, plan: tuple[int, int], point: bool = True) -> dict[str, str] | None:
+    """start=/end=/every= notes a period needs when its text alone does not give both bounds; `point=False`
+    reads 至“十三五”末 as the whole five-year plan up to that point (for a flow counted over it)."""
     text = normalize.fold(quote)
     if m := FYP_NUM_RE.search(text):
         interval = normalize.five_year_plan("十" + m.group(1))
-        if text.endswith(("期末", "末")):  # a point: the last year of the five-year plan
+        if point and text.endswith(("期末", "末")):  # a point: the last year of the five-year plan
             return {"start": str(interval.end.year), "end": str(interval.end.year)}
         return {"start": str(interval.start.year), "end": str(interval.end.year)}
+    if DEADLINE_RE.fullmatch(text):  # 9月底前: from the start of the year to that day
+        due = normalize.read_date(re.sub(r"(?:之|以)?前$", "", text), doc_year)
+        return {"start": str(due.year), "end": due.isoformat()}
     if text in ("年底前", "年内"):
         return {"start": str(doc_year), "end": f"{doc_year}-12-31" if text == "年底前" else str(doc_year)}
     if text in ("每年", "每两年"):
@@ -36,8 +40,9 @@ def period_notes(quote: str, doc_year: int, plan: tuple[int, int]) -> dict[str, 
     return {}
 
 
-def add_period(draft: Draft, m: re.Match, doc_year: int, plan: tuple[int, int], conf: float = 0.8) -> Span | None:
-    notes = period_notes(m.group(), doc_year, plan)
+def add_period(draft: Draft, m: re.Match, doc_year: int, plan: tuple[int, int], conf: float = 0.8,
+               point: bool = True) -> Span | None:
+    notes = period_notes(m.group(), doc_year, plan, point)
     if notes is None:
         return None
     return draft.add("Period", m.start(), m.end(), conf, **notes)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 
-import opencc
+from policykg.build.normalize import to_simplified
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # pinyin glosses that some web copies insert after a character: 辦發(fā), 职(zhí)
@@ -21,23 +20,6 @@ UNIT_AFTER_NUMBER = set("万亿千百人个家所项类元%年月日次名")
 SPACE = " \t\u3000\u00a0"
 # ○ (a circle) is often typed for 〇 in years such as 二○三五
 CHAR_MAP = {"○": "〇", "\u3000": " ", "\u00a0": " ", "．": ".", "－": "-"}
-
-
-@lru_cache(maxsize=1)
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified, character for character (falls back per character if lengths differ)."""
-    converted = _converter().convert(text)
-    if len(converted) == len(text):
-        return converted
-    out = []
-    for ch in text:
-        c = _converter().convert(ch)
-        out.append(c if len(c) == 1 else ch)
-    return "".join(out)
 
 
 # full-width ASCII forms → ASCII; the ideographic space and a few look-alikes (str.translate: one C pass)
@@ -97,8 +79,12 @@ def _join_wrapped_lines(chars: list[str], keep: list[bool]) -> None:
         previous = text[line_start:i]
         following = text[i + 1:text.find("\n", i + 1) if text.find("\n", i + 1) >= 0 else len(text)]
         # a table row broken before its cells: a long line without cells, then the rest of the row
-        wrapped_row = (ROW_END_RE.search(following) and "\t" in following and "\t" not in previous
-                       and len(previous.strip()) >= WRAP_MIN)
+        # (or broken inside its cells: the two parts hold the row's two TABs between them)
+        wrapped_row = (ROW_END_RE.search(following) and "\t" in following and not ROW_END_RE.search(previous)
+                       and len(previous.strip()) >= WRAP_MIN
+                       and ("\t" not in previous or previous.count("\t") + following.count("\t") == 2)
+                       ) or (re.search(r"预期性|约束性", previous[-2:] + following[:2])  # 预|期性: a cell cut
+                             and not ROW_END_RE.search(previous))
         if wrapped_row or (
                 len(previous.strip()) >= WRAP_MIN and "\t" not in previous + following and "  " not in previous.strip()
                 and not previous.rstrip().endswith(("。", "；", "：", ":")) and not ROW_END_RE.search(previous)

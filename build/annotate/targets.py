@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import re
 
-from policykg.build.annotate.concepts import indicator
+from policykg.build.annotate.agencies import longest_matches
+from policykg.build.annotate.concepts import indicator, indicator_automaton, known_concept
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon
-from policykg.build.annotate.numbers import quantities, readable
+from policykg.build.annotate.numbers import gap_quantities, quantities, readable
 from policykg.build.annotate.periods import DEADLINE_RE, PERIOD_RE, add_period, is_end_point, year_of
 
 CLAUSE_BREAK = "，。；：、,;:\n（）()"
-# words that open an indicator phrase but are not part of it
-LEAD_WORDS = re.compile(r"^(?:全[国省市区县]|我[省市]|年内|每年|力争|实现|累计|共|其中|此外|同时|并|再|另)+")
-TAIL_WORDS = re.compile(r"(?:达到|达|超过|突破|提高到|提高至|增加到|增长到|保持在|稳定在|为|共|累计|总计|约|近)+$")
+# words that open an indicator phrase but are not part of it (an item number 4. too)
+LEAD_WORDS = re.compile(r"^(?:\d+[.、]|全[国省市区县]|我[省市]|年内|每年|力争|实现|累计|共|其中|此外|同时|并|再|另)+")
+TAIL_WORDS = re.compile(r"(?:达到|达|超过|突破|提高到|提高至|增加到|增长到|保持在|稳定在|为|共|累计|总计|约|近|"
+                        r"原则上)+$")
 BASELINE_HINTS = ("十三五", "五年来", "以来", "已", "累计完成", "共完成", "共开展", "期间")
-TARGET_HINTS = ("到20", "力争", "目标", "不少于", "以上", "每年", "年底前", "确保", "十四五", "年内")
+TARGET_HINTS = ("到20", "力争", "目标", "不少于", "以上", "每年", "年底前", "确保", "十四五", "年内", "不超过", "至少")
 MAX_PHRASE = 24
+# where a measured thing starts inside a longer phrase (就业重点群体等|开展补贴性培训, 全省|技能人才总量)
+PHRASE_START_RE = re.compile(r"(?<=[等的中省市国县区])|(?=开展|组织|培训|新增|新建|建设|获取|取得|参加|完成|举办|认定)")
+# a value inside a clause that recalls other plans' requirements (…15项重大工程等要求) is not this plan's
+REQUIREMENT_END_RE = re.compile(r"[^，。；,;]{0,12}(?:等|的)?(?:要求|部署)(?=[，。；,;]|$)")
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -56,7 +62,8 @@ def _phrase(text: str, pos: int) -> tuple[int, int] | None:
     return start, end
 
 
-VERB_ONLY_RE = re.compile(r"(?:推进|建设|新建|培育|打造|支持|扶持|认定|举办|开展|组织|实施|完成|评选)?")
+VERB_ONLY_RE = re.compile(r"(?:(?:推进|建设|新建|培育|打造|支持|扶持|认定|举办|开展|组织|实施|完成|评选|制定|修订|颁布|"
+                          r"确保|保证|用于)[或和、]?)*")
 AFTER_BREAK = "，。；：,;:\n（(、"
 
 
@@ -70,31 +77,61 @@ def _phrase_after(text: str, pos: int) -> tuple[int, int] | None:
     return pos, end
 
 
+def _known_tail(lex: Lexicon, text: str, start: int, end: int) -> tuple[int, int]:
+    """The longest tail of a phrase that names a concept the corpus knows (组织|开展补贴性职业技能培训), cut
+    where a measured thing can start; the phrase itself when none does."""
+    if known_concept(lex, text[start:end]):
+        return start, end
+    for m in PHRASE_START_RE.finditer(text, start + 1, end - 2):
+        if known_concept(lex, text[m.start():end]):
+            return m.start(), end
+    return start, end
+
+
+def _known_before(lex: Lexicon, text: str, s_start: int, pos: int, values: list[int]) -> tuple[int, int] | None:
+    """确保60%以上…: the value's verb names nothing, so the nearest known indicator earlier in the sentence
+    (职工教育经费), provided no other value stands between them."""
+    after = max([v for v in values if s_start <= v < pos], default=s_start)
+    found = None
+    for s, e, _ in longest_matches(indicator_automaton(lex), text, after, pos):
+        found = (s, e)
+    return found
+
+
+def _values(text: str, body_start: int) -> list[tuple[tuple[tuple[int, int], ...], int, int]]:
+    """(shadow parts, start, end) of each candidate value: comparator-gap forms first, then plain quantities."""
+    out = [(((ps, pe), (vs, ve)), ps, ve) for ps, pe, vs, ve in gap_quantities(text, body_start)]
+    covered = [(a, b) for _, a, b in out]
+    for m in quantities(text, body_start):
+        if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in covered):
+            out.append((((m.start(), m.end()),), m.start(), m.end()))
+    return sorted(out, key=lambda v: v[1])
+
+
 def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_year: int, plan: tuple[int, int],
                          plan_period: Span | None, body_start: int) -> None:
     text = draft.shadow.text
-    for m in quantities(text, body_start):
-        a, b = draft.shadow.to_original(m.start(), m.end())
+    values = _values(text, body_start)
+    starts = [v[1] for v in values]
+    for parts, v_start, v_end in values:
+        a, b = draft.shadow.to_original(v_start, v_end)
         if draft.overlaps(a, b, "Target", "Baseline", "Indicator", "CitedDocument", "Date", "DocNumber"):
             continue
-        quote = text[m.start():m.end()]
-        if not readable(quote, units):
+        quote = " ".join(text[p:q] for p, q in parts)
+        if not readable(quote, units) or REQUIREMENT_END_RE.match(text, v_end):
             continue
-        phrase = _phrase(text, m.start())
+        s_start, s_end = _sentence(text, v_start)
+        phrase = _phrase(text, v_start)
         if phrase is None or VERB_ONLY_RE.fullmatch(text[phrase[0]:phrase[1]]):
-            phrase = _phrase_after(text, m.end())  # 推进17个乡村振兴重点帮扶县职业技能培训: the value comes first
+            # 确保60%以上 (the indicator named before), 推进17个乡村振兴…培训 (named after the value)
+            phrase = _known_before(lex, text, s_start, v_start, starts) or _phrase_after(text, v_end)
         if phrase is None:
             continue
-        s_start, s_end = _sentence(text, m.start())
+        phrase = _known_tail(lex, text, *phrase)
         sentence = text[s_start:s_end]
-        p_start = text.rfind("\n", 0, m.start()) + 1
+        p_start = text.rfind("\n", 0, v_start) + 1
         # the nearest period before the value in its sentence, else in its paragraph, else the plan's period
-        period = None
-        for pm in PERIOD_RE.finditer(text, s_start, m.start()):
-            period = pm
-        if period is None:
-            for pm in PERIOD_RE.finditer(text, p_start, s_start):
-                period = pm
+        period = _last_period(text, s_start, v_start) or _last_period(text, p_start, s_start)
         before_year = year_of(period.group()) if period else None
         # a numbered item of a 专栏 box is a measure of the plan: its figures are targets
         aims = any(h in sentence for h in TARGET_HINTS) or draft.overlaps(a, b, "ProgramItem")
@@ -103,35 +140,57 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         etype = "Baseline" if is_baseline else "Target"
         if etype == "Target" and not aims:
             continue  # a number in running text with no target wording is most often a description
-        period_span = add_period(draft, period, doc_year, plan, 0.7) if period else plan_period
-        if period_span is None:
-            continue
         ind = indicator(draft, lex, *phrase, 0.7)
-        value = draft.add(etype, m.start(), m.end(), 0.7)
-        if ind is None or value is None:
+        if ind is None:
             continue
-        # a total: 累计, a stock (…总量), or any value at an end point (至“十三五”期末, “十四五”期末)
-        if ("累计" in text[max(s_start, m.start() - 6):m.start()] or re.search(r"总量$|总数$", text[slice(*phrase)])
-                or (period is not None and is_end_point(period.group()))):
+        cumulative = _is_total(text, quote, v_start, ind, period)
+        # 至“十三五”末 … 535.9万人次: person-times are a flow, counted over the whole five-year plan to that point
+        whole = period is not None and is_end_point(period.group()) and not cumulative
+        period_span = add_period(draft, period, doc_year, plan, 0.7, point=not whole) if period else plan_period
+        value = draft.add_parts(etype, parts, 0.7)
+        if period_span is None or value is None:
+            continue
+        if cumulative:
             value.attributes["Cumulative"] = True
         draft.relate("measures", value, ind)
         draft.relate("during", value, period_span)
 
 
+def _last_period(text: str, start: int, end: int) -> re.Match | None:
+    """The last period or deadline (9月底前 … 至少组织5类: the value is due by then) in text[start:end]."""
+    found = [m for regex in (PERIOD_RE, DEADLINE_RE) for m in regex.finditer(text, start, end)]
+    return max(found, key=lambda m: (m.end(), m.end() - m.start()), default=None)
+
+
+def _is_total(text: str, quote: str, v_start: int, ind: Span, period: re.Match | None) -> bool:
+    """A value that is a level reached (GUIDELINES: Cumulative): bracketed; or a count (not a share, not
+    person-times, which are always a flow) of a stock concept (技能人才总量), or at an end point (至…期末),
+    or after 累计."""
+    if re.search(r"[〔\[]", quote):
+        return True
+    if "%" in quote or "百分点" in quote or "人次" in quote:
+        return False
+    return (ind.notes.get("kind") == "stock" or "累计" in text[max(0, v_start - 6):v_start]
+            or (period is not None and is_end_point(period.group())))
+
+
 def find_deadlines(draft: Draft, body_start: int) -> None:
-    """5月10日前 … and the task that follows (or precedes) it in the clause."""
+    """5月10日前 … and the task that follows it (past the agency that is given it, 各县…要…) or precedes it."""
+    from policykg.build.annotate.duties import task_range
+
     text = draft.shadow.text
     for m in DEADLINE_RE.finditer(text, body_start):
         after = m.end()
         while after < len(text) and text[after] in "，, ":
             after += 1
-        end = after
-        while end < len(text) and text[end] not in "。；;，,\n":
-            end += 1
-        s, e = after, min(end, after + 30)
-        if e - s < 4:
-            s = _clause_start(text, m.start())
-            e = m.start()
+        for agency in draft.of_type("Agency"):  # 5月10日前，各县（市、区）功能区要…
+            if draft.shadow.from_original(agency.start) == after:
+                after = draft.shadow.from_original(agency.end)
+        found = task_range(text, after)
+        if found is not None:
+            s, e = found[0], found[1]
+        else:
+            s, e = _clause_start(text, m.start()), m.start()
         if e - s < 4:
             continue
         deadline = draft.add("Deadline", m.start(), m.end(), 0.7)

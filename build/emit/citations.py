@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from policykg.build import iris
+from policykg.build import iris, normalize
 from policykg.build.emit.context import Context
 from policykg.build.emit.terms import en, zh
 from policykg.build.profiles import NUMBER_RE, cited_title
@@ -24,8 +24,8 @@ def emit_citations(ctx: Context) -> None:
             target = iris.cited_work(ident.key)
             out.add(target, RDF.type, PKG.CitedWork)
             # a printed title goes on the work's expression (build.profiles), the number on the work
-            if NUMBER_RE.search(cited.text):
-                out.add(target, ELI.id_local, ox.Literal(cited.reading))
+            if NUMBER_RE.search(normalize.fold(cited.text)):
+                out.add(target, ELI.id_local, ox.Literal(normalize.to_simplified(cited.reading)))
             else:  # one zh label, the work's title; the other printed titles are altLabels
                 title = cited_title(ident, cited.reading)
                 out.add(target, RDFS.label, zh(title))

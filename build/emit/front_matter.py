@@ -48,7 +48,8 @@ def emit_notice(ctx: Context) -> None:
     out, d = ctx.out, ctx.iris
     number = ctx.one("DocNumber")
     out.add(d.notice, RDF.type, PKG.Notice)
-    out.add(d.notice, ELI.id_local, ox.Literal(number.text))
+    # identifiers in simplified characters (號 → 号), so one number matches its traditional-character copies
+    out.add(d.notice, ELI.id_local, ox.Literal(normalize.to_simplified(number.text)))
     out.add(d.notice, PKG.text, d.text)
     out.add(d.notice, PKG.issuesPlan, d.plan)
     out.add(d.plan, PKG.issuedBy, d.notice)
@@ -126,7 +127,7 @@ def emit_receipt(ctx: Context) -> None:
     if not receipt:
         return
     out.add(d.receipt, RDF.type, PKG.ReceiptRecord)
-    out.add(d.receipt, PKG.receiptNumber, ox.Literal(receipt.text))
+    out.add(d.receipt, PKG.receiptNumber, ox.Literal(normalize.to_simplified(receipt.text)))
     out.add(d.receipt, PKG.recordOf, d.notice)
     out.add(d.receipt, RDFS.label, zh(f"{receipt.text}收文办理单"))
     out.add(d.receipt, RDFS.label, en(f"Receipt record {receipt.text}"))

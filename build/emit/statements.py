@@ -97,9 +97,9 @@ def emit_statement(ctx: Context, node: str, mention: StatementMention, *, compar
     if labelled:
         statement_labels(ctx, node, mention, comparator)
     for nature in ctx.doc.targets_of(entity, "hasNature"):
-        if nature.text not in NATURES:
+        if normalize.fold(nature.text) not in NATURES:  # fold: 預期性 in a traditional-character text
             raise ctx.error(nature, f"Nature must be one of {', '.join(NATURES)}")
-        out.add(node, PKG.nature, PKG[NATURES[nature.text]])
+        out.add(node, PKG.nature, PKG[NATURES[normalize.fold(nature.text)]])
         ctx.derive(node, nature)
     item = ctx.containing(entity, "ProgramItem")
     if item is not None:

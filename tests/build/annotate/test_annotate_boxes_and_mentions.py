@@ -78,4 +78,21 @@ def test_receipt_form_people_and_offices(annotate):
     receiver = found.one("Agency", "甘肃省人民政府办公厅")
     assert receiver.attributes["Role"] == "Receiver" and receiver.notes["juris"] == "620000"
     offices = {found.draft.text_of(s): (s.notes["id"], s.attributes["Role"]) for s in found.draft.of_type("Agency")}
-    assert offices["省人社厅"] == ("gansu-hrss", "Recipient") and offices["财政厅"] == ("gansu-finance", "Recipient")
+    # a receipt form's 送阅 list is the circulation of the receiving office's copy (GUIDELINES), [its divisions] too
+    assert offices["省人社厅"] == ("gansu-hrss", "Circulation")
+    assert offices["财政厅"] == ("gansu-finance", "Circulation")
+    assert offices["秘书一处"][1] == "Circulation"
+
+
+def test_a_group_in_another_wording_of_the_same_head_noun(annotate):
+    found = annotate("一、主要措施\n\n面向有创业意愿和培训需求的各类劳动者开展创业培训。\n")
+    group = found.one("TargetGroup", "有创业意愿和培训需求的各类劳动者")
+    assert group.notes["id"] == "aspiring-entrepreneurs"
+
+
+def test_a_programme_serves_the_groups_of_its_name_and_of_the_item_it_opens(annotate):
+    found = annotate("专栏 3：重点群体培训\n\n1. “青年农民工技能提升计划”。面向退役军人、高校毕业生开展培训。\n")
+    named = found.one("NamedProgram", "青年农民工技能提升计划")
+    served = set(found.related(named, "serves"))
+    assert {"退役军人", "高校毕业生"} <= served
+    assert any("农民工" in g for g in served)
