@@ -7,7 +7,7 @@ import unicodedata
 import pyoxigraph as ox
 
 from policykg.errors import QueryError
-from policykg.kg.dataset import default_dataset
+from policykg.kg.dataset import asserted_graphs, default_dataset
 from policykg.kg.namespaces import PREFIXES
 from policykg.kg.store import Build
 
@@ -25,10 +25,8 @@ def default_graphs(build: Build, include_inferred: bool = False) -> list[ox.Name
     Their merge is the default graph of a query; an external store (Virtuoso) is given this list.
     """
     graphs = build.manifest["graphs"]
-    names = list(graphs["documents"]) + [graphs["vocabulary"], graphs["shapes"]]
-    if include_inferred:
-        names.append(graphs["inferred"])
-    return [ox.NamedNode(n) for n in names]
+    names = asserted_graphs([*graphs["documents"], *(g for k, g in graphs.items() if k != "documents")])
+    return names + [ox.NamedNode(graphs["inferred"])] if include_inferred else names
 
 
 def execute(store: ox.Store, build: Build, text: str, include_inferred: bool = False):

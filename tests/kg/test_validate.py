@@ -18,14 +18,11 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from policykg.errors import ValidationError
 from policykg.kg.namespaces import BASE, PKG, SH
-from policykg.kg.validate import (
+from policykg.kg.validation import (
     DEFAULT_SHAPES,
     DEFAULT_VOCABULARY,
-    SparqlConstraint,
     ValidationOptions,
-    bind_targets,
     split_shapes,
-    subclass_closure,
     validate,
     validate_vocabulary,
 )
@@ -251,24 +248,36 @@ def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
         "NoJoiningSpace", "RecipientNotFromReceiptForm",
     }
     anchor = next(c for c in constraints if c.constraint.endswith("AnchorMatchesText"))
-    assert anchor.target_classes == (str(PKG.TextSpan),)
+    assert anchor.targets.classes == (str(PKG.TextSpan),)
     assert anchor.prefixes["nif"] == "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 
 
-def test_targets_are_joined_into_the_query_and_this_is_projected():
-    subclasses = subclass_closure(Graph().parse(ONTOLOGY))
-    sc = SparqlConstraint(
-        shape="urn:s", constraint="urn:c", prefixes={}, severity="Violation", messages=("m",),
-        select="SELECT ?x WHERE { $this <urn:p> ?x }", target_classes=(str(PKG.Program),),
-        target_nodes=(URIRef("urn:n"),),
+def test_sparql_constraints_keep_only_the_focus_nodes_of_their_shape(tmp_path):
+    """The query runs once with $this free; only solutions whose $this is a focus node count."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:S> sh:targetClass <urn:C> ; sh:sparql <urn:K> .\n"
+        "<urn:K> sh:message \"{$this} has {?x}\" ; sh:select \"SELECT $this ?x WHERE { $this ex:p ?x }\" ;\n"
+        "  sh:prefixes <urn:S> . <urn:S> sh:declare [ sh:prefix \"ex\" ; sh:namespace \"urn:\" ] .\n",
+        encoding="utf-8",
     )
-    query = bind_targets(sc, subclasses)
-    assert query is not None
-    assert re.search(r"SELECT \?this \?x WHERE \{\s+\{ SELECT DISTINCT \?this", query)
-    assert f"<{PKG.ProgramItem}>" in query and f"<{PKG.NamedProgram}>" in query  # subclasses
-    assert "VALUES ?this { <urn:n> }" in query
-    no_target = SparqlConstraint(**{**sc.__dict__, "target_classes": (), "target_nodes": ()})
-    assert bind_targets(no_target, subclasses) is None
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:a> a <urn:C> ; <urn:p> 1 . <urn:b> <urn:p> 2 .\n", encoding="utf-8")
+    report = validate(data, shapes, options=ValidationOptions(structural=False))
+    assert [(r.focus_node, r.message) for r in report.results] == [("urn:a", "urn:a has 1")]
+
+
+def test_a_query_that_does_not_project_this_is_refused(tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:S> sh:targetNode <urn:a> ; sh:sparql <urn:K> .\n"
+        "<urn:K> sh:select \"SELECT ?x WHERE { $this <urn:p> ?x }\" .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="must project"):
+        validate(DATA / "valid.trig", shapes, options=ValidationOptions(structural=False))
 
 
 def test_malformed_sparql_constraint_is_a_validation_error(tmp_path):
@@ -371,7 +380,7 @@ def test_report_as_turtle_is_a_shacl_validation_report():
     from rdflib import Graph, Literal
     from rdflib.namespace import RDF, SH
 
-    from policykg.kg.validate import ValidationReport, ValidationResult
+    from policykg.kg.validation import ValidationReport, ValidationResult
 
     report = ValidationReport.from_results([
         ValidationResult("Violation", "https://w3id.org/policykg/doc/t-2021-1", "http://purl.org/dc/terms/title",

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 
 from policykg import config
 from policykg.kg.store import open_store
-from policykg.kg.validate import ValidationOptions, validate
-from policykg.kg.validation_cache import cache_directory
+from policykg.kg.validation import ValidationOptions, validate
+from policykg.kg.validation import cache_directory
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "shapes"
 GRAPH_A = ox.NamedNode("https://w3id.org/policykg/graph/lurenshefa-2022-7")
