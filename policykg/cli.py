@@ -104,9 +104,8 @@ def check(corpus_dir: Path | None) -> None:
 def validate(fmt: str, no_cache: bool) -> None:
     """SHACL-validate the built graph; exit 0 only when it conforms (warnings are printed)."""
     from policykg.kg.store import current_build, open_store
-    from policykg.kg.validate import ValidationOptions
-    from policykg.kg.validate import validate as run_validation
-    from policykg.kg.validation_cache import cache_directory
+    from policykg.kg.validation import ValidationOptions, cache_directory
+    from policykg.kg.validation import validate as run_validation
 
     try:
         build_dir = current_build(config.data_dir())

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from rdflib import Graph
 
 from policykg.config import PROJECT_ROOT, QUERIES_DIR
-from policykg.kg.namespaces import BASE, VOCABULARY_GRAPH
+from policykg.kg.namespaces import SHAPES_GRAPH, VOCABULARY_GRAPH
 
 from .admission import QueryAdmission
 from .config import ServerConfig
@@ -22,7 +22,6 @@ from .service_policy import parse_allowlist
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "policykg"
-SHAPES_GRAPH = BASE + "graph/shapes"
 
 
 class ServerState:

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from policykg.kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARY_GRAPH, bind_prefixes
+from policykg.kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_GRAPH, SHAPES_IRI, VOCABULARY_GRAPH, bind_prefixes
 
 from .errors import NotAcceptable, ResourceNotFound
 from .media import RESOURCE_FORMATS, Format, format_by_extension, negotiate, offered_media_types
@@ -24,7 +24,6 @@ from .state import state
 from .views import compact, href
 
 bp = Blueprint("vocabulary", __name__)
-SHAPES_GRAPH = BASE + "graph/shapes"
 GENID_PREFIX = BASE + ".well-known/genid/"  # the builder's skolem IRIs (build.vocabulary)
 
 ALIGNMENT_PREDICATES = (
