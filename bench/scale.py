@@ -10,10 +10,11 @@ distinct numbers and values), then each step runs in its own process, timed with
 shared machine they move less than wall time):
   build      `policykg build --corpus …`     (annotations → RDF, OWL-RL reasoning, validation, dumps,
              store), into an empty data folder: every validation unit is checked
-  rebuild    the same build again: the corpus is unchanged, so validation reuses every unit's
-             cached results (data/cache/validation) and only the SHACL-SPARQL constraints run
-  validate   `policykg validate --no-cache`  (SHACL over the built graph, every unit checked)
-  revalidate `policykg validate`              (every unit's results from the cache)
+  rebuild    the same build again (the corpus is unchanged)
+  validate   `policykg validate --no-cache`  (SHACL over the built graph: SHACL Core compiled to SPARQL
+             and SHACL-SPARQL, all run by Oxigraph over the whole graph)
+  revalidate `policykg validate`              (the same with the cache, which holds pySHACL's results
+             of the shapes that are not compiled: none for shapes/)
   load      the query worker's load: every dump into an in-memory store + the default-graph merge
 Prints a markdown table (wall s, peak MB, triples, s per document) and writes bench/out/scale.json
 and a log-log plot bench/out/scale.png (needs matplotlib: `pip install -e '.[bench]'`).
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -81,7 +83,10 @@ def run_measured(args: list[str], env: dict, timeout: float) -> tuple[float, flo
     return elapsed, usage.ru_maxrss / 1024, status == 0, lines[-1] if lines else "", usage.ru_utime + usage.ru_stime
 
 
-def measure_size(n: int, workdir: Path, timeout: float) -> list[Measure]:
+STEPS = ("build", "rebuild", "validate", "revalidate", "load")
+
+
+def measure_size(n: int, workdir: Path, timeout: float, only: Sequence[str] = STEPS) -> list[Measure]:
     corpus, data = workdir / f"corpus-{n}", workdir / f"data-{n}"
     make_corpus(REPO / "corpus", corpus, n)
     env = {**os.environ, "POLICYKG_DATA": str(data)}
@@ -94,6 +99,8 @@ def measure_size(n: int, workdir: Path, timeout: float) -> list[Measure]:
     ]
     results = []
     for step, args in steps:
+        if step not in only and step != "build":  # every other step needs the build
+            continue
         seconds, peak, ok, last, cpu = run_measured(args, env, timeout)
         results.append(Measure(n, step, round(seconds, 2), round(peak, 1), ok, last[:160], round(cpu, 2)))
         log.info("N=%d %-10s %8.2f s %8.2f cpu s %8.1f MB %s", n, step, seconds, cpu, peak,
@@ -128,7 +135,7 @@ def plot(rows: list[Measure], path: Path) -> bool:
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for step in ("build", "rebuild", "validate", "revalidate", "load"):
+    for step in STEPS:
         points = [(m.documents, m.cpu_seconds, m.peak_mb) for m in rows if m.step == step and m.ok]
         if not points:
             continue
@@ -153,6 +160,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 250, 1000, 5000])
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per step before giving up")
     parser.add_argument("--workdir", type=Path, help="where corpora and builds go (default: a temporary folder)")
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS),
+                        help="the steps to measure (build always runs: the others need it)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -160,7 +169,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="policykg-scale-") as tmp:
         workdir = args.workdir or Path(tmp)
         for n in sorted(args.sizes):
-            measured = measure_size(n, workdir, args.timeout)
+            measured = measure_size(n, workdir, args.timeout, args.steps)
             rows.extend(measured)
             if not all(m.ok for m in measured):
                 log.warning("stopping: a step failed at N=%d", n)

@@ -60,7 +60,7 @@ class BuildSummary:
     triples: int = 0
     inferred: int = 0
     classes: Counter = field(default_factory=Counter)
-    report: object | None = None  # the kg.validate.ValidationReport of the build (conforming)
+    report: object | None = None  # the kg.validation.ValidationReport of the build (conforming)
 
 
 def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:

@@ -1,4 +1,4 @@
-"""SHACL validation (kg/validate.py) against the shapes in shapes/policykg-shapes.ttl.
+"""SHACL validation (kg/validation/) against the shapes in shapes/policykg-shapes.ttl.
 
 Each shape has a broken fixture in tests/data/shapes/ named after it; the test lists what the shape
 must say about the fixture's broken resource, and nothing else may be said about that resource by
