@@ -5,6 +5,7 @@ import pytest
 
 from policykg.kg.dataset import (
     INFERRED,
+    SHAPES,
     VOID,
     ScratchMerges,
     asserted_graphs,
@@ -35,6 +36,23 @@ def count_and_sum(store: ox.Store, **kwargs) -> tuple[int, int]:
 
 def test_asserted_graphs_leave_out_inferred_and_void():
     assert asserted_graphs(two_graphs_sharing_a_triple()) == [G1, G2]
+
+
+def test_the_data_graphs_leave_out_the_shapes_too():
+    store = two_graphs_sharing_a_triple()
+    store.add(ox.Quad(S, P, ox.Literal("a shape"), SHAPES))
+    assert asserted_graphs(store) == sorted([G1, G2, SHAPES], key=str)
+    assert asserted_graphs(store, shapes=False) == [G1, G2]
+
+
+def test_a_manifest_and_its_store_agree_on_which_graphs_count(built):
+    """kg.sparql (Virtuoso's default graphs, from the manifest) and the store give the same list."""
+    from policykg.kg.sparql import default_graphs
+    from policykg.kg.store import open_store
+
+    store = open_store(built, in_memory=True, merge=False)
+    assert default_graphs(built) == asserted_graphs(store)
+    assert default_graphs(built, include_inferred=True) == [*asserted_graphs(store), INFERRED]
 
 
 def test_shared_triple_counts_once():
