@@ -73,6 +73,9 @@ class ShapeCompiler:
         self.subclasses = subclasses
         self._count = 0
         self._open: set[Node] = set()  # shapes being compiled: a cycle means a recursive shape
+        # parameters of SHACL-SPARQL constraint components declared in the shapes graph (SHACL §6)
+        self._custom = {shapes.value(p, SH.path) for c in shapes.subjects(RDF.type, SH.ConstraintComponent)
+                        for p in shapes.objects(c, SH.parameter)}
 
     # ---- terms -----------------------------------------------------------------------------
 
@@ -168,6 +171,8 @@ class ShapeCompiler:
     def property_violations(self, shape: Node, f: str) -> list[tuple[Node, Node, str, str | None]]:
         """(parameter, argument, pattern over ``f``, value variable or None) per constraint of a
         property shape: each pattern matches when the focus node ``f`` violates that constraint."""
+        if (shape, SH.property, None) in self.g:
+            raise Unsupported(f"sh:property of property shape {shape}")
         path = self.path(self.g.value(shape, SH.path))
         found: list[tuple[Node, Node, str, str | None]] = []
         for parameter, arg in self._constraints(shape):
@@ -206,7 +211,9 @@ class ShapeCompiler:
     def _qualified(self, shape: Node, q: Node, f: str, path: str) -> list[tuple[Node, Node, str, str | None]]:
         if self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
             raise Unsupported("sh:qualifiedValueShapesDisjoint")
-        conforming = lambda w: f"FILTER NOT EXISTS {{ {self.violation(q, w)} }}"  # noqa: E731
+        def conforming(w: str) -> str:
+            return f"FILTER NOT EXISTS {{ {self.violation(q, w)} }}"
+
         found = []
         low, high = self.g.value(shape, SH.qualifiedMinCount), self.g.value(shape, SH.qualifiedMaxCount)
         if low is not None and int(low) > 0:
@@ -221,6 +228,8 @@ class ShapeCompiler:
     def _constraints(self, shape: Node) -> list[tuple[Node, Node]]:
         pairs = []
         for parameter, arg in sorted(self.g.predicate_objects(shape)):
+            if parameter in self._custom:
+                raise Unsupported(f"the constraint component of parameter {parameter}")
             if parameter in _NOT_CONSTRAINTS or not str(parameter).startswith(str(SH)):
                 continue
             pairs.append((parameter, arg))

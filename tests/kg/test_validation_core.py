@@ -125,3 +125,21 @@ def test_a_shape_the_compiler_does_not_translate_is_validated_by_pyshacl(tmp_pat
         ("urn:a", "urn:q", str(SH.MinCountConstraintComponent)),
     }
     assert (conforms, keys) == reference(data, shapes, vocabulary=())
+
+
+def test_a_declared_sparql_constraint_component_is_not_skipped(tmp_path):
+    """A parameter of a component declared in the shapes graph (SHACL §6) is left to pySHACL."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix ex: <http://example.org/ns#> .\n"
+        "ex:NoValue a sh:ConstraintComponent ; sh:parameter [ sh:path ex:forbidden ] ;\n"
+        "  sh:validator [ a sh:SPARQLAskValidator ; sh:message \"has {$forbidden}\" ;\n"
+        "    sh:ask \"ASK { FILTER NOT EXISTS { $this $forbidden ?any } }\" ] .\n"
+        "<urn:S> sh:targetClass <urn:C> ; ex:forbidden <urn:p> .\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:a> a <urn:C> ; <urn:p> 1 . <urn:b> a <urn:C> .\n", encoding="utf-8")
+    report = validate(data, shapes, options=ValidationOptions(vocabulary=(), sparql=False))
+    assert [(r.focus_node, r.component) for r in report.results] == [("urn:a", "http://example.org/ns#NoValue")]
