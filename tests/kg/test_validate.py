@@ -393,3 +393,33 @@ def test_report_as_turtle_is_a_shacl_validation_report():
     assert graph.value(node, SH.conforms) == Literal(False)
     assert len(list(graph.objects(node, SH.result))) == 2
     assert (None, SH.resultSeverity, SH.Violation) in graph
+
+
+# --------------------------------------------------------------------------------------------
+# `policykg validate`: pySHACL's exit-code contract
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("extra_shape", "code"), [
+    ("", 0),  # the build conforms
+    ("<urn:EveryPlan> sh:targetClass pkg:Plan ; sh:property [ sh:path <urn:missing> ; sh:minCount 1 ] .", 1),
+    ("<urn:Broken> sh:targetClass pkg:Plan ; sh:sparql [ sh:select \"SELECT $this WHERE {\" ] .", 2),
+])
+def test_cli_exit_code_is_0_conforms_1_violation_2_error(built, monkeypatch, tmp_path, extra_shape, code):
+    from click.testing import CliRunner
+
+    from policykg import config
+    from policykg.cli import main
+
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "policykg-shapes.ttl").write_bytes(DEFAULT_SHAPES.read_bytes())
+    (shapes / "extra.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        f"@prefix pkg: <{PKG}> .\n{extra_shape}\n", encoding="utf-8")
+    monkeypatch.setattr(config, "SHAPES_DIR", shapes)
+    monkeypatch.setenv("POLICYKG_DATA", str(built.path.parent.parent))
+    result = CliRunner().invoke(main, ["validate", "--no-cache"])
+    assert result.exit_code == code, result.output
+    if code == 1:
+        assert "Conforms: no" in result.output and "urn:missing" in result.output
