@@ -99,24 +99,32 @@ def default_message(shapes: Graph, check: Check, focus: str, value: str | None) 
     return messages.get(name, f"Value does not satisfy {check.component.removeprefix(str(SH))}")
 
 
+def _grouped(plan: CorePlan) -> dict[tuple[Node, Targets], list[Check]]:
+    groups: dict[tuple[Node, Targets], list[Check]] = {}
+    for top, targets, check in plan.checks:
+        groups.setdefault((top, targets), []).append(check)
+    return groups
+
+
 def run_core(data: DataGraph, shapes: Graph, plan: CorePlan) -> list[ValidationResult]:
-    """Run every compiled check over the data graph; its solutions are the results."""
+    """Run the compiled checks over the data graph: one query per shape with a UNION branch per check
+    (numbered by ?policykg_check). Its solutions are the results."""
     compiler = ShapeCompiler(shapes, data.subclasses)
     results: list[ValidationResult] = []
-    for top, targets, check in plan.checks:
-        focus = data.focus_pattern(targets)
-        projection = "?this ?value" if check.has_value else "?this"
-        query = f"SELECT DISTINCT {projection} WHERE {{ {focus} {check.where} }}"
-        reported = top if isinstance(check.shape, BNode) else check.shape
-        severity = compiler.severity(check.shape)
-        messages = compiler.messages(check.shape)
-        path = str(check.path) if isinstance(check.path, URIRef) else None
+    for (top, targets), checks in _grouped(plan).items():
+        focus = data.focus_pattern(targets)  # in each branch: a branch is evaluated on its own (SPARQL §18.2)
+        branches = " UNION ".join(f"{{ {focus} {c.where} BIND ({i} AS ?policykg_check) }}"
+                                  for i, c in enumerate(checks))
+        query = f"SELECT DISTINCT ?this ?value ?policykg_check WHERE {{ {branches} }}"
         for solution in data.store.query(query):
+            check = checks[int(solution["policykg_check"].value)]
             this = solution["this"]
             value = display(solution["value"] if check.has_value else this if check.path is None else None)
-            for message in messages or (default_message(shapes, check, this.value, value),):
+            reported = top if isinstance(check.shape, BNode) else check.shape
+            path = str(check.path) if isinstance(check.path, URIRef) else None
+            for message in compiler.messages(check.shape) or (default_message(shapes, check, this.value, value),):
                 results.append(ValidationResult(
-                    severity=severity, focus_node=this.value, path=path, value=value, message=message,
-                    source_shape=str(reported), component=check.component,
+                    severity=compiler.severity(check.shape), focus_node=this.value, path=path, value=value,
+                    message=message, source_shape=str(reported), component=check.component,
                 ))
     return results
