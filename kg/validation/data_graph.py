@@ -14,13 +14,15 @@ that every check starts from one index lookup instead of re-evaluating the shape
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS
 
+from policykg.errors import ValidationError
 from policykg.kg.dataset import merge_graphs
-from policykg.kg.validation.inputs import GraphName, to_oxigraph
+from policykg.kg.validation.inputs import GraphName, rdf_format, to_oxigraph
 from policykg.kg.validation.shapes import Targets
 
 _MARK = "urn:x-policykg:validation:"
@@ -33,8 +35,9 @@ _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 class DataGraph:
     """The merged data of a run, with owned nodes and per-shape focus nodes marked."""
 
-    def __init__(self, store: ox.Store, graphs: Sequence[GraphName], vocabulary: ox.Store) -> None:
-        self.store = merge_graphs(store, graphs)
+    def __init__(self, merged: ox.Store, vocabulary: ox.Store) -> None:
+        """``merged`` holds the merge of the validated graphs in its default graph (and is written to)."""
+        self.store = merged
         self.store.update(
             f"INSERT {{ GRAPH <{OWNED.value}> {{ ?s <{OWNED.value}> <{OWNED.value}> }} }} "
             "WHERE { SELECT DISTINCT ?s WHERE { ?s ?p ?o } }"
@@ -47,6 +50,32 @@ class DataGraph:
         self.store.extend(background)
         self._closure = _subclass_closure(self.store)
         self._marked: dict[Targets, str] = {}
+
+    @classmethod
+    def of_store(cls, store: ox.Store, graphs: Sequence[GraphName], vocabulary: ox.Store) -> DataGraph:
+        return cls(merge_graphs(store, graphs), vocabulary)
+
+    @classmethod
+    def of_files(cls, paths: Iterable[Path], keep: Callable[[GraphName], bool],
+                 vocabulary: ox.Store) -> tuple[DataGraph, list[GraphName]]:
+        """The data graph of the graphs in RDF files that ``keep`` selects, read as a stream: only the
+        merge is held in memory (a build's dump is larger than the data it holds). Also the graphs."""
+        merged = ox.Store()
+        seen: set[GraphName] = set()
+
+        def selected(path: Path) -> Iterator[ox.Quad]:
+            for quad in ox.parse(path=str(path), format=rdf_format(path)):
+                name = quad.graph_name
+                if keep(name):
+                    seen.add(name)
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object)
+
+        for path in paths:
+            try:
+                merged.extend(selected(path))
+            except (OSError, SyntaxError) as exc:
+                raise ValidationError(f"cannot read data file {path}: {exc}") from exc
+        return cls(merged, vocabulary), sorted(seen, key=lambda g: (not isinstance(g, ox.DefaultGraph), str(g)))
 
     def subclasses(self, cls: str) -> list[str]:
         """The class and all its subclasses (rdfs:subClassOf*), sorted."""

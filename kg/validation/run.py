@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -77,6 +77,30 @@ def _as_graph_names(graphs: Iterable[object] | None, store: ox.Store) -> list[Gr
     return names
 
 
+def _data_files(source: Input) -> list[Path] | None:
+    """The RDF files of the input, when it is files (not a store or an rdflib graph)."""
+    if isinstance(source, str | Path):
+        return [Path(source)]
+    if isinstance(source, list | tuple) and all(isinstance(p, str | Path) for p in source):
+        return [Path(p) for p in source]
+    return None
+
+
+def _graph_filter(chosen: set[GraphName] | None) -> Callable[[GraphName], bool]:
+    """Whether a graph of a file is validated: one of ``chosen``, else the rule of data_graphs."""
+    if chosen is not None:
+        return chosen.__contains__
+    decided: dict[GraphName, bool] = {}
+
+    def keep(graph: GraphName) -> bool:
+        if graph not in decided:
+            decided[graph] = isinstance(graph, ox.DefaultGraph) or (
+                isinstance(graph, ox.NamedNode) and bool(asserted_graphs([graph], shapes=False)))
+        return decided[graph]
+
+    return keep
+
+
 def _vocabulary_store(paths: Sequence[Path]) -> ox.Store:
     store = ox.Store()
     for p in map(Path, paths):
@@ -100,8 +124,8 @@ def _unit_cache(options: ValidationOptions, shape_paths: Sequence[Path]) -> Unit
 
 
 def _core_results(
-    store: ox.Store, names: Sequence[GraphName], structural: Graph, data: DataGraph, options: ValidationOptions,
-    shape_paths: Sequence[Path],
+    source: Callable[[], ox.Store], names: Sequence[GraphName], structural: Graph, data: DataGraph,
+    options: ValidationOptions, shape_paths: Sequence[Path],
 ) -> tuple[list[ValidationResult], int]:
     """SHACL Core results: compiled shapes by Oxigraph, the others by pySHACL (and units reused)."""
     results: list[ValidationResult] = []
@@ -116,7 +140,7 @@ def _core_results(
     else:
         plan = CorePlan()
     vocabulary = parse_graph(options.vocabulary, "vocabulary")
-    found, reused = structural_results(store, names, structural, vocabulary, _unit_cache(options, shape_paths))
+    found, reused = structural_results(source(), names, structural, vocabulary, _unit_cache(options, shape_paths))
     return results + found, reused
 
 
@@ -133,16 +157,29 @@ def validate(
     vocabulary cannot be read or a constraint cannot be evaluated.
     """
     options = options or ValidationOptions()
-    ox_store = load_store(store)
     shape_paths = [Path(p) for p in ([shapes_path] if isinstance(shapes_path, str | Path) else shapes_path)]
     structural, constraints = split_shapes(read_shapes(shape_paths))
-    names = _as_graph_names(graphs, ox_store)
-    data = DataGraph(ox_store, names, _vocabulary_store(options.vocabulary))
+    vocabulary = _vocabulary_store(options.vocabulary)
+    files = _data_files(store)
+    loaded: list[ox.Store] = []
+
+    def source() -> ox.Store:  # the data as a store: needed only by pySHACL, loaded once when it is
+        if not loaded:
+            loaded.append(load_store(store))
+        return loaded[0]
+
+    if files is not None and options.core == "compiled":  # streamed: the data graph alone in memory
+        chosen = None if graphs is None else set(_as_graph_names(graphs, ox.Store()))
+        data, seen = DataGraph.of_files(files, _graph_filter(chosen), vocabulary)
+        names = seen if chosen is None else sorted(chosen, key=str)
+    else:
+        names = _as_graph_names(graphs, source())
+        data = DataGraph.of_store(source(), names, vocabulary)
 
     results: list[ValidationResult] = []
     reused = 0
     if options.structural and names:
-        found, reused = _core_results(ox_store, names, structural, data, options, shape_paths)
+        found, reused = _core_results(source, names, structural, data, options, shape_paths)
         results.extend(found)
     if options.sparql:
         results.extend(run_sparql_constraints(data, constraints))
