@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -55,17 +56,19 @@ def replicate(data_dir: Path, factor: int, out: Path) -> int:
     """Write the data graphs of the build, the documents `factor` times, as N-Quads; the quad count."""
     store = open_store(current_build(data_dir))
     vocabulary = ox.NamedNode(GRAPH + "vocabulary")
-    quads = []
-    for graph in asserted_graphs(store, shapes=False):
-        copies = [0] if graph == vocabulary else range(factor)
-        for k in copies:
-            quads.extend(
-                ox.Quad(_copy(q.subject, k), _copy(q.predicate, k), _copy(q.object, k), _copy(graph, k))
-                for q in store.quads_for_pattern(None, None, None, graph)
-            )
+    written = 0
+
+    def copies() -> Iterator[ox.Quad]:  # a stream: the copies are never all in memory
+        nonlocal written
+        for graph in asserted_graphs(store, shapes=False):
+            for k in [0] if graph == vocabulary else range(factor):
+                for q in store.quads_for_pattern(None, None, None, graph):
+                    written += 1
+                    yield ox.Quad(_copy(q.subject, k), _copy(q.predicate, k), _copy(q.object, k), _copy(graph, k))
+
     with out.open("wb") as handle:
-        ox.serialize(quads, handle, format=ox.RdfFormat.N_QUADS)
-    return len(quads)
+        ox.serialize(copies(), handle, format=ox.RdfFormat.N_QUADS)
+    return written
 
 
 def main() -> None:
