@@ -4,7 +4,7 @@ Generates deterministic synthetic policy graphs in the policykg vocabulary (one 
 document: notice, plan, text and spans, indicators with 其中 parts, targets, baselines, programme
 boxes, deadlines, tasks, shared agencies and jurisdictions), then measures
 
-* ``kg.validate.validate`` (pySHACL per document graph + SHACL-SPARQL once over Oxigraph) against
+* ``kg.validation.validate`` (SHACL Core compiled to SPARQL + SHACL-SPARQL, once over Oxigraph) against
   ``pyshacl.validate`` of the whole graph with the same shapes (SPARQL constraints included);
 * ``kg.reasoning.infer`` (owlrl on the TBox + SPARQL rules over Oxigraph) against owlrl's
   ``OWLRL_Semantics`` closure of ontology + data.
@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
 
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH  # noqa: E402
 from policykg.kg.reasoning import infer, load_tbox  # noqa: E402
-from policykg.kg.validate import (  # noqa: E402
+from policykg.kg.validation import (  # noqa: E402
     DEFAULT_SHAPES,
     DEFAULT_VOCABULARY,
     ValidationOptions,

@@ -3,17 +3,21 @@
     python bench/scale.py                      # N = 5 50 250 1000 5000
     python bench/scale.py --sizes 5 50 250     # a quicker run
     python bench/scale.py --timeout 900        # give up on a step after 900 s
+    python bench/scale.py --sizes 5 50 --steps validate validate-pyshacl   # the two validation engines
 
 For each N a synthetic corpus is made by bench/corpus.py (copies of the curated documents with
 distinct numbers and values), then each step runs in its own process, timed with its peak RSS
 (ru_maxrss of that child, from wait4) and its CPU seconds (user + system, also from wait4: on a
 shared machine they move less than wall time):
   build      `policykg build --corpus …`     (annotations → RDF, OWL-RL reasoning, validation, dumps,
-             store), into an empty data folder: every validation unit is checked
-  rebuild    the same build again: the corpus is unchanged, so validation reuses every unit's
-             cached results (data/cache/validation) and only the SHACL-SPARQL constraints run
-  validate   `policykg validate --no-cache`  (SHACL over the built graph, every unit checked)
-  revalidate `policykg validate`              (every unit's results from the cache)
+             store), into an empty data folder
+  rebuild    the same build again (the corpus is unchanged)
+  validate   `policykg validate --no-cache`  (SHACL over the built graph: SHACL Core compiled to SPARQL
+             and SHACL-SPARQL, all run by Oxigraph over the whole graph)
+  revalidate `policykg validate`              (the same with the cache, which holds pySHACL's results
+             of the shapes that are not compiled: none for shapes/)
+  validate-pyshacl  (only with --steps) the reference engine: SHACL Core by pySHACL per document graph,
+             as validation ran before it was compiled to SPARQL
   load      the query worker's load: every dump into an in-memory store + the default-graph merge
 Prints a markdown table (wall s, peak MB, triples, s per document) and writes bench/out/scale.json
 and a log-log plot bench/out/scale.png (needs matplotlib: `pip install -e '.[bench]'`).
@@ -30,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -42,6 +47,16 @@ log = logging.getLogger("bench.scale")
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 POLICYKG = [sys.executable, "-m", "policykg.cli"]
+# the reference engine: SHACL Core by pySHACL per document graph (what validation was before it was compiled)
+VALIDATE_PYSHACL = (
+    "import sys; from pathlib import Path; from policykg import config; "
+    "from policykg.kg.store import current_build, open_store; "
+    "from policykg.kg.validation import ValidationOptions, validate; "
+    "s = open_store(current_build(Path(sys.argv[1])), in_memory=True, merge=False); "
+    "o = ValidationOptions(vocabulary=tuple(sorted(config.ONTOLOGY_DIR.glob('*.ttl'))), core='pyshacl'); "
+    "r = validate(s, sorted(config.SHAPES_DIR.glob('*.ttl')), options=o); print(r.text().splitlines()[0]); "
+    "sys.exit(r.exit_code)"
+)
 LOAD = (
     "import sys; from pathlib import Path; from policykg.kg.store import current_build, open_store; "
     "s = open_store(current_build(Path(sys.argv[1])), in_memory=True); print(len(s))"
@@ -83,19 +98,28 @@ def run_measured(args: list[str], env: dict, timeout: float) -> tuple[float, flo
     return elapsed, usage.ru_maxrss / 1024, status == 0, lines[-1] if lines else "", usage.ru_utime + usage.ru_stime
 
 
-def measure_size(n: int, workdir: Path, timeout: float) -> list[Measure]:
+STEPS = ("build", "rebuild", "validate", "revalidate", "validate-pyshacl", "load")
+DEFAULT_STEPS = ("build", "rebuild", "validate", "revalidate", "load")
+
+
+def measure_size(n: int, workdir: Path, timeout: float, only: Sequence[str] = DEFAULT_STEPS) -> list[Measure]:
     corpus, data = workdir / f"corpus-{n}", workdir / f"data-{n}"
-    make_corpus(REPO / "corpus", corpus, n)
+    reuse = "build" not in only and (data / "current").exists()  # a build left in --workdir by a run before
+    if not reuse:
+        make_corpus(REPO / "corpus", corpus, n)
     env = {**os.environ, "POLICYKG_DATA": str(data)}
     steps = [
         ("build", [*POLICYKG, "build", "--corpus", str(corpus), "--no-progress"]),
         ("rebuild", [*POLICYKG, "build", "--corpus", str(corpus), "--no-progress"]),
         ("validate", [*POLICYKG, "validate", "--no-cache"]),
         ("revalidate", [*POLICYKG, "validate"]),
+        ("validate-pyshacl", [sys.executable, "-c", VALIDATE_PYSHACL, str(data)]),
         ("load", [sys.executable, "-c", LOAD, str(data)]),
     ]
     results = []
     for step, args in steps:
+        if step not in only and (step != "build" or reuse):  # every other step needs a build
+            continue
         seconds, peak, ok, last, cpu = run_measured(args, env, timeout)
         results.append(Measure(n, step, round(seconds, 2), round(peak, 1), ok, last[:160], round(cpu, 2)))
         log.info("N=%d %-10s %8.2f s %8.2f cpu s %8.1f MB %s", n, step, seconds, cpu, peak,
@@ -129,7 +153,7 @@ def plot(rows: list[Measure], path: Path) -> bool:
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for step in ("build", "rebuild", "validate", "revalidate", "load"):
+    for step in STEPS:
         points = [(m.documents, m.cpu_seconds, m.peak_mb) for m in rows if m.step == step and m.ok]
         if not points:
             continue
@@ -154,6 +178,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 250, 1000, 5000])
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per step before giving up")
     parser.add_argument("--workdir", type=Path, help="where corpora and builds go (default: a temporary folder)")
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(DEFAULT_STEPS),
+                        help="the steps to measure (build runs too unless --workdir holds one for that N)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -161,7 +187,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="policykg-scale-") as tmp:
         workdir = args.workdir or Path(tmp)
         for n in sorted(args.sizes):
-            measured = measure_size(n, workdir, args.timeout)
+            measured = measure_size(n, workdir, args.timeout, args.steps)
             rows.extend(measured)
             if not all(m.ok for m in measured):
                 log.warning("stopping: a step failed at N=%d", n)

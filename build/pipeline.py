@@ -28,14 +28,12 @@ from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
 from policykg.kg.dataset import materialise_default_graph
 from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
-from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, VOCABULARY_GRAPH
+from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
 from policykg.kg.store import CURRENT_LINK, STORE_DIR, read_build, verify_build
 from policykg.kg.tables import TABLES_DIR, write_tables
 
 log = logging.getLogger(__name__)
 
-SHAPES_GRAPH = BASE + "graph/shapes"
-VOID_GRAPH = BASE + "graph/void"
 TMP_PREFIX = ".tmp-"
 LOCK_FILE = ".build.lock"
 DUMPS = [
@@ -62,7 +60,7 @@ class BuildSummary:
     triples: int = 0
     inferred: int = 0
     classes: Counter = field(default_factory=Counter)
-    report: object | None = None  # the kg.validate.ValidationReport of the build (conforming)
+    report: object | None = None  # the kg.validation.ValidationReport of the build (conforming)
 
 
 def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
@@ -260,8 +258,7 @@ def _current_target(data_dir: Path) -> Path | None:
 def validate_build(store: ox.Store, opts: BuildOptions):
     """SHACL-validate the asserted graphs before anything is written; a violation stops the build,
     so that a non-conforming graph never becomes `current/` (warnings and infos are kept)."""
-    from policykg.kg.validate import ValidationOptions, validate
-    from policykg.kg.validation_cache import cache_directory
+    from policykg.kg.validation import ValidationOptions, cache_directory, validate
 
     log.info("validating against the SHACL shapes")
     vocabulary = tuple(sorted(opts.ontology_dir.glob("*.ttl")))

@@ -18,18 +18,28 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from policykg.kg.namespaces import BASE, INFERRED_GRAPH
+from policykg.kg.namespaces import INFERRED_GRAPH, SHAPES_GRAPH, VOID_GRAPH
 
 INFERRED = ox.NamedNode(INFERRED_GRAPH)
-VOID = ox.NamedNode(BASE + "graph/void")
+SHAPES = ox.NamedNode(SHAPES_GRAPH)
+VOID = ox.NamedNode(VOID_GRAPH)
 # graph/void describes the dataset rather than being part of it; graph/inferred is asked for explicitly
 NOT_ASSERTED = frozenset({INFERRED, VOID})
 DEFAULT = ox.DefaultGraph()
 
 
-def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
-    """The named graphs whose merge is the default graph: documents, vocabulary, shapes."""
-    return sorted((g for g in store.named_graphs() if g not in NOT_ASSERTED), key=str)
+def asserted_graphs(graphs: ox.Store | Iterable[str | ox.NamedNode], *, shapes: bool = True) -> list[ox.NamedNode]:
+    """Which graphs count: the asserted graphs among ``graphs`` (a store's named graphs, or the graph
+    IRIs of a build's manifest), sorted — documents, vocabulary and graph/shapes, never graph/inferred
+    (derived) or graph/void (about the dataset).
+
+    Their merge is the default graph of a query. With ``shapes=False`` graph/shapes is left out too:
+    what remains is the data itself, the graphs that are validated, described and tabulated.
+    """
+    names = graphs.named_graphs() if isinstance(graphs, ox.Store) else graphs
+    excluded = NOT_ASSERTED if shapes else NOT_ASSERTED | {SHAPES}
+    found = {g if isinstance(g, ox.NamedNode) else ox.NamedNode(str(g)) for g in names}
+    return sorted((g for g in found if g not in excluded), key=str)
 
 
 def has_merged_default_graph(store: ox.Store) -> bool:

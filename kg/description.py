@@ -41,7 +41,6 @@ SPDX = "http://spdx.org/rdf/terms#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
-SHAPES_GRAPH = BASE + "graph/shapes"
 # EU file-type authority table codes for the dump media types
 FILE_TYPES = {"application/trig": "RDF_TRIG", "application/n-quads": "RDF_N_QUADS", "text/turtle": "RDF_TURTLE",
               "application/n-triples": "RDF_N_TRIPLES", "application/ld+json": "JSON_LD", "text/csv": "CSV",
@@ -100,7 +99,7 @@ def describe(store: ox.Store, dumps: Iterable[FileEntry], metadata: Iterable[ox.
     dataset = base + "dataset"
     out = _Triples(metadata)
     merged = merge_graphs(store, asserted_graphs(store))
-    data = merge_graphs(store, [g for g in asserted_graphs(store) if g.value not in (SHAPES_GRAPH,)])
+    data = merge_graphs(store, asserted_graphs(store, shapes=False))
     _catalogue(out, dataset, base, modified)
     _coverage(out, dataset, data)
     _statistics(out, dataset, base, store, merged)
@@ -221,8 +220,8 @@ def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, merged:
         out.add(dataset, VOID.propertyPartition, part)
         out.add(part, VOID.property, row["p"])
         out.add(part, VOID.triples, _int(int(row["n"].value)))
-    for graph in [*asserted_graphs(store), N(INFERRED_GRAPH)]:
-        if graph.value in (SHAPES_GRAPH,) or not store.contains_named_graph(graph):
+    for graph in [*asserted_graphs(store, shapes=False), N(INFERRED_GRAPH)]:
+        if not store.contains_named_graph(graph):
             continue
         sub = f"{dataset}/graph/{graph.value.rsplit('/', 1)[-1]}"
         out.add(dataset, VOID.subset, sub)

@@ -25,6 +25,8 @@ SHAPES_IRI = BASE + "shapes"
 DATASET_IRI = BASE + "dataset"
 VOCABULARY_GRAPH = BASE + "graph/vocabulary"
 INFERRED_GRAPH = BASE + "graph/inferred"
+SHAPES_GRAPH = BASE + "graph/shapes"
+VOID_GRAPH = BASE + "graph/void"
 
 PREFIXES: dict[str, str] = {
     "pkg": str(PKG),

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policykg.kg.dataset import DEFAULT, asserted_graphs, merge_graphs
-from policykg.kg.description import SHAPES_GRAPH, links
+from policykg.kg.description import links
 from policykg.kg.namespaces import BASE, sparql_prologue
 
 DATAPACKAGE = "datapackage.json"
@@ -178,7 +178,7 @@ def _csv(columns: list[str], rows: list[list[str]]) -> bytes:
 def write_tables(store: ox.Store, folder: Path, base: str = BASE) -> list[Path]:
     """Write every table as CSV and datapackage.json into `folder`; return the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
-    data = merge_graphs(store, [g for g in asserted_graphs(store) if g.value != SHAPES_GRAPH])
+    data = merge_graphs(store, asserted_graphs(store, shapes=False))
     resources, written = [], []
     for table in (*TABLES, LINKS):
         path = folder / f"{table.name}.csv"

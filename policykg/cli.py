@@ -106,18 +106,17 @@ def check(corpus_dir: Path | None) -> None:
               help="Validate every graph again instead of reusing the results of unchanged ones.")
 def validate(fmt: str, no_cache: bool) -> None:
     """SHACL-validate the built graph; exit 0 only when it conforms (warnings are printed)."""
-    from policykg.kg.store import current_build, open_store
-    from policykg.kg.validate import ValidationOptions
-    from policykg.kg.validate import validate as run_validation
-    from policykg.kg.validation_cache import cache_directory
+    from policykg.kg.store import current_build
+    from policykg.kg.validation import ValidationOptions, cache_directory
+    from policykg.kg.validation import validate as run_validation
 
     try:
-        build_dir = current_build(config.data_dir())
-        store = open_store(build_dir, in_memory=True, merge=False)
+        build = current_build(config.data_dir())
         # the same vocabulary as the build's own validation, so that its cached unit results apply
         options = ValidationOptions(vocabulary=tuple(sorted(config.ONTOLOGY_DIR.glob("*.ttl"))),
                                     cache_dir=None if no_cache else cache_directory(config.data_dir()))
-        report = run_validation(store, sorted(config.SHAPES_DIR.glob("*.ttl")), options=options)
+        # the asserted graphs' dump, read as a stream: only the data graphs' merge is held in memory
+        report = run_validation(build.dump("policykg.nq"), sorted(config.SHAPES_DIR.glob("*.ttl")), options=options)
     except PolicyKGError as exc:
         _fail(exc)
     click.echo(report.turtle() if fmt == "turtle" else report.text())

@@ -17,8 +17,8 @@ _.csv_url  # server/analysis.py, analysis.html
 
 # set for a library that reads it
 _.ensure_ascii  # server/app.py: Flask's JSON provider
-_.shacl_graph  # kg/validate.py: pySHACL's Validator
-_.__class__  # kg/validate.py: pySHACL's shapes given the project's shape class
+_.shacl_graph  # kg/validation: pySHACL's Validator
+_.__class__  # kg/validation: pySHACL's shapes given the project's shape class
 _.channel_class  # server/wsgi.py: waitress's server builds its channels from it
 _.will_close  # server/wsgi.py: waitress closes a channel that says so
 _.writable  # server/worker.py: the io.RawIOBase protocol

@@ -59,7 +59,7 @@ def _stage(corpus_dir: Path, stem: str, data: bytes, ann: str, source_row: str, 
 
 def _validate(data_dir: Path) -> None:
     from policykg.kg.store import current_build, open_store
-    from policykg.kg.validate import validate
+    from policykg.kg.validation import validate
 
     store = open_store(current_build(data_dir), in_memory=True, merge=False)
     report = validate(store, sorted(config.SHAPES_DIR.glob("*.ttl")))

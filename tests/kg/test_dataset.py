@@ -5,6 +5,7 @@ import pytest
 
 from policykg.kg.dataset import (
     INFERRED,
+    SHAPES,
     VOID,
     ScratchMerges,
     asserted_graphs,
@@ -35,6 +36,24 @@ def count_and_sum(store: ox.Store, **kwargs) -> tuple[int, int]:
 
 def test_asserted_graphs_leave_out_inferred_and_void():
     assert asserted_graphs(two_graphs_sharing_a_triple()) == [G1, G2]
+
+
+def test_the_data_graphs_leave_out_the_shapes_too():
+    store = two_graphs_sharing_a_triple()
+    store.add(ox.Quad(S, P, ox.Literal("a shape"), SHAPES))
+    assert asserted_graphs(store) == sorted([G1, G2, SHAPES], key=str)
+    assert asserted_graphs(store, shapes=False) == [G1, G2]
+
+
+def test_a_manifest_and_its_store_agree_on_which_graphs_count(built):
+    """The manifest's list (Virtuoso's default graphs, the CLI's dataset) and the store's agree."""
+    from policykg.kg.store import open_store
+
+    store = open_store(built, in_memory=True, merge=False)
+    listed = [ox.NamedNode(g) for g in built.manifest.graphs.asserted()]
+    assert sorted(listed, key=str) == asserted_graphs(store)
+    with_inferred = [ox.NamedNode(g) for g in built.manifest.graphs.asserted(include_inferred=True)]
+    assert sorted(with_inferred, key=str) == sorted([*asserted_graphs(store), INFERRED], key=str)
 
 
 def test_shared_triple_counts_once():

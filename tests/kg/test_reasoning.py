@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH
 from policykg.kg.reasoning import DEFAULT_ONTOLOGY, check_consistency, infer, load_tbox
-from policykg.kg.validate import to_rdflib
+from policykg.kg.validation import to_rdflib
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "shapes"
 VALID = DATA / "valid.trig"

@@ -1,4 +1,4 @@
-"""SHACL validation (kg/validate.py) against the shapes in shapes/policykg-shapes.ttl.
+"""SHACL validation (kg/validation/) against the shapes in shapes/policykg-shapes.ttl.
 
 Each shape has a broken fixture in tests/data/shapes/ named after it; the test lists what the shape
 must say about the fixture's broken resource, and nothing else may be said about that resource by
@@ -18,14 +18,11 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from policykg.errors import ValidationError
 from policykg.kg.namespaces import BASE, PKG, SH
-from policykg.kg.validate import (
+from policykg.kg.validation import (
     DEFAULT_SHAPES,
     DEFAULT_VOCABULARY,
-    SparqlConstraint,
     ValidationOptions,
-    bind_targets,
     split_shapes,
-    subclass_closure,
     validate,
     validate_vocabulary,
 )
@@ -253,24 +250,36 @@ def test_sparql_constraints_are_taken_out_of_the_shapes_for_pyshacl():
         "NoJoiningSpace", "RecipientNotFromReceiptForm",
     }
     anchor = next(c for c in constraints if c.constraint.endswith("AnchorMatchesText"))
-    assert anchor.target_classes == (str(PKG.TextSpan),)
+    assert anchor.targets.classes == (str(PKG.TextSpan),)
     assert anchor.prefixes["nif"] == "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 
 
-def test_targets_are_joined_into_the_query_and_this_is_projected():
-    subclasses = subclass_closure(Graph().parse(ONTOLOGY))
-    sc = SparqlConstraint(
-        shape="urn:s", constraint="urn:c", prefixes={}, severity="Violation", messages=("m",),
-        select="SELECT ?x WHERE { $this <urn:p> ?x }", target_classes=(str(PKG.Program),),
-        target_nodes=(URIRef("urn:n"),),
+def test_sparql_constraints_keep_only_the_focus_nodes_of_their_shape(tmp_path):
+    """The query runs once with $this free; only solutions whose $this is a focus node count."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:S> sh:targetClass <urn:C> ; sh:sparql <urn:K> .\n"
+        "<urn:K> sh:message \"{$this} has {?x}\" ; sh:select \"SELECT $this ?x WHERE { $this ex:p ?x }\" ;\n"
+        "  sh:prefixes <urn:S> . <urn:S> sh:declare [ sh:prefix \"ex\" ; sh:namespace \"urn:\" ] .\n",
+        encoding="utf-8",
     )
-    query = bind_targets(sc, subclasses)
-    assert query is not None
-    assert re.search(r"SELECT \?this \?x WHERE \{\s+\{ SELECT DISTINCT \?this", query)
-    assert f"<{PKG.ProgramItem}>" in query and f"<{PKG.NamedProgram}>" in query  # subclasses
-    assert "VALUES ?this { <urn:n> }" in query
-    no_target = SparqlConstraint(**{**sc.__dict__, "target_classes": (), "target_nodes": ()})
-    assert bind_targets(no_target, subclasses) is None
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:a> a <urn:C> ; <urn:p> 1 . <urn:b> <urn:p> 2 .\n", encoding="utf-8")
+    report = validate(data, shapes, options=ValidationOptions(structural=False))
+    assert [(r.focus_node, r.message) for r in report.results] == [("urn:a", "urn:a has 1")]
+
+
+def test_a_query_that_does_not_project_this_is_refused(tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:S> sh:targetNode <urn:a> ; sh:sparql <urn:K> .\n"
+        "<urn:K> sh:select \"SELECT ?x WHERE { $this <urn:p> ?x }\" .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="must project"):
+        validate(DATA / "valid.trig", shapes, options=ValidationOptions(structural=False))
 
 
 def test_malformed_sparql_constraint_is_a_validation_error(tmp_path):
@@ -373,7 +382,7 @@ def test_report_as_turtle_is_a_shacl_validation_report():
     from rdflib import Graph, Literal
     from rdflib.namespace import RDF, SH
 
-    from policykg.kg.validate import ValidationReport, ValidationResult
+    from policykg.kg.validation import ValidationReport, ValidationResult
 
     report = ValidationReport.from_results([
         ValidationResult("Violation", "https://w3id.org/policykg/doc/t-2021-1", "http://purl.org/dc/terms/title",
@@ -386,3 +395,33 @@ def test_report_as_turtle_is_a_shacl_validation_report():
     assert graph.value(node, SH.conforms) == Literal(False)
     assert len(list(graph.objects(node, SH.result))) == 2
     assert (None, SH.resultSeverity, SH.Violation) in graph
+
+
+# --------------------------------------------------------------------------------------------
+# `policykg validate`: pySHACL's exit-code contract
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("extra_shape", "code"), [
+    ("", 0),  # the build conforms
+    ("<urn:EveryPlan> sh:targetClass pkg:Plan ; sh:property [ sh:path <urn:missing> ; sh:minCount 1 ] .", 1),
+    ("<urn:Broken> sh:targetClass pkg:Plan ; sh:sparql [ sh:select \"SELECT $this WHERE {\" ] .", 2),
+])
+def test_cli_exit_code_is_0_conforms_1_violation_2_error(built, monkeypatch, tmp_path, extra_shape, code):
+    from click.testing import CliRunner
+
+    from policykg import config
+    from policykg.cli import main
+
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "policykg-shapes.ttl").write_bytes(DEFAULT_SHAPES.read_bytes())
+    (shapes / "extra.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        f"@prefix pkg: <{PKG}> .\n{extra_shape}\n", encoding="utf-8")
+    monkeypatch.setattr(config, "SHAPES_DIR", shapes)
+    monkeypatch.setenv("POLICYKG_DATA", str(built.path.parent.parent))
+    result = CliRunner().invoke(main, ["validate", "--no-cache"])
+    assert result.exit_code == code, result.output
+    if code == 1:
+        assert "Conforms: no" in result.output and "urn:missing" in result.output
