@@ -44,6 +44,9 @@ logging.basicConfig(level=logging.WARNING)
 serve(ServerConfig.from_env(data_dir=Path(sys.argv[1]), port=int(sys.argv[2]), workers=int(sys.argv[3])),
       ensure_built=lambda: None)
 """
+# wrk's connections all come from one address: the per-client share of the query lane (6 by default)
+# would turn most of them away with 503, so the bench lets one client stand for many
+LOAD_GENERATOR_LIMITS = {"POLICYKG_CLIENT_QUERIES": "1000", "POLICYKG_QUERY_QUEUE": "256"}
 RDFLIB_SERVER = """
 import sys
 from rdflib_endpoint.__main__ import run_serve
@@ -127,7 +130,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 900.0) -
 def start_policykg(name: str, data_dir: Path, workers: int, cache: str) -> System:
     port = free_port()
     process = _popen([sys.executable, "-c", POLICYKG_SERVER, str(data_dir), str(port), str(workers)],
-                     env={"POLICYKG_RESULT_CACHE": cache})
+                     env={"POLICYKG_RESULT_CACHE": cache, **LOAD_GENERATOR_LIMITS})
     base = f"http://127.0.0.1:{port}"
     system = System(name, base, "/sparql", process.pid, True, serves_pages=True,
                     stop_actions=[lambda: _terminate(process)])

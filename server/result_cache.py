@@ -158,6 +158,8 @@ class ResultCache:
         response.headers["Vary"] = "Accept"
         if hit:
             response.headers["Server-Timing"] = "cache;desc=hit"
+        if "If-None-Match" not in request.headers:
+            return response
         # werkzeug answers 304 for GET/HEAD only; for POST a matching If-None-Match changes nothing
         return response.make_conditional(request)
 
