@@ -23,6 +23,7 @@ from policykg.kg.namespaces import PREFIXES
 from policykg.kg.query import READ_OPERATIONS
 from policykg.kg.store import Build, CorruptBuild, open_store
 
+from .default_store import default_graph_store, stays_in_default_graph
 from .jobs import DatasetSpec, ReadJob, SparqlAnswer, SparqlJob, WorkerSettings
 from .sandbox import Sandbox
 
@@ -54,8 +55,10 @@ SERVICE_REFUSED = (
 class Dataset:
     """The store (its default graph is the merge of the asserted graphs) and the merges a request names."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, separate_default: bool = False) -> None:
         self.store = store
+        # a query worker also holds the default graph alone: server/default_store.py says why
+        self.default_only = default_graph_store(store) if separate_default else None
         self.merges = ScratchMerges(store)
         if not has_merged_default_graph(store):
             raise ValueError("the store's default graph is not the merge of its asserted graphs")
@@ -64,8 +67,10 @@ class Dataset:
         # times slower at 1,000 documents (issue 10), so only what differs from the store's is passed.
         self.defaults: dict[bool, dict] = {False: {}, True: {"default_graph": [DEFAULT, INFERRED]}}
 
-    def for_request(self, spec: DatasetSpec) -> tuple[ox.Store, dict]:
+    def for_request(self, spec: DatasetSpec, query: str = "") -> tuple[ox.Store, dict]:
         """The store to query and the keyword arguments for Store.query."""
+        if self.default_only is not None and stays_in_default_graph(query, spec):
+            return self.default_only, {}
         if spec.protocol:
             return self.merges.dataset(spec.default_graphs, spec.named_graphs, spec.inference)
         if spec.query_has_dataset:
@@ -76,7 +81,7 @@ class Dataset:
 
 def serve_jobs(conn: Connection, build: Build, sandbox: Sandbox, settings: WorkerSettings) -> None:
     try:
-        dataset = Dataset(open_store(build, in_memory=True))
+        dataset = Dataset(open_store(build, in_memory=True), separate_default=True)
     except CorruptBuild as exc:
         conn.send(("corrupt", str(exc)))
         return
@@ -156,7 +161,7 @@ class BoundedWriter(io.RawIOBase):
 
 
 def run_sparql(dataset: Dataset, job: SparqlJob) -> SparqlAnswer:
-    store, kwargs = dataset.for_request(job.dataset)
+    store, kwargs = dataset.for_request(job.dataset, job.query)
     # the project's prefixes are predeclared, as on the Wikidata Query Service and Virtuoso
     result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **kwargs)
     sink = BoundedWriter(job.max_result_bytes)
