@@ -54,8 +54,12 @@ DESCRIPTION = """CONSTRUCT {{ ?x ?p ?o . ?o ?bp ?bo . ?s ?ip ?x }} WHERE {{ BIND
     UNION {{ GRAPH ?g {{ ?s ?ip ?x }} FILTER(?g != <{inferred}>) }} }}"""
 
 
+SKIPPED_QUERIES: set[str] = set()  # --skip-query: stems (or their number prefixes) left out
+
+
 def catalogue() -> list[tuple[str, str]]:
-    return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted((REPO / "queries").glob("*.rq"))]
+    return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted((REPO / "queries").glob("*.rq"))
+            if not any(path.stem.startswith(skip) for skip in SKIPPED_QUERIES)]
 
 
 def sample_iris(build: Build, count: int, seed: int) -> list[str]:
@@ -211,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
-    parser.add_argument("--workloads", nargs="+", default=["lookup", "catalogue", "construct", "page", "page-html"])
+    parser.add_argument("--workloads", nargs="+", default=["lookup", "catalogue", "construct", "page", "page-html"],
+                        help="`none`: only the per-query table")
     parser.add_argument("--systems", nargs="+",
                         default=["policykg", "policykg-cache", "floor", "virtuoso", "rdflib-endpoint"])
     parser.add_argument("--workers", type=int, default=2, help="query workers of policykg")
@@ -219,11 +224,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per catalogue query in the per-query table")
     parser.add_argument("--rdflib-max-quads", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-query", nargs="*", default=[], help="catalogue queries to leave out, e.g. 05")
     parser.add_argument("--out", type=Path, help="also write the markdown here")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds, args.concurrency, args.repeat = 1, 3.0, [1, 8], 1
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    SKIPPED_QUERIES.update(args.skip_query)
+    args.workloads = [w for w in args.workloads if w != "none"]
     if not have_wrk():
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     sections = [bench_build((folder or config.data_dir()).resolve(), args) for folder in (args.data or [None])]
