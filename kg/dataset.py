@@ -146,18 +146,41 @@ class DatasetSpec:
 
 class QueryDatasets:
     """The datasets queries run over in one store whose default graph is the merge of its asserted
-    graphs: the everyday one (± graph/inferred) and the merges that requests name."""
+    graphs: the everyday one (± graph/inferred) and the merges that requests name.
 
-    def __init__(self, store: ox.Store) -> None:
+    With `separate_default`, the default graph is also kept alone in a store of its own
+    (`default_only`): Oxigraph's in-memory store keeps one quad list per term across all graphs, so a
+    default-graph pattern on the full store also walks the named-graph and inferred copies (issue 10:
+    catalogue query 04 took 1.7 s there and 0.30 s on the default graph alone, at 250 documents).
+    """
+
+    def __init__(self, store: ox.Store, separate_default: bool = False) -> None:
         self.store = store
+        if not has_merged_default_graph(store):
+            raise ValueError("the store's default graph is not the merge of its asserted graphs")
+        self.default_only = default_graph_store(store) if separate_default else None
         self.merges = ScratchMerges(store)
-        self.defaults = {inference: default_dataset(store, inference) for inference in (False, True)}
+        # The everyday dataset is the store's own: its default graph (the merge) and every named graph.
+        # Spelling it out (named_graphs=[all of them]) makes Oxigraph evaluate a custom dataset, several
+        # times slower at 1,000 documents, so only what differs from the store's own is passed.
+        self.defaults: dict[bool, dict] = {False: {}, True: {"default_graph": [DEFAULT, INFERRED]}}
 
-    def for_request(self, spec: DatasetSpec) -> tuple[ox.Store, dict]:
-        """The store to query and the keyword arguments for Store.query."""
+    def for_request(self, spec: DatasetSpec, default_graph_suffices: bool = False) -> tuple[ox.Store, dict]:
+        """The store to query and the keyword arguments for Store.query. `default_graph_suffices`: the
+        caller knows the query reads nothing but the everyday default graph (no GRAPH, no FROM)."""
         if spec.protocol:
             return self.merges.dataset(spec.default_graphs, spec.named_graphs, spec.inference)
         if spec.query_has_dataset:
             # FROM / FROM NAMED in the query text: Oxigraph builds that dataset itself (see server/README.md)
             return self.store, {}
+        if default_graph_suffices and not spec.inference and self.default_only is not None:
+            return self.default_only, {}
         return self.store, self.defaults[spec.inference]
+
+
+def default_graph_store(store: ox.Store) -> ox.Store:
+    """A new in-memory store holding the default graph of `store`, blank nodes included as they are
+    (copied quad by quad: twice as fast as a dump and bulk load, which would also rename blank nodes)."""
+    alone = ox.Store()
+    alone.extend(store.quads_for_pattern(None, None, None, DEFAULT))
+    return alone

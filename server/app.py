@@ -5,11 +5,12 @@ from __future__ import annotations
 import errno
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from policykg import __version__
 
+from . import result_cache
 from .config import ServerConfig
 from .errors import GraphUnavailable, HttpError, InsufficientStorage, ResourceNotFound
 from .media import HTML_PAGE, RESOURCE_FORMATS, prefers_html
@@ -45,6 +46,7 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     install(app, config)
+    result_cache.install(app)
 
     from . import analysis, pages, resources, sparql, vocabulary, void
 
@@ -93,6 +95,7 @@ def health() -> Response:
         sandbox=report["sandbox"],
         refused_build=report.get("refused_build"),
         queries=state().admission.snapshot(),
+        result_cache=result_cache.of(current_app).snapshot(),
     )
 
 

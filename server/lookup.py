@@ -70,7 +70,9 @@ def _lookup_tokens(query: str) -> list[tuple[str, str]] | None:
 
 def is_lookup(query: str) -> bool:
     """True for `PREFIX…* (SELECT [DISTINCT] vars|* | ASK) [WHERE] { s p o [.] } [LIMIT n] [OFFSET n]`
-    where a SELECT names an IRI as subject or object; such a query costs one index scan."""
+    where a SELECT names an IRI as subject or object, and for `CONSTRUCT { s p o } WHERE { s p o }` or
+    `CONSTRUCT WHERE { s p o }` with an IRI as subject or object; such a query costs one index scan
+    (a CONSTRUCT instantiates one template triple per solution of it)."""
     tokens = _lookup_tokens(query)
     if not tokens:
         return False
@@ -83,12 +85,36 @@ def is_lookup(query: str) -> bool:
             return True
         return False
 
+    def group() -> list[tuple[str, str]] | None:
+        """`{ s p o [.] }` at the position: its three terms (and the position moved past it)."""
+        nonlocal position
+        pattern = tokens[position : position + 4]
+        if len(pattern) < 4 or pattern[0] != ("punct", "{"):
+            return None
+        terms = pattern[1:4]
+        if not all(kind in ("iri", "var", "pname") or (kind, text) == ("word", "a") for kind, text in terms):
+            return None
+        position += 4
+        if position < len(tokens) and tokens[position] == ("punct", "."):
+            position += 1
+        if position >= len(tokens) or tokens[position] != ("punct", "}"):
+            return None
+        position += 1
+        return terms
+
     while word("PREFIX"):
         if position + 1 >= len(tokens) or tokens[position][0] != "pname" or tokens[position + 1][0] != "iri":
             return False
         position += 2
+    template = None
     if word("ASK"):
         form = "ASK"
+    elif word("CONSTRUCT"):
+        form = "CONSTRUCT"
+        if not word("WHERE"):
+            template = group()
+            if template is None or not word("WHERE"):
+                return False
     elif word("SELECT"):
         form = "SELECT"
         word("DISTINCT") or word("REDUCED")
@@ -102,19 +128,13 @@ def is_lookup(query: str) -> bool:
                 return False
     else:
         return False
-    word("WHERE")
-    pattern = tokens[position : position + 5]
-    if len(pattern) < 5 or pattern[0] != ("punct", "{"):
+    if form != "CONSTRUCT":
+        word("WHERE")
+    terms = group()
+    if terms is None:
         return False
-    terms = pattern[1:4]
-    if not all(kind in ("iri", "var", "pname") or (kind, text) == ("word", "a") for kind, text in terms):
-        return False
-    position += 4
-    if position < len(tokens) and tokens[position] == ("punct", "."):
-        position += 1
-    if position >= len(tokens) or tokens[position] != ("punct", "}"):
-        return False
-    position += 1
+    if template is not None and not {t for t in template if t[0] == "var"} <= set(terms):
+        return False  # a template variable the pattern does not bind: leave it to the engine's rules
     for keyword in ("LIMIT", "OFFSET"):
         if word(keyword):
             if position >= len(tokens) or tokens[position][0] != "number":

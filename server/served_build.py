@@ -4,6 +4,7 @@ last good one (a refused build is remembered, with why, until its files change).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -23,6 +24,7 @@ class ServedBuild:
         self._lock = threading.Lock()
         self._good: tuple[Build, tuple] | None = None  # the last verified build and its files' fingerprint
         self._refused: tuple[Path, tuple, str] | None = None  # a refused build, its fingerprint, why
+        self._good_link: str | None = None  # what `current` pointed to when the good build was verified
 
     @property
     def refused(self) -> dict | None:
@@ -33,6 +35,12 @@ class ServedBuild:
     def current(self) -> Build:
         """`current` if it verifies, else the last good build; GraphUnavailable when there is none."""
         with self._lock:
+            good = self._good
+            # the common case, once per query: `current` still names the verified build and its files are
+            # unchanged; one readlink and a stat per file, without resolving paths or parsing the manifest
+            if good is not None and self._good_link is not None and _read_link(self.data_dir) == self._good_link \
+                    and fingerprint(good[0]) == good[1]:
+                return good[0]
             try:
                 candidate = current_build(self.data_dir)
             except StoreError as exc:
@@ -49,6 +57,7 @@ class ServedBuild:
             if self._good is not None and self._good[0].path != candidate.path:
                 log.info("serving new build %s", candidate.name)
             self._good = (candidate, prints)
+            self._good_link = _read_link(self.data_dir)
             if self._refused is not None and self._refused[0] == candidate.path:
                 self._refused = None
             return candidate
@@ -81,6 +90,13 @@ class ServedBuild:
         if not logged:
             log.error("refusing build %s: %s; no earlier good build to serve", path and path.name, reason)
         raise GraphUnavailable(reason)
+
+
+def _read_link(data_dir: Path) -> str | None:
+    try:
+        return os.readlink(data_dir / CURRENT_LINK)
+    except OSError:
+        return None
 
 
 def candidate_path(data_dir: Path) -> Path | None:

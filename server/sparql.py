@@ -8,12 +8,13 @@ import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, Request, Response, redirect, request, url_for
+from flask import Blueprint, Request, Response, current_app, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, VOID, XSD
 
 from policykg.kg.namespaces import INFERRED_GRAPH, PREFIXES, SD
 
+from . import result_cache
 from .admission import client_address, client_disconnected
 from .errors import (
     BadProtocolRequest,
@@ -93,15 +94,23 @@ def run_query(protocol_request: ProtocolRequest) -> Response:
         state().config.max_result_bytes,
         base_iri=request.base_url,
     )
+    cache = result_cache.of(current_app)
+    key = result_cache.CacheKey.of(job, state().local.build.name)
+    cached = cache.get(key)
+    if cached is not None:
+        return cache.respond(cached, request, hit=True)
     try:
         answer = execute(job, protocol_request.timeout)
     except QuerySyntaxError as exc:
         raise QuerySyntaxError(explain_syntax_error(protocol_request.query, exc.message)) from exc
     fmt = results_format if answer.kind in ("solutions", "boolean") else graph_format
     assert fmt is not None
-    response = Response(answer.body, content_type=fmt.content_type)
+    if state().local.build.name == key.build:  # not an answer from a build that was replaced meanwhile
+        cached = cache.put(key, answer.body, fmt.content_type)
+    else:
+        cached = result_cache.CachedAnswer.of(answer.body, fmt.content_type)
+    response = cache.respond(cached, request, hit=False)
     response.headers["Server-Timing"] = f"query;dur={answer.elapsed * 1000:.1f}"
-    response.headers["Vary"] = "Accept"
     return response
 
 

@@ -31,6 +31,7 @@ from policykg.kg.manifest import Manifest
 from policykg.kg.namespaces import PREFIXES
 from policykg.kg.store import Build, CorruptBuild, open_store
 
+from .default_store import stays_in_default_graph
 from .errors import (
     HttpError,
     InsufficientStorage,
@@ -70,7 +71,7 @@ def worker_main(conn: Connection, build_path: str, manifest: Manifest, settings:
 
 def serve_jobs(conn: Connection, build: Build, sandbox: Sandbox, settings: WorkerSettings) -> None:
     try:
-        datasets = QueryDatasets(open_store(build, in_memory=True))
+        datasets = QueryDatasets(open_store(build, in_memory=True), separate_default=True)
     except CorruptBuild as exc:
         conn.send(WorkerStarted(problem=str(exc), corrupt=True))
         return
@@ -163,7 +164,7 @@ class BoundedWriter(io.RawIOBase):
 
 
 def run_sparql(datasets: QueryDatasets, job: SparqlJob) -> SparqlAnswer:
-    store, kwargs = datasets.for_request(job.dataset)
+    store, kwargs = datasets.for_request(job.dataset, stays_in_default_graph(job.query, job.dataset))
     # the project's prefixes are predeclared, as on the Wikidata Query Service and Virtuoso
     result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **kwargs)
     sink = BoundedWriter(job.max_result_bytes)

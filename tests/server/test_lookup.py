@@ -29,7 +29,6 @@ NOT_LOOKUPS = [
     f"SELECT * WHERE {{ <{DOC}> ?p \"x\" }}",  # literals are left to the workers
     f"SELECT * WHERE {{ <{DOC}> ?p ?o# \"\"\"\n SERVICE <http://127.0.0.1:1/x> {{ ?x ?y ?z }}\n# \"\"\"\n }}",
     f"SELECT * WHERE {{ <{DOC}> ?p ?o }} # comment",
-    f"CONSTRUCT WHERE {{ <{DOC}> ?p ?o }}",
     f"DESCRIBE <{DOC}>",
     "INSERT DATA { <a:b> <a:c> <a:d> }",
     f"SELECT * WHERE {{ {{ <{DOC}> ?p ?o }} }}",
