@@ -1,1 +1,3 @@
-"""The graph layer: the built store, its datasets, validation, reasoning and descriptions (never imports build or server)."""
+"""The graph layer: the built store, its datasets, validation, reasoning and descriptions.
+
+kg never imports build or server (tests/test_imports.py checks it)."""
