@@ -43,7 +43,14 @@ def test_the_cheap_lane_constructs_what_the_workers_do(app, query, graph_format)
     job = SparqlJob(query, graph_format=graph_format)
     local, worker = server_state.local.try_lookup(job), server_state.executor.run_sparql(job, 10)
     assert local is not None and local.kind == worker.kind == "graph"
-    assert triples(local.body, graph_format) == triples(worker.body, graph_format)
+    if " limit " in query:
+        # LIMIT without ORDER BY: any 5 of the matches is right (the stores may order them differently)
+        unlimited = SparqlJob(query.rpartition(" limit ")[0], graph_format=graph_format)
+        whole = triples(server_state.executor.run_sparql(unlimited, 10).body, graph_format)
+        answers = [triples(local.body, graph_format), triples(worker.body, graph_format)]
+        assert all(len(a) == min(5, len(whole)) and a <= whole for a in answers)
+    else:
+        assert triples(local.body, graph_format) == triples(worker.body, graph_format)
     if query == CONSTRUCT_LOOKUPS[0]:
         assert triples(local.body, graph_format)
 
