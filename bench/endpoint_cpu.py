@@ -11,14 +11,13 @@ Rounds are interleaved; the table gives medians. Used for the cheap-lane figures
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import subprocess
 import urllib.parse
-from pathlib import Path
 
-TICK = os.sysconf("SC_CLK_TCK")
+from endpoint_load import tree_cpu_seconds  # bench/ is on sys.path when a bench script runs
+
 IRI = "https://w3id.org/policykg/doc/renshebufa-2021-102/target/subsidized-training/2021--2025"
 PAGE = "/doc/renshebufa-2021-102/target/subsidized-training/2021--2025"
 CASES = {
@@ -28,39 +27,11 @@ CASES = {
 }
 
 
-def process_tree(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        pending.extend(children.get(current, []))
-    return found
-
-
-def cpu_seconds(pid: int) -> float:
-    total = 0
-    for member in process_tree(pid):
-        try:
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / TICK
-
-
 def run(port: int, pid: int, path: str, extra: list[str], seconds: int) -> tuple[float, float]:
-    before = cpu_seconds(pid)
+    before = tree_cpu_seconds(pid)
     output = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", *extra, f"http://127.0.0.1:{port}{path}"],
                             capture_output=True, text=True, timeout=seconds + 30).stdout
-    used = cpu_seconds(pid) - before
+    used = tree_cpu_seconds(pid) - before
     count = int(re.search(r"(\d+) requests in", output).group(1))
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     return rate, used * 1000 / max(count, 1)
