@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from policykg import __version__
-from policykg.build import void
+from policykg.build import dataset_description
 from policykg.build.corpus import load_corpus
 from policykg.build.emit import emit_document
 from policykg.build.registry import build_registry
@@ -164,8 +164,8 @@ def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: l
     dumps.append(FileEntry.of(tmp / "inferred.nq", "application/n-quads"))
     tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
               for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
-    metadata = void.read_metadata(opts.corpus_dir / "dataset.ttl")
-    void_triples = void.describe_build(store, metadata, dumps, opts.corpus_dir)
+    metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")
+    void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir)
     write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
     void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples]
     store.extend(void_quads)

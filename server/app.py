@@ -48,12 +48,12 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     install(app, config)
     result_cache.install(app)
 
-    from . import analysis, pages, resources, sparql, vocabulary, void
+    from . import analysis, dataset_pages, pages, resources, sparql, vocabulary
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(sparql.bp)
-    app.register_blueprint(void.bp)
+    app.register_blueprint(dataset_pages.bp)
     app.register_blueprint(vocabulary.bp)
     app.register_blueprint(resources.bp)  # last: it serves every other path as a resource IRI
     app.add_url_rule("/health", "health", health)

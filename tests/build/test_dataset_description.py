@@ -1,11 +1,11 @@
-"""build.void: the build's VoID/DCAT description with the curated metadata and the cited link sources."""
+"""build.dataset_description: the build's VoID/DCAT description with the curated metadata and the cited link sources."""
 
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from policykg.build.void import describe_build, read_metadata
+from policykg.build.dataset_description import describe_build, read_metadata
 from policykg.errors import BuildError
 from policykg.kg.manifest import FileEntry
 
