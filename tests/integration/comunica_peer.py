@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -20,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from process_group import stop_process_group
 
 DIR_ENV = "POLICYKG_COMUNICA_DIR"
 REQUIRE_ENV = "POLICYKG_REQUIRE_COMUNICA"
@@ -74,13 +74,7 @@ def comunica_endpoint(fixture: Path, media_type: str, workdir: Path) -> Iterator
         _wait_until_answering(url, process, log_path)
         yield url
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(process)
 
 
 def _wait_until_answering(url: str, process: subprocess.Popen, log_path: Path) -> None:

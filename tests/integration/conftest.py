@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from process_group import stop_process_group
 from virtuoso_testkit import LocalVirtuoso, free_port
 
 from policykg.errors import StoreError
@@ -118,11 +118,4 @@ def policykg_endpoint(tmp_path_factory, built: Build) -> Iterator[str]:
             pytest.fail(f"{base}/sparql answers `ASK {{}}` with HTTP {status}: {body[:500]!r}", pytrace=False)
         yield base + "/sparql"
     finally:
-        if process.poll() is None:
-            # the server runs in its own session: SIGTERM its process group (gunicorn master and workers)
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(process)  # the server runs in its own session, workers included
