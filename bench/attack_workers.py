@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from attack_target import Target, statuses
+from endpoint_load import process_tree
 
 MEMORY_HOG = "SELECT * WHERE {?a ?b ?c.?d ?e ?f} ORDER BY RAND() LIMIT 1"
 
@@ -86,24 +87,14 @@ def attack_ssrf(target: Target) -> None:
 
 def process_tree_rss(pid: int) -> dict[int, int]:
     """RSS in bytes of `pid` and every process below it (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, pending = {}, [pid]
-    while pending:
-        current = pending.pop()
+    found = {}
+    for member in process_tree(pid):
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    found[current] = int(line.split()[1]) * 1024
+                    found[member] = int(line.split()[1]) * 1024
         except OSError:
             pass
-        pending.extend(children.get(current, []))
     return found
 
 

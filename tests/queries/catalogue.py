@@ -1,6 +1,12 @@
 """What the catalogue tests share: the plans' IRIs and source files, IRI makers, and running a query of
-queries/ on the real build. Every expectation in the test modules was worked out by hand from the
-source texts, not from the annotations."""
+queries/ on the real build.
+
+Every expectation in the test modules was worked out by hand from the source texts (corpus/*.txt), not
+from the annotations: the indicator tables (专栏 1) of the national, Shandong, Linyi and Liaoning plans,
+the running text of the Tai'an plan, the notice headers and signatures, the 专栏 boxes, the lists of
+departments in the 组织保障 sections and the 《》/〔〕号 citations. Where a query's answer differs from
+the text, the test fails: the annotation is what needs fixing, not the expectation.
+"""
 
 from __future__ import annotations
 

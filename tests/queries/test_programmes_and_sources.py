@@ -1,10 +1,6 @@
 """Catalogue queries 06, 07, 10, 11, 14: programmes, issuing agencies, cited works, source quotes, agency duties.
 
-Every expectation below was worked out by hand from the source texts (corpus/*.txt), not from the
-annotations: the indicator tables (专栏 1) of the national, Shandong, Linyi and Liaoning plans, the
-running text of the Tai'an plan, the notice headers and signatures, the 专栏 boxes, the lists of
-departments in the 组织保障 sections and the 《》/〔〕号 citations. Where a query's answer differs
-from the text, the test fails: the annotation is what needs fixing, not the expectation.
+The expectations were worked out by hand from the source texts (see catalogue.py).
 """
 
 from __future__ import annotations
