@@ -169,6 +169,7 @@ def _public_services(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None
     is one; brands, honours, competitions, platforms, institutions and campaigns are not, and neither is a
     programme the text aims at no one (an industrial or policy action such as 技能中国行动)."""
     plan = reg.documents[doc.stem].plan
+    set_out = {entity.notes["id"] for entity in doc.of_type("NamedProgram") if _sets_out(doc, entity)}
     for entity in doc.of_type("NamedProgram"):
         ident = reg.get("programme", entity.notes["id"])
         groups = doc.targets_of(entity, "serves")
@@ -178,13 +179,28 @@ def _public_services(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None
         out.add(node, RDF.type, N(CPSV_PUBLIC_SERVICE))
         out.add(node, DCTERMS.identifier, ox.Literal(ident.key))
         out.add(node, DCTERMS.title, ox.Literal(ident.label_zh, language="zh"))
-        out.add(node, CV_LEGAL_RESOURCE, plan)
+        if ident.key in set_out:  # the plan is its legal resource only where it sets it out
+            out.add(node, CV_LEGAL_RESOURCE, plan)
         for group in groups:
             out.add(node, DCTERMS.audience, iris.target_group(group.notes["id"]))
         for relation in DUTY_RELATIONS:
             for agency in doc.sources_of(entity, relation):
                 if reg.get("agency", agency.notes["id"]).note("juris"):  # a cv:PublicOrganisation
                     out.add(node, CV_COMPETENT_AUTHORITY, iris.agency(agency.notes["id"]))
+
+
+def _sets_out(doc: AnnotatedDocument, entity) -> bool:
+    """The plan sets a programme out (and is its legal resource) where a 专栏 box title or a numbered
+    item's short title (up to its first 。) names it. A mention in running text may only refer to a
+    programme that exists apart from the plan (支持…参加青年实习生交流计划), so it is not enough."""
+    for box in doc.of_type("Program"):
+        if box.start <= entity.start and entity.end <= box.end:
+            return True
+    for item in doc.of_type("ProgramItem"):
+        title_end = doc.text.find("。", item.start)
+        if item.start <= entity.start and entity.end <= (title_end if title_end >= 0 else len(doc.text)):
+            return True
+    return False
 
 
 def _jurisdictions(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:

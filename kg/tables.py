@@ -54,7 +54,7 @@ def _statement_table(name: str, cls: str, title: str) -> Table:
         ("value_text", "string", "the value as printed (forms separated by ' | ' when printed twice)"),
         ("period_start", "date", "start of the period"),
         ("period_end", "date", "end of the period"),
-        ("aggregation", "string", "PeriodTotal, CumulativeTotal or PerInterval"),
+        ("aggregation", "string", "Level, PeriodTotal, PerInterval or PeriodShare"),
         ("nature", "string", "Expected or Binding, when the plan says"),
         ("jurisdiction_code", "string", "GB/T 2260 code of the plan's jurisdiction"),
     ), f"""SELECT ?iri ?plan ?indicator_concept ?indicator_zh ?comparator ?value ?unit ?value_text

@@ -16,7 +16,8 @@ from policykg.build.emit.periods import PlanPeriod, period_of, recurrence_of
 
 @dataclass(frozen=True)
 class Aggregation:
-    """How a value relates to time: Level (a stock at an instant), PeriodTotal or PerInterval (every=)."""
+    """How a value relates to time: Level (a stock at an instant), PeriodTotal or PerInterval (every=) of a
+    flow, or PeriodShare (a share of a flow over its period)."""
 
     kind: str
     every: str | None = None
@@ -60,6 +61,9 @@ class StatementMention:
         return self.quantity.comparator
 
 
+SHARE_UNIT = "percent"  # ontology/units.ttl: a share; a change of a share is percentage-point
+
+
 def read_statement(ctx: Context, entity: Entity, concept_of: ConceptOf, plan_period: PlanPeriod) -> StatementMention:
     indicator = ctx.doc.targets_of(entity, "measures")[0]
     period_entity = ctx.doc.targets_of(entity, "during")[0]
@@ -69,6 +73,9 @@ def read_statement(ctx: Context, entity: Entity, concept_of: ConceptOf, plan_per
     concept = concept_of[indicator.id]
     interval = period_of(ctx, period_entity, plan_period)
     aggregation = read_aggregation(ctx, entity, period_entity, quantity, concept)
+    if aggregation.kind == "PeriodTotal" and amount.unit == SHARE_UNIT:
+        # a share of a flow (确保60%以上用于…: of the period's funds) is a ratio over the period, never a sum
+        aggregation = Aggregation("PeriodShare")
     if aggregation.kind == "Level":  # a stock: the level at the end of the period named
         interval = normalize.Interval(interval.end, interval.end)
     return StatementMention(entity, indicator, period_entity, concept, quantity, amount, interval, aggregation)

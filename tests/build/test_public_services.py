@@ -40,9 +40,22 @@ def test_every_public_service_is_a_programme_of_measures_with_the_cpsv_ap_proper
     bad = rows(store, f"""SELECT ?s WHERE {{ GRAPH ?g {{ ?s a cpsv:PublicService }} FILTER(?g != <{INFERRED_GRAPH}>)
         FILTER NOT EXISTS {{ GRAPH ?h {{ ?s a pkg:NamedProgram ; pkg:programmeKind pkg:ProgrammeOfMeasures ;
             dcterms:identifier ?id ; dcterms:title ?title ; dcterms:audience ?group ; pkg:serves ?group ;
-            cvx:hasLegalResource ?plan . ?plan a pkg:Plan , eli:LegalResource ; pkg:mentionsProgram ?s
             FILTER(LANG(?title) = "zh") }} }} }}""")
     assert bad == []
+    # its legal resource, where it has one, is a plan that mentions it
+    stray = rows(store, """SELECT ?s ?plan WHERE { GRAPH ?g { ?s cvx:hasLegalResource ?plan }
+        FILTER NOT EXISTS { GRAPH ?h { ?plan a pkg:Plan , eli:LegalResource ; pkg:mentionsProgram ?s } } }""")
+    assert stray == []
+
+
+def test_a_plan_is_the_legal_resource_only_of_the_programmes_it_sets_out(store):
+    """A 专栏 box title or a numbered item's short title names the programme; a running-text mention may
+    refer to a programme that exists apart from the plan (004: 支持…参加青年实习生交流计划)."""
+    legal = {(s.removeprefix(BASE + "programme/"), p) for s, p in rows(store, """SELECT ?s ?p WHERE {
+        GRAPH ?g { ?s cvx:hasLegalResource ?p } }""")}
+    national = BASE + "doc/renshebufa-2021-102/plan"
+    assert ("youth-intern-exchange-plan", national) not in legal
+    assert ("school-vocational-training-action", national) in legal  # 专栏: 院校职业技能培训行动
     titles = dict(rows(store, """SELECT ?s ?t WHERE { GRAPH ?g { ?s a cpsv:PublicService ; dcterms:title ?t } }"""))
     assert titles[BASE + "programme/malanhua-plan"] == "马兰花计划"
 

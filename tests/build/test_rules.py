@@ -389,3 +389,4 @@ def test_every_person_has_a_role(store):
     circulated = select(store, f"""SELECT (COUNT(?p) AS ?n) WHERE {{ GRAPH ?g {{
         <{NATIONAL}/receipt> pkg:circulatedTo ?p . ?p a <http://xmlns.com/foaf/0.1/Person> }} }}""")
     assert circulated == [("10",)]
+

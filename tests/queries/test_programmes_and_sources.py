@@ -184,9 +184,12 @@ def test_agency_duties(store, built):
     for r in rows:
         got.setdefault(r["plan"], set()).add(r["agency"].removeprefix(BASE + "agency/"))
     # 人力资源社会保障、教育、发展改革、财政、工业和信息化、民政、住房城乡建设、农业农村、
-    # 退役军人、应急、乡村振兴、残联等部门; 各地要切实承担主体责任 (china-local-governments, primaryFor)
-    assert got[NATIONAL] == {"mohrss", "moe", "ndrc", "mof", "miit", "mca", "mohurd", "mara", "mva", "mem", "nrra",
-                             "cdpf", "china-local-governments"}
+    # 退役军人、应急、乡村振兴、残联等部门和单位 — after 各地要切实承担主体责任…形成省级统筹、部门参与、市县实施的
+    # 工作格局: the departments of that local framework, not the ministries (china-local-*);
+    # 各地要切实承担主体责任 (china-local-governments, primaryFor)
+    assert got[NATIONAL] == {f"china-local-{s}" for s in (
+        "hrss", "education", "drc", "finance", "industry-it", "civil-affairs", "housing", "agriculture",
+        "veterans-affairs", "emergency", "rural-revitalization", "disabled-persons-federations", "governments")}
     # 发展改革、教育、工业和信息化、民政、司法、财政、人力资源社会保障、农业农村、商务、退役军人、应急、残联等部门;
     # 各地 (主体责任, 资金保障); 推动各市积极开展…职业技能竞赛
     assert got[SHANDONG] == {f"shandong-{s}" for s in (
