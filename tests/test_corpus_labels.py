@@ -47,7 +47,7 @@ def test_the_narrower_groups_have_their_own_resources(store):
     ("training-classes-spot-checked", "每个县（市、区）随机抽查不同类型的培训班次"),
     ("national-occupational-standards", "制定或修订颁布国家职业标准"),
     ("project-based-training-types-per-county", "组织项目制培训"),
-    ("leading-training-brands-per-city", "领航型职业技能培训品牌"),
+    ("leading-training-brands-per-city", "每个设区的市领航型职业技能培训品牌"),  # 每个设区的市…1个以上
 ])
 def test_an_indicator_concept_is_labelled_with_the_quantity_it_measures(store, slug, label):
     assert labels(store, f"{BASE}indicator/{slug}")["pref"] == {label}

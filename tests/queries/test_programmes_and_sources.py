@@ -190,17 +190,19 @@ def test_agency_duties(store, built):
     assert got[NATIONAL] == {f"china-local-{s}" for s in (
         "hrss", "education", "drc", "finance", "industry-it", "civil-affairs", "housing", "agriculture",
         "veterans-affairs", "emergency", "rural-revitalization", "disabled-persons-federations", "governments")}
-    # 发展改革、教育、工业和信息化、民政、司法、财政、人力资源社会保障、农业农村、商务、退役军人、应急、残联等部门;
+    # 各地要切实承担主体责任…部门参与: 发展改革、教育、工业和信息化、民政、司法、财政、人力资源社会保障、农业农村、
+    # 商务、退役军人、应急、残联等部门 (the local framework's departments, as in the national plan);
     # 各地 (主体责任, 资金保障); 推动各市积极开展…职业技能竞赛
-    assert got[SHANDONG] == {f"shandong-{s}" for s in (
+    assert got[SHANDONG] == {f"shandong-local-{s}" for s in (
         "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "hrss", "agriculture", "commerce",
-        "veterans-affairs", "emergency", "disabled-federation", "local-governments", "city-governments")}
-    # 专栏2 item 3 and (三十三) name provincial departments; (三十三) 各级就业工作领导小组;
+        "veterans-affairs", "emergency", "disabled-persons-federations", "governments")} | {"shandong-city-governments"}
+    # 专栏2 item 3 names provincial departments; (三十三) 各级就业工作领导小组 and, in that frame, 人力资源社会保障、
+    # 教育、工会、团委、妇联等共同参与 (the local ones);
     # (三十四) 各地 … 18 local departments and 各地 themselves (主体责任);
     # (十三) 各地工商联 … 会同当地人力资源社会保障部门; (三十五) 各地 (funding)
     assert got[LIAONING] == {f"liaoning-{s}" for s in (
-        "hrss", "education", "housing", "agriculture", "rural-revitalization", "trade-union", "youth-league",
-        "womens-federation", "employment-leading-groups", "local-governments")} | {f"liaoning-local-{s}" for s in (
+        "hrss", "housing", "agriculture", "rural-revitalization", "employment-leading-groups",
+        "local-governments")} | {f"liaoning-local-{s}" for s in (
         "hrss", "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "housing", "agriculture",
         "health", "veterans-affairs", "emergency", "sasac", "rural-revitalization", "trade-unions", "youth-league",
         "womens-federations", "disabled-federations", "federations-industry-commerce")}
