@@ -42,11 +42,13 @@ def test_agency_resolved_against_the_documents_area(lexicon):
 
 
 def test_department_lists_are_agencies_with_duties(annotate):
+    # in the frame of 各地…部门参与 a bare list names the local departments (GUIDELINES: collectives)
     found = annotate("山东省“十四五”职业技能培训规划\n\n"
+                     "各地要切实承担主体责任，形成省级统筹、部门参与、市县实施的工作格局。"
                      "发展改革、教育、财政、人力资源社会保障等部门要发挥各自职能作用。\n")
     agencies = {(found.draft.text_of(s), s.notes["id"], s.attributes["Role"]) for s in found.draft.of_type("Agency")}
-    assert ("财政", "shandong-finance", "Duty") in agencies
-    assert ("人力资源社会保障", "shandong-hrss", "Duty") in agencies
+    assert ("财政", "shandong-local-finance", "Duty") in agencies
+    assert ("人力资源社会保障", "shandong-local-hrss", "Duty") in agencies
 
 
 def test_jurisdictions_by_gbt2260_name(annotate):
