@@ -87,3 +87,12 @@ def test_a_plans_indicator_is_labelled_with_the_concepts_name_where_the_plan_pri
         FILTER(?g != <{INFERRED_GRAPH}>) }}"""
     found = {(row["p"].value.rsplit("#", 1)[-1], row["l"].value) for row in store.query(query)}
     assert found == {("label", "农民工参加职业技能培训"), ("altLabel", "培训农民工")}
+
+
+def test_a_document_graph_holds_only_the_forms_that_document_prints(store):
+    """An altLabel is a printed form: 国家人社部 (printed by Tai'an's notice, 002) is a wording of
+    agency/mohrss in Tai'an's graph, not in the national plan's, which never prints it."""
+    graphs = {row["g"].value.rsplit("/", 1)[-1] for row in store.query(
+        f'SELECT ?g WHERE {{ GRAPH ?g {{ <{BASE}agency/mohrss> <http://www.w3.org/2004/02/skos/core#altLabel> '
+        f'"国家人社部"@zh }} FILTER(?g != <{INFERRED_GRAPH}>) }}')}
+    assert graphs == {"tairenshezi-2021-12"}

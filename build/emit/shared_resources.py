@@ -63,8 +63,13 @@ def emit_names(ctx: Context, mentioned: Mentioned, label: str, *, rdfs_label: bo
     rdfs:label for every kind but people (foaf:name is theirs)."""
     out, node, ident = ctx.out, mentioned.node, mentioned.ident
     out.add(node, label, zh(ident.label_zh))
+    # a document's graph holds the forms this document prints: an altLabel is a printed form, and
+    # 国家人社部 printed by one notice is not a wording of the others (the merge still has every form)
+    key = identity_key(mentioned.entity)
+    printed_here = {e.reading for e in ctx.doc.entities.values() if identity_key(e) == key}
     for alt in ident.alt_labels:
-        out.add(node, SKOS.altLabel, zh(alt))
+        if alt in printed_here:
+            out.add(node, SKOS.altLabel, zh(alt))
     if ident.note("en"):
         out.add(node, label, en(ident.note("en")))
     if rdfs_label:
