@@ -22,11 +22,12 @@ AGENCY_RE = re.compile(
 ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅|国务院|"
                              r"中央)$")
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
-LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{0,8}?(?:厅|局|委|政府)")
+LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{0,10}?(?:厅|局|委|政府)")
 DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要(?!求|点|素)|应(?!用|对|急)|会同|按照职责)")
 # 发展改革、教育、财政、人力资源社会保障……等部门(和单位)要…: each function name is a department with a duty
 DEPARTMENT_LIST_RE = re.compile(r"(?P<local>各地|各级|市县)?((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?"
                                 r"(?:等(?:有关)?部门|等(?:单位|多方)?共同参与)")
+LOCAL_FRAME_RE = re.compile(r"各地|各级|市县实施")
 # collectives: 各地, 各市, 各县区政府, 各级就业工作领导小组, 各相关职能部门, 各县（市、区）、功能区 (shadow: half-width)
 LEVEL = r"(?:地|市|县\(市、区\)|县市区|县区|县|区|级|相关|有关)"
 COLLECTIVE_RE = re.compile(
@@ -82,6 +83,22 @@ class AgencyResolver:
             return NATIONAL
         return self.area.code
 
+    def _division(self, form: str) -> dict[str, str] | None:
+        """山东省人力资源和社会保障厅办公室: a division the corpus names by its parent and a learnt suffix."""
+        for suffix, tail in self.lex.units.items():
+            if form.endswith(suffix) and len(form) > len(suffix):
+                parent = self.resolve(form[:-len(suffix)], collective=False)
+                if float(parent["confidence"]) >= 0.75:  # a parent the corpus knows, or knows the function of
+                    slug = f"{parent['id']}-{tail}"
+                    en = self.lex.note("Agency", slug, "en")
+                    return {"id": slug, "juris": parent["juris"], "parent": parent["id"],
+                            "en": en or placeholder_en(slug), "confidence": "0.7"}
+        return None
+
+    def _is_function(self, form: str) -> bool:
+        """A bare function (教育, 人力资源社会保障部门), not an organisation's own name (各县区政府)."""
+        return form in self.lex.functions or form in self.lex.national
+
     def _names_place(self, form: str) -> bool:
         return self.lex.places.prefix_code(form) is not None
 
@@ -98,16 +115,19 @@ class AgencyResolver:
             k = k[:-2]
         counts = self.lex.candidates("Agency", k)
         same = [s for s, _ in counts.most_common() if self.lex.juris_of_slug(s) in (juris, None)]
-        # 教育 in 各地发展改革、教育…部门 is the local departments, in 发展改革、教育…部门 the province's own
-        same.sort(key=lambda slug: ("-local-" in slug) != collective)
+        # 教育 in 各地发展改革、教育…部门 is the local departments, in 发展改革、教育…部门 the province's own:
+        # neither takes the other's slug (a collective of a function the corpus has not seen gets a new one)
+        same = [slug for slug in same if ("-local-" in slug) == collective or not self._is_function(k)]
         slug = same[0] if same else None
         if slug is None and counts and self._names_place(k):
             slug = counts.most_common(1)[0][0]
         if slug is None and juris == NATIONAL and not collective:
             slug = self.lex.national.get(k) or self.lex.national.get(MINISTRY_SUFFIX_RE.sub("", k))
+        if slug is None and (division := self._division(k)) is not None:
+            return division
         if slug is None:
             function = self.lex.functions.get(strip_place(k))
-            if function is not None and juris != NATIONAL:
+            if function is not None and (juris != NATIONAL or collective):  # 全国各地…部门: china-local-…
                 local = "local-" if collective and not function.startswith("local-") else ""
                 slug, confidence = f"{self._prefix(juris)}-{local}{function}", 0.75
             elif juris != NATIONAL:
@@ -196,6 +216,9 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
         agency_span(draft, resolver, s, e, role)
     lists = []
     for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
+        # GUIDELINES: a bare list in the frame of 各地要…/市县实施的工作格局/发挥各级…作用 names the local bodies
+        paragraph = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        local = bool(m.group("local") or LOCAL_FRAME_RE.search(paragraph))
         parts = m.group(2).split("、")
         if sum(_function_of(lex, p) is not None for p in parts) < 2:
             continue  # 高校毕业生、农民工、退役军人等: a list of groups, not of departments
@@ -209,7 +232,7 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
             a, b = pos, pos + len(part)
             pos = b + 1
             if 2 <= len(part) <= 10 and not draft.overlaps(*draft.shadow.to_original(a, b), "Agency"):
-                agency_span(draft, resolver, a, b, "Duty", collective=bool(m.group("local")))
+                agency_span(draft, resolver, a, b, "Duty", collective=local)
     _find_collectives(draft, resolver, body_start, lists)
     find_approvals(draft, resolver, 0)
 
