@@ -33,7 +33,10 @@ LEVEL = r"(?:地|市|县\(市、区\)|县市区|县区|县|区|级|相关|有关
 COLLECTIVE_RE = re.compile(
     r"各" + LEVEL + r"(?:(?![要将应把对在和与及并、，。；])[\u4e00-\u9fff]){0,8}?"
     r"(?:人民政府|政府|职能部门|部门|单位|领导小组)"
-    r"|各(?:地|市|县\(市、区\)|县市区|县区)(?:、?功能区)?(?![\u4e00-\u9fff]{0,1}[级区门间])")
+    r"|各(?:地|市|县\(市、区\)|县市区|县区)(?:、?功能区)?(?![\u4e00-\u9fff]{0,1}[级区门间]|有)")  # 各市有品牌
+# an organisation of the localities printed right after 各地 (各地工商联及所属商会): a word ending like one
+LOCAL_BODY_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:联|会|委|团)(?=[及和与、，,])")
+ALSO_DUTY_RE = re.compile(r"、各[\u4e00-\u9fff]{1,6}?(?:要|应)")
 # the words around a collective that make it only mentioned (抽调各县…的同志, 征求…各县…意见), not given a duty
 MENTIONED_BEFORE_RE = re.compile(r"(?:抽调|征求|以及|和|与|及|向|对|、)$")
 APPROVAL_RE = re.compile(r"经(?P<agency>[\u4e00-\u9fff]{2,12}?)(?:研究)?同意")
@@ -108,9 +111,9 @@ class AgencyResolver:
         juris = self.juris_of(k)
         confidence = 0.9
         if collective is None:
-            collective = k.startswith("各")
+            collective = k.startswith(("各", "当地"))  # 当地人力资源社会保障部门: the local departments
         # the known agency of this form in this jurisdiction (省人社厅 in a Shandong plan is Shandong's)
-        k = re.sub(r"^(?:各级|各地|有关|相关)", "", k) or k
+        k = re.sub(r"^(?:各级|各地|当地|有关|相关)", "", k) or k
         if k.endswith("部门") and len(k) > 3:  # 人力资源社会保障部门 → the area's human resources department
             k = k[:-2]
         counts = self.lex.candidates("Agency", k)
@@ -130,8 +133,9 @@ class AgencyResolver:
             if function is not None and (juris != NATIONAL or collective):  # 全国各地…部门: china-local-…
                 local = "local-" if collective and not function.startswith("local-") else ""
                 slug, confidence = f"{self._prefix(juris)}-{local}{function}", 0.75
-            elif juris != NATIONAL:
-                slug, confidence = pinyin_slug(strip_place(k) or k, self._prefix(juris)), 0.5
+            elif juris != NATIONAL or collective:  # a collective keeps the corpus's `local-` part
+                name = pinyin_slug(strip_place(k) or k, "local" if collective and not k.startswith("各") else "")
+                slug, confidence = f"{self._prefix(juris)}-{name}", 0.5
             else:
                 slug, confidence = pinyin_slug(k), 0.5
         notes = {"id": slug, "juris": self.lex.note("Agency", slug, "juris") or juris}
@@ -213,21 +217,20 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
         if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle", "CitedDocument"):
             continue  # (an agency inside a cited title is part of the title)
         role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"
-        agency_span(draft, resolver, s, e, role)
+        agency_span(draft, resolver, s, e, role, collective=True if text[max(0, s - 2):s] == "当地" else None)
     lists = []
     for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
         # GUIDELINES: a bare list in the frame of 各地要…/市县实施的工作格局/发挥各级…作用 names the local bodies
         paragraph = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
         local = bool(m.group("local") or LOCAL_FRAME_RE.search(paragraph))
         parts = m.group(2).split("、")
+        # the first part may carry the verb before the list (构建|人力资源社会保障、教育…): its known tail
+        first = next((n for n in range(len(parts[0]), 1, -1) if _function_of(lex, parts[0][-n:])), len(parts[0]))
+        pos = m.start(2) + len(parts[0]) - first
+        parts[0] = parts[0][-first:]
         if sum(_function_of(lex, p) is not None for p in parts) < 2:
             continue  # 高校毕业生、农民工、退役军人等: a list of groups, not of departments
         lists.append(m.start())
-        pos = m.start(2)
-        # the first part may carry the verb before the list (构建|人力资源社会保障、教育…): its known tail
-        first = next((n for n in range(len(parts[0]), 1, -1) if _function_of(lex, parts[0][-n:])), len(parts[0]))
-        pos += len(parts[0]) - first
-        parts[0] = parts[0][-first:]
         for part in parts:
             a, b = pos, pos + len(part)
             pos = b + 1
@@ -250,11 +253,15 @@ def _find_collectives(draft: Draft, resolver: AgencyResolver, body_start: int, l
         s, e = m.start(), m.end()
         function_end = next((e + n for n in range(10, 1, -1)
                              if resolver.lex.functions.get(text[e:e + n]) is not None), None)
+        if function_end is None and (body := LOCAL_BODY_RE.match(text, e)):  # 各地工商联及所属商会…
+            function_end = body.end()
         if function_end is not None:
             s, e = e, function_end
         if s in lists or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument", "Recipient"):
             continue
-        mentioned = MENTIONED_BEFORE_RE.search(text[max(0, s - 2):s]) or text[e:e + 1] in "、，。；,;的"
+        # 各地、各部门要…: the duty of both (a collective only named in passing stands before 、，的 …)
+        mentioned = (MENTIONED_BEFORE_RE.search(text[max(0, s - 2):s])
+                     or text[e:e + 1] in "、，。；,;的" and not ALSO_DUTY_RE.match(text, e))
         agency_span(draft, resolver, s, e, "Mentioned" if mentioned else "Duty", collective=True)
 
 
