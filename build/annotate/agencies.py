@@ -28,6 +28,7 @@ DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要(?!求|点|�
 DEPARTMENT_LIST_RE = re.compile(r"(?P<local>各地|各级|市县)?((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?"
                                 r"(?:等(?:有关)?部门|等(?:单位|多方)?共同参与)")
 LOCAL_FRAME_RE = re.compile(r"各地|各级|市县实施")
+HEADING_RE = re.compile(r"\n\s*(?:[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|[一二三四五六七八九十]+、)")
 # collectives: 各地, 各市, 各县区政府, 各级就业工作领导小组, 各相关职能部门, 各县（市、区）、功能区 (shadow: half-width)
 LEVEL = r"(?:地|市|县\(市、区\)|县市区|县区|县|区|级|相关|有关)"
 COLLECTIVE_RE = re.compile(
@@ -220,9 +221,7 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
         agency_span(draft, resolver, s, e, role, collective=True if text[max(0, s - 2):s] == "当地" else None)
     lists = []
     for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
-        # GUIDELINES: a bare list in the frame of 各地要…/市县实施的工作格局/发挥各级…作用 names the local bodies
-        paragraph = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
-        local = bool(m.group("local") or LOCAL_FRAME_RE.search(paragraph))
+        local = bool(m.group("local") or LOCAL_FRAME_RE.search(_frame(text, m.start())))
         parts = m.group(2).split("、")
         # the first part may carry the verb before the list (构建|人力资源社会保障、教育…): its known tail
         first = next((n for n in range(len(parts[0]), 1, -1) if _function_of(lex, parts[0][-n:])), len(parts[0]))
@@ -238,6 +237,19 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
                 agency_span(draft, resolver, a, b, "Duty", collective=local)
     _find_collectives(draft, resolver, body_start, lists)
     find_approvals(draft, resolver, 0)
+
+
+def _frame(text: str, pos: int) -> str:
+    """What frames a list at `pos` (GUIDELINES: a bare list in the frame of 各地要…/市县实施的工作格局/发挥各级…
+    作用 names the local bodies): its sentence and the one before, not across a numbered heading. Sentences,
+    not lines: a hard-wrapped copy breaks lines anywhere."""
+    ends = [i for i in (text.rfind(c, 0, pos) for c in "。；") if i >= 0]
+    before = max((i for i in (text.rfind(c, 0, max(ends)) for c in "。；") if i >= 0), default=-1) if ends else -1
+    window = text[before + 1:pos]
+    heading = None
+    for heading in HEADING_RE.finditer(window):
+        pass
+    return window[heading.end():] if heading else window
 
 
 def _function_of(lex: Lexicon, form: str) -> str | None:
