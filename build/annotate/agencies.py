@@ -246,10 +246,8 @@ def _frame(text: str, pos: int) -> str:
     ends = [i for i in (text.rfind(c, 0, pos) for c in "。；") if i >= 0]
     before = max((i for i in (text.rfind(c, 0, max(ends)) for c in "。；") if i >= 0), default=-1) if ends else -1
     window = text[before + 1:pos]
-    heading = None
-    for heading in HEADING_RE.finditer(window):
-        pass
-    return window[heading.end():] if heading else window
+    cut = max((m.end() for m in HEADING_RE.finditer(window)), default=0)
+    return window[cut:]
 
 
 def _function_of(lex: Lexicon, form: str) -> str | None:
