@@ -178,6 +178,12 @@ def _closure(store: ox.Store, graphs: list[ox.NamedNode | ox.DefaultGraph], rule
     premises: list[str] = []
     for graph in graphs:
         data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        if cache:
+            # the engine's order depends on how the store was filled: key the graph's sorted lines
+            lines = data.split(b"\n")
+            lines.pop()  # the empty string after the last line break
+            lines.sort()
+            data = b"".join(line + b"\n" for line in lines)
         key = cache.key(data) if cache else ""
         entry = cache.get(key) if cache else None
         if entry is None:

@@ -1,8 +1,8 @@
 """Per-graph results of the single-premise OWL-RL rules, kept across builds (kg/reasoning.py).
 
-An entry is keyed by a sha256 over the rules' version, the TBox and the graph's N-Triples as the
-engine writes them (in the engine's own order, which depends on the content only), so an unchanged
-document graph under an unchanged ontology reuses its consequences and a changed one misses. A hit
+An entry is keyed by a sha256 over the rules' version, the TBox and the graph's N-Triples lines as
+the engine writes them, sorted (the engine's order depends on how the store was filled), so an
+unchanged document graph under an unchanged ontology reuses its consequences and a changed one misses. A hit
 can never be wrong, only a miss can cost time. Entries are written atomically; the ones a run did
 not use are removed at its end, so the folder holds one build's worth.
 """
