@@ -147,6 +147,11 @@ def _values1(items: Iterable[str]) -> str:
     return " ".join(f"<{a}>" for a in items)
 
 
+def cache_directory(data_dir: Path) -> Path:
+    """Where the build keeps the per-graph reasoning results: beside the builds, kept across them."""
+    return Path(data_dir) / "cache" / "reasoning"
+
+
 @functools.lru_cache(maxsize=8)
 def _rules(tbox: TBox) -> Rules:
     return Rules(tbox)
