@@ -8,10 +8,15 @@ owlrl computes the full closure in Python over every triple, which grows super-l
    domains and ranges (already propagated along both hierarchies by the scm-* rules), inverse,
    symmetric, transitive, functional and inverse-functional properties, and disjoint classes.
    The result is cached per ontology file.
-2. **ABox**: the instance-level rules are run as SPARQL queries over an in-memory Oxigraph copy
-   of the asserted graphs, each rule one query whose TBox pairs are passed as ``VALUES``, repeated
-   until nothing new is found: prp-spo1 (subPropertyOf), prp-inv1/2 (inverseOf), prp-symp,
-   prp-trp, prp-dom, prp-rng and cax-sco (subClassOf). Every round is a few linear scans.
+2. **ABox**: the instance-level rules prp-spo1 (subPropertyOf), prp-inv1/2 (inverseOf), prp-symp,
+   prp-dom, prp-rng and cax-sco (subClassOf) each have a single premise once the TBox is closed,
+   so they run graph by graph in one linear pass over the engine's N-Triples dump
+   (kg/reasoning_rules.py), each graph's share optionally cached by its content
+   (kg/reasoning_cache.py); prp-trp, the one rule that joins two triples (possibly of different
+   documents), runs last over the transitive-property triples of all graphs, and what it adds goes
+   through the other rules again, to a fixpoint. The union of the graphs' closures is the closure of
+   their merge because the single-premise rules distribute over union
+   (tests/kg/test_reasoning_incremental.py checks it against the rules as SPARQL updates on the merge).
 
 Rules that only produce OWL RL noise for this vocabulary (``x owl:sameAs x``, ``x a owl:Thing``,
 ``rdfs:Resource``, datatype typing of literals) are not applied. ``check_consistency`` reports what
