@@ -193,7 +193,7 @@ def _closure(store: ox.Store, graphs: list[ox.NamedNode | ox.DefaultGraph], rule
             lines = data.split(b"\n")
             lines.pop()  # the empty string after the last line break
             lines.sort()
-            data = b"".join(line + b"\n" for line in lines)
+            data = b"\n".join(lines) + b"\n" if lines else b""
         key = cache.key(data) if cache else ""
         entry = cache.get(key) if cache else None
         if entry is None:
