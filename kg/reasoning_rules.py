@@ -166,15 +166,17 @@ def graph_consequences(lines: list[str], rules: Rules) -> tuple[set[str], list[s
     by_class, by_predicate, by_literal = rules.by_class, rules.by_predicate, rules.by_predicate_literal
     for line in lines:  # the hot loop of a build's reasoning: one split, one look-up per triple
         s, p, rest = line.split(" ", 2)
-        o = rest[:-2]
         if p == RDF_TYPE:
-            found = by_class.get(o, _UNSEEN)
+            found = by_class.get(rest[:-2], _UNSEEN)
         else:
-            found = (by_literal if o[0] == '"' else by_predicate).get(p, _UNSEEN)
-        if found is _UNSEEN:
-            found = rules.template(p, o)
+            found = (by_literal if rest[0] == '"' else by_predicate).get(p, _UNSEEN)
         if found is None:
             continue
+        o = rest[:-2]
+        if found is _UNSEEN:
+            found = rules.template(p, o)
+            if found is None:
+                continue
         if found.transitive:
             own: set[str] = {line}
             found.apply(s, o, own)
