@@ -129,7 +129,8 @@ def run_build(opts: BuildOptions) -> BuildSummary:
     asserted = sorted(store, key=quad_key)
     ontology_path = opts.ontology_dir / "policykg.ttl"
     log.info("computing the OWL-RL closure")
-    inferred = reasoning.infer(store, [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]], ontology_path)
+    inferred = reasoning.infer(store, [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]], ontology_path,
+                               cache_dir=reasoning.cache_directory(opts.data_dir))
     # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge;
     # the store holds only the asserted quads yet, so it answers that without a set of all triples
     inferred = sorted({q for q in inferred if not _asserted(store, q)}, key=quad_key)

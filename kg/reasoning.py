@@ -8,10 +8,15 @@ owlrl computes the full closure in Python over every triple, which grows super-l
    domains and ranges (already propagated along both hierarchies by the scm-* rules), inverse,
    symmetric, transitive, functional and inverse-functional properties, and disjoint classes.
    The result is cached per ontology file.
-2. **ABox**: the instance-level rules are run as SPARQL queries over an in-memory Oxigraph copy
-   of the asserted graphs, each rule one query whose TBox pairs are passed as ``VALUES``, repeated
-   until nothing new is found: prp-spo1 (subPropertyOf), prp-inv1/2 (inverseOf), prp-symp,
-   prp-trp, prp-dom, prp-rng and cax-sco (subClassOf). Every round is a few linear scans.
+2. **ABox**: the instance-level rules prp-spo1 (subPropertyOf), prp-inv1/2 (inverseOf), prp-symp,
+   prp-dom, prp-rng and cax-sco (subClassOf) each have a single premise once the TBox is closed,
+   so they run graph by graph in one linear pass over the engine's N-Triples dump
+   (kg/reasoning_rules.py), each graph's share optionally cached by its content
+   (kg/reasoning_cache.py); prp-trp, the one rule that joins two triples (possibly of different
+   documents), runs last over the transitive-property triples of all graphs, and what it adds goes
+   through the other rules again, to a fixpoint. The union of the graphs' closures is the closure of
+   their merge because the single-premise rules distribute over union
+   (tests/kg/test_reasoning_incremental.py checks it against the rules as SPARQL updates on the merge).
 
 Rules that only produce OWL RL noise for this vocabulary (``x owl:sameAs x``, ``x a owl:Thing``,
 ``rdfs:Resource``, datatype typing of literals) are not applied. ``check_consistency`` reports what
@@ -22,6 +27,7 @@ under the unique-name assumption the builder relies on (prp-fp, prp-ifp).
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,15 +40,14 @@ from policykg.config import ONTOLOGY_DIR
 from policykg.errors import ValidationError
 from policykg.kg.dataset import merge_graphs
 from policykg.kg.namespaces import INFERRED_GRAPH
+from policykg.kg.reasoning_cache import Entry, ReasoningCache
+from policykg.kg.reasoning_rules import Rules, graph_consequences, transitive_closure
 
 DEFAULT_ONTOLOGY = ONTOLOGY_DIR / "policykg.ttl"
-INFERRED = ox.NamedNode(INFERRED_GRAPH)
-MAX_ROUNDS = 50
 
 _BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 _TRIVIAL_CLASSES = {str(OWL.Thing), str(RDFS.Resource), str(OWL.NamedIndividual), str(RDFS.Class),
                     str(OWL.Class)}
-_RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
 def _builtin(iri: str) -> bool:
@@ -135,7 +140,7 @@ def load_tbox(ontology_path: Path | str | Sequence[Path | str] = DEFAULT_ONTOLOG
 
 
 # --------------------------------------------------------------------------------------------
-# Instance rules as SPARQL
+# Instance rules (kg/reasoning_rules.py), per graph, cached (kg/reasoning_cache.py)
 # --------------------------------------------------------------------------------------------
 
 
@@ -147,95 +152,99 @@ def _values1(items: Iterable[str]) -> str:
     return " ".join(f"<{a}>" for a in items)
 
 
-def rule_queries(tbox: TBox) -> list[tuple[str, str]]:
-    """(rule name, SELECT ?s ?p ?o of the triples the rule derives that are not there yet)."""
-    rdf_type = f"<{RDF.type}>"
-    rules: list[tuple[str, str]] = []
-    if tbox.subproperty_of:
-        rules.append(("prp-spo1", f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-            VALUES (?sub ?p) {{ {_values(tbox.subproperty_of)} }}
-            ?s ?sub ?o . FILTER NOT EXISTS {{ ?s ?p ?o }} }}"""))
-    if tbox.inverse_of:
-        rules.append(("prp-inv", f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-            VALUES (?q ?p) {{ {_values(tbox.inverse_of)} }}
-            ?o ?q ?s . FILTER (!isLiteral(?s)) FILTER NOT EXISTS {{ ?s ?p ?o }} }}"""))
-    if tbox.symmetric:
-        rules.append(("prp-symp", f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-            VALUES ?p {{ {_values1(tbox.symmetric)} }}
-            ?o ?p ?s . FILTER (!isLiteral(?s)) FILTER NOT EXISTS {{ ?s ?p ?o }} }}"""))
-    if tbox.transitive:
-        rules.append(("prp-trp", f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-            VALUES ?p {{ {_values1(tbox.transitive)} }}
-            ?s ?p ?m . ?m ?p ?o . FILTER NOT EXISTS {{ ?s ?p ?o }} }}"""))
-    if tbox.domain:
-        rules.append(("prp-dom", f"""SELECT DISTINCT ?s ({rdf_type} AS ?p) ?o WHERE {{
-            VALUES (?q ?o) {{ {_values(tbox.domain)} }}
-            ?s ?q ?any . FILTER NOT EXISTS {{ ?s {rdf_type} ?o }} }}"""))
-    if tbox.range:
-        rules.append(("prp-rng", f"""SELECT DISTINCT ?s ({rdf_type} AS ?p) ?o WHERE {{
-            VALUES (?q ?o) {{ {_values(tbox.range)} }}
-            ?any ?q ?s . FILTER (!isLiteral(?s)) FILTER NOT EXISTS {{ ?s {rdf_type} ?o }} }}"""))
-    if tbox.subclass_of:
-        rules.append(("cax-sco", f"""SELECT DISTINCT ?s ({rdf_type} AS ?p) ?o WHERE {{
-            VALUES (?c ?o) {{ {_values(tbox.subclass_of)} }}
-            ?s {rdf_type} ?c . FILTER NOT EXISTS {{ ?s {rdf_type} ?o }} }}"""))
-    return rules
+def cache_directory(data_dir: Path) -> Path:
+    """Where the build keeps the per-graph reasoning results: beside the builds, kept across them."""
+    return Path(data_dir) / "cache" / "reasoning"
 
 
-# where the rules record what they add, inside the scratch store only (never published)
-_ADDED = ox.NamedNode("urn:x-policykg:reasoning:added")
+@functools.lru_cache(maxsize=8)
+def _rules(tbox: TBox) -> Rules:
+    return Rules(tbox)
 
 
-def _rule_update(query: str) -> str:
-    """A rule's SELECT as an INSERT into the working default graph and the record of additions."""
-    return (f"INSERT {{ ?s ?p ?o . GRAPH <{_ADDED.value}> {{ ?s ?p ?o }} }} "
-            f"WHERE {{ {{ {query} }} FILTER (!isLiteral(?s)) }}")
-
-
-def _added_count(work: ox.Store) -> int:
-    solution = next(iter(work.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{_ADDED.value}> {{ ?s ?p ?o }} }}")))
-    return int(solution["n"].value)
-
-
-def _materialise(work: ox.Store, tbox: TBox) -> set[ox.Triple]:
-    """Apply the rules to the working store until a fixpoint; return the triples added.
-
-    Each rule runs as one SPARQL INSERT inside the engine, so no Python object is made per derived
-    triple until the end; a rule sees what earlier rules of the same round added, which reaches the
-    same fixpoint (the rules are monotone) in no more rounds.
-    """
-    updates = [_rule_update(query) for _name, query in rule_queries(tbox)]
-    count = 0
-    for _round in range(MAX_ROUNDS):
-        for update in updates:
-            work.update(update)
-        new_count = _added_count(work)
-        if new_count == count:
-            return {ox.Triple(q.subject, q.predicate, q.object)
-                    for q in work.quads_for_pattern(None, None, None, _ADDED)}
-        count = new_count
-    raise ValidationError(f"OWL-RL materialisation did not reach a fixpoint in {MAX_ROUNDS} rounds")
+def _tbox_key(tbox: TBox) -> str:
+    return hashlib.sha256(repr(tbox).encode("utf-8")).hexdigest()
 
 
 def _graph_names(graphs: Iterable[ox.NamedNode | ox.DefaultGraph | str]) -> list[ox.NamedNode | ox.DefaultGraph]:
     return [g if isinstance(g, ox.NamedNode | ox.DefaultGraph) else ox.NamedNode(str(g)) for g in graphs]
 
 
-def _sort_key(quad: ox.Quad) -> tuple[str, str, str]:
-    return (str(quad.subject), str(quad.predicate), str(quad.object))
+def _graph_entry(data: bytes, rules: Rules, cached: bool) -> Entry:
+    # split on "\n" only: the engine escapes it in literals, not every character splitlines() cuts at
+    lines = data.decode("utf-8").split("\n")
+    lines.pop()  # the empty string after the last line break
+    derived, transitive = graph_consequences(lines, rules)
+    if not cached:
+        return Entry(list(derived), transitive)
+    return Entry(sorted(derived), sorted(transitive))  # a stored entry's bytes depend on content only
+
+
+def _closure(store: ox.Store, graphs: list[ox.NamedNode | ox.DefaultGraph], rules: Rules,
+             cache: ReasoningCache | None) -> set[str]:
+    """Every triple (N-Triples line) of the closure of the graphs' merge that some single graph
+    does not assert itself; triples asserted by another of the graphs are still among them."""
+    derived: set[str] = set()
+    premises: list[str] = []
+    for graph in graphs:
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        if cache:
+            # the engine's order depends on how the store was filled: key the graph's sorted lines
+            lines = data.split(b"\n")
+            lines.pop()  # the empty string after the last line break
+            lines.sort()
+            data = b"\n".join(lines) + b"\n" if lines else b""
+        key = cache.key(data) if cache else ""
+        entry = cache.get(key) if cache else None
+        if entry is None:
+            entry = _graph_entry(data, rules, cache is not None)
+            if cache:
+                cache.put(key, entry)
+        derived.update(entry.derived)
+        premises.extend(entry.transitive)
+    derived |= transitive_closure(premises, rules)
+    return derived
+
+
+def _not_asserted(store: ox.Store, graphs: list[ox.NamedNode | ox.DefaultGraph],
+                  quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads whose triple none of the graphs holds (a graph's own triples are out already;
+    this finds a triple one graph derives and another asserts)."""
+    graph_set = set(graphs)
+    kept = []
+    for quad in quads:
+        for found in store.quads_for_pattern(quad.subject, quad.predicate, quad.object):
+            if found.graph_name in graph_set:
+                break
+        else:
+            kept.append(quad)
+    return kept
 
 
 def infer(
     store: ox.Store,
     asserted_graphs: Sequence[ox.NamedNode | ox.DefaultGraph | str],
     ontology_path: Path | str | Sequence[Path | str] = DEFAULT_ONTOLOGY,
+    *,
+    cache_dir: Path | None = None,
 ) -> list[ox.Quad]:
     """The OWL-RL consequences of the asserted graphs that are not asserted in them, as quads in
-    ``graph/inferred``, sorted. The store is not modified."""
+    ``graph/inferred``, sorted. The store is not modified.
+
+    With ``cache_dir``, each graph's share is kept there and reused while the graph and the ontology
+    are unchanged: a rebuild after one changed document recomputes that document and the cross-graph
+    transitive closure only."""
     tbox = load_tbox(ontology_path)
-    work = merge_graphs(store, _graph_names(asserted_graphs))
-    added = _materialise(work, tbox)
-    return sorted((ox.Quad(t.subject, t.predicate, t.object, INFERRED) for t in added), key=_sort_key)
+    graphs = list(dict.fromkeys(_graph_names(asserted_graphs)))
+    cache = ReasoningCache(Path(cache_dir), _tbox_key(tbox)) if cache_dir is not None else None
+    derived = _closure(store, graphs, _rules(tbox), cache)
+    if cache:
+        cache.prune()
+    # N-Triples lines sort as (subject, predicate, object) strings do: a space sorts before any
+    # character of a term, and no IRI is a prefix of another (each ends with ">")
+    text = "".join(f"{line[:-1]}<{INFERRED_GRAPH}> .\n" for line in sorted(derived))
+    # lenient: the lines are the engine's own serialisation, valid already
+    return _not_asserted(store, graphs, ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,9 +269,8 @@ def check_consistency(
     tbox = load_tbox(ontology_path)
     work = merge_graphs(store, _graph_names(asserted_graphs))
     if inferred is None:
-        _materialise(work, tbox)
-    else:
-        work.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in inferred)
+        inferred = infer(store, asserted_graphs, ontology_path)
+    work.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in inferred)
     problems: list[str] = []
     rdf_type = f"<{RDF.type}>"
     if tbox.disjoint:
