@@ -53,13 +53,20 @@ def _cores(lex: Lexicon) -> dict[str, str]:
     return lex.cache["concept-cores"]
 
 
+# the items of a list inside a name (职业资格证书、职业技能等级证书或专项职业能力证书)
+LIST_SEPARATOR = re.compile(r"[、或和及与/]")
+
+
 def _similar(lex: Lexicon, name: str) -> str | None:
     core = _core(name)
     target = bigrams(core)
+    items = len(LIST_SEPARATOR.split(core))
     best, score = None, 0.0
     for form, concept in _cores(lex).items():
         if form.endswith(core) or core.endswith(form):
             continue  # one is the other with a modifier in front (高技能人才 ≠ 技能人才)
+        if len(LIST_SEPARATOR.split(form)) != items:
+            continue  # a list of another length counts other things (…或专项职业能力证书: another scope)
         grams = bigrams(form)
         s = 2 * len(target & grams) / (len(target) + len(grams))
         if form[-1:] != core[-1:] and s < SAME_ACTION:
@@ -89,9 +96,11 @@ def resolve_concept(lex: Lexicon, name: str, parent: str | None = None) -> tuple
 
 
 def indicator(draft: Draft, lex: Lexicon, start: int, end: int, confidence: float,
-              parent: Span | None = None) -> Span | None:
-    """An Indicator span over shadow[start:end] with its concept= (and the corpus's en= when known)."""
-    name = draft.shadow.text[start:end]
+              parent: Span | None = None, more: tuple[tuple[int, int], ...] = ()) -> Span | None:
+    """An Indicator span over shadow[start:end] (and the `more` ranges of a name split around its value:
+    职工教育经费 … 用于一线职工的职业技能培训) with its concept= (and the corpus's en= when known)."""
+    parts = ((start, end), *more)
+    name = "".join(draft.shadow.text[a:b] for a, b in parts)
     concept, sureness = resolve_concept(lex, name, parent.notes["concept"] if parent is not None else None)
     notes = {}
     if concept is None:
@@ -109,7 +118,7 @@ def indicator(draft: Draft, lex: Lexicon, start: int, end: int, confidence: floa
         if "kind" not in notes:  # the corpus states a concept's kind once, perhaps not in what was learned
             notes["kind"] = guess_kind(name)
             draft.unresolved.append(f"indicator concept {concept}: kind={notes['kind']} guessed")
-    return draft.add("Indicator", start, end, confidence, concept=concept, **notes)
+    return draft.add_parts("Indicator", parts, confidence, concept=concept, **notes)
 
 
 # a stock is a level at an instant (总量, 比例, 现有 …); anything counted over a period (开展, 新增, 培训 …) a flow

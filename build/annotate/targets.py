@@ -18,6 +18,7 @@ TAIL_WORDS = re.compile(r"(?:达到|达|超过|突破|提高到|提高至|增加
                         r"原则上)+$")
 BASELINE_HINTS = ("十三五", "五年来", "以来", "已", "累计完成", "共完成", "共开展", "期间")
 TARGET_HINTS = ("到20", "力争", "目标", "不少于", "以上", "每年", "年底前", "确保", "十四五", "年内", "不超过", "至少")
+RECURRENCE_RE = re.compile(r"每[两二三四五]?年")  # a value for every interval is a target (每两年举办一届)
 MAX_PHRASE = 24
 # where a measured thing starts inside a longer phrase (就业重点群体等|开展补贴性培训, 全省|技能人才总量)
 PHRASE_START_RE = re.compile(r"(?<=[等的中省市国县区])|(?=开展|组织|培训|新增|新建|建设|获取|取得|参加|完成|举办|认定)")
@@ -98,6 +99,33 @@ def _known_before(lex: Lexicon, text: str, s_start: int, pos: int, values: list[
     return found
 
 
+def _funding_automaton(lex: Lexicon):
+    """Known money sources (职工教育经费), built once per lexicon."""
+    from policykg.build.annotate.agencies import _automaton
+
+    if "funding" not in lex.cache:
+        lex.cache["funding"] = _automaton([f for f in lex.all_forms("Funding") if len(f) >= 4])
+    return lex.cache["funding"]
+
+
+def _share_whole(lex: Lexicon, text: str, s_start: int, v_start: int, after: tuple[int, int]) -> tuple[int, int] | None:
+    """…提取职工教育经费，确保60%以上用于一线职工的职业技能培训: a share spent on something (用于…) is a share of
+    the amount the sentence names before the value's clause; the indicator is both parts (GUIDELINES: a
+    discontinuous span around the value). The whole is the longest clause tail that makes a known concept
+    with the use, else the last known money source before the value."""
+    w_end = _clause_start(text, v_start) - 1
+    while w_end > s_start and text[w_end - 1] in " \t":
+        w_end -= 1
+    if w_end - s_start < 2:
+        return None
+    use = text[after[0]:after[1]]
+    for a in range(max(s_start, w_end - MAX_PHRASE), w_end - 1):
+        if known_concept(lex, text[a:w_end] + use):
+            return a, w_end
+    found = longest_matches(_funding_automaton(lex), text, s_start, w_end)
+    return found[-1][:2] if found else None
+
+
 def _values(text: str, body_start: int) -> list[tuple[tuple[tuple[int, int], ...], int, int]]:
     """(shadow parts, start, end) of each candidate value: comparator-gap forms first, then plain quantities."""
     out = [(((ps, pe), (vs, ve)), ps, ve) for ps, pe, vs, ve in gap_quantities(text, body_start)]
@@ -128,19 +156,21 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         if phrase is None:
             continue
         phrase = _known_tail(lex, text, *phrase)
+        share_of = _share_whole(lex, text, s_start, v_start, phrase) if text.startswith("用于", phrase[0]) else None
         sentence = text[s_start:s_end]
         p_start = text.rfind("\n", 0, v_start) + 1
         # the nearest period before the value in its sentence, else in its paragraph, else the plan's period
         period = _last_period(text, s_start, v_start) or _last_period(text, p_start, s_start)
         before_year = year_of(period.group()) if period else None
         # a numbered item of a 专栏 box is a measure of the plan: its figures are targets
-        aims = any(h in sentence for h in TARGET_HINTS) or draft.overlaps(a, b, "ProgramItem")
+        aims = any(h in sentence for h in TARGET_HINTS) or draft.overlaps(a, b, "ProgramItem") \
+            or RECURRENCE_RE.search(sentence) is not None
         is_baseline = (not aims and any(h in text[p_start:s_end] for h in BASELINE_HINTS)) \
             or (before_year is not None and before_year < plan[0])
         etype = "Baseline" if is_baseline else "Target"
         if etype == "Target" and not aims:
             continue  # a number in running text with no target wording is most often a description
-        ind = indicator(draft, lex, *phrase, 0.7)
+        ind = indicator(draft, lex, *share_of, 0.7, more=(phrase,)) if share_of else indicator(draft, lex, *phrase, 0.7)
         if ind is None:
             continue
         cumulative = _is_total(text, quote, v_start, ind, period)
