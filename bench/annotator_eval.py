@@ -11,7 +11,7 @@ exact) and per *fact*:
 Then the same on robustness variants of the texts (gold carried over by offset mapping), and the speed
 of annotating 1,000 seed-sized documents. Prints tables and writes bench/out/annotator_eval.json.
 
-    .venv/bin/python bench/annotator_eval.py [--docs 1000] [--variants all|none|NAME,...] [--misses]
+    .venv/bin/python bench/annotator_eval.py [--docs 1000] [--variants all|none|NAME,...]
 """
 
 from __future__ import annotations
@@ -92,39 +92,19 @@ def _plan_start(view: View):
     return None
 
 
-def _value_fact(view: View, s, start, canon) -> tuple:
-    """(concept, (value, unit, comparator, bracketed), period) of a Target/Baseline span."""
-    ind = view.targets(s, "measures")
-    per = view.targets(s, "during")
-    try:
-        q = normalize.read_quantity(to_simplified(view.quote(s)), units())
-        value, unit = q.value, q.unit
-        if unit is None and ind:
-            for unit_span in view.targets(ind[0], "measuredIn"):
-                mult, unit = normalize.read_unit(to_simplified(view.quote(unit_span)), units())
-                value = (value * mult).normalize()
-        quantity = (str(value), unit, q.comparator, bool(s[4].get("Cumulative")) or q.bracketed)
-    except Exception:  # noqa: BLE001
-        quantity = None
-    concept = canon("concept", ind[0][3].get("concept")) if ind else None
-    period = _period(view, per[0], start) if per else None
-    return concept, quantity, period
-
-
 def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
-          known: dict[str, set[str]] | None = None, new_concepts: dict[str, str] | None = None) -> dict[str, Counter]:
+          known: dict[str, set[str]] | None = None) -> dict[str, Counter]:
     """The facts of one document; `shared_juris` (gold only) gives an agency's juris= from any gold file,
-    as the builder's registry does. With `known` (seen-aware scoring) a concept the training documents do
-    not have is renamed by `new_concepts` (see `align_new_concepts`): the annotator cannot know the
-    held-out document's own new slugs, only that they are new and which mentions share one."""
+    as the builder's registry does. With `known` (seen-aware scoring) a slug the training documents do
+    not have becomes NEW on both sides: the annotator cannot know the held-out document's own new slugs,
+    only that they are new."""
     def canon(kind: str, slug):
-        if known is None or slug in known.get(kind, ()):
-            return slug
-        return (new_concepts or {}).get(slug, "UNALIGNED:" + str(slug))
+        return slug if known is None or slug in known.get(kind, ()) else "NEW"
 
     out: dict[str, Counter] = {k: Counter() for k in
                                ("target", "baseline", "programme", "group", "agency", "docnumber", "title", "date",
                                 "issuer", "duty", "serves")}
+    u = units()
     start = _plan_start(view)
     # shared notes (juris=) may be given on one mention of a slug only: read them per slug
     agency_juris = dict(shared_juris or {})
@@ -132,7 +112,21 @@ def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
     for s in view.spans:
         t, notes, attrs = s[1], s[3], s[4]
         if t in ("Target", "Baseline"):
-            out[t.lower()][_value_fact(view, s, start, canon) + (plan,)] += 1
+            ind = view.targets(s, "measures")
+            per = view.targets(s, "during")
+            try:
+                q = normalize.read_quantity(to_simplified(view.quote(s)), u)
+                value, unit = q.value, q.unit
+                if unit is None and ind:
+                    for unit_span in view.targets(ind[0], "measuredIn"):
+                        mult, unit = normalize.read_unit(to_simplified(view.quote(unit_span)), u)
+                        value = (value * mult).normalize()
+                quantity = (str(value), unit, q.comparator, bool(attrs.get("Cumulative")) or q.bracketed)
+            except Exception:  # noqa: BLE001
+                quantity = None
+            concept = canon("concept", ind[0][3].get("concept")) if ind else None
+            period = _period(view, per[0], start) if per else None
+            out[t.lower()][(concept, quantity, period, plan)] += 1
         elif t == "Program":
             out["programme"][("box", notes.get("box"), normalize.fold(view.quote(s)))] += 1
         elif t == "ProgramItem":
@@ -167,41 +161,6 @@ def _anchor(view: View, span) -> tuple:
     return (max(view.text.rfind(c, 0, start) for c in "。；;") + 1,)  # (not at line breaks: a re-wrapped copy)
 
 
-def _measured_concepts(view: View) -> list[tuple[tuple[int, int], str | None]]:
-    """(character range, concept) of every Target/Baseline of a view."""
-    out = []
-    for s in view.spans:
-        if s[1] in ("Target", "Baseline"):
-            ind = view.targets(s, "measures")
-            out.append(((s[2][0][0], s[2][-1][1]), ind[0][3].get("concept") if ind else None))
-    return out
-
-
-def align_new_concepts(gold: View, pred: View, known: set[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Seen-aware renaming of unseen concepts, one to one within a document: each drafted new slug is paired
-    with at most one gold concept the training documents do not know (the pair whose values overlap most
-    often), and vice versa. A gold unseen concept becomes NEW:<gold>; the drafted slug paired with it
-    becomes the same, so it scores only where it is used consistently for that one concept (a target and
-    a baseline of one indicator share it); an unpaired drafted slug never scores, nor does a drafted new
-    slug where the gold concept is known."""
-    pairs: Counter = Counter()
-    for (ga, gb), gc in _measured_concepts(gold):
-        if gc is None or gc in known:
-            continue
-        for (pa, pb), pc in _measured_concepts(pred):
-            if pc is not None and pc not in known and pa < gb and ga < pb:
-                pairs[(gc, pc)] += 1
-    gold_map: dict[str, str] = {}
-    pred_map: dict[str, str] = {}
-    for (gc, pc), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
-        if gc not in gold_map and pc not in pred_map:
-            gold_map[gc] = pred_map[pc] = "NEW:" + gc
-    for _, gc in _measured_concepts(gold):
-        if gc is not None and gc not in known:
-            gold_map.setdefault(gc, "NEW:" + gc)
-    return gold_map, pred_map
-
-
 def _relation_facts(view: View, out: dict[str, Counter], known: dict[str, set[str]] | None) -> None:
     """duty: (agency, relation, the sentence of the measure); serves: (the sentence of the measure, group)."""
     for rtype, a, b in view.relations:
@@ -228,7 +187,6 @@ def prf(gold: Counter, pred: Counter) -> dict:
 
 def compare(gold: View, pred: View, plan: str, totals: dict[str, dict[str, Counter]], shared_juris: dict,
             known: dict[str, set[str]]) -> None:
-    new_maps = dict(zip(("gold", "pred"), align_new_concepts(gold, pred, known["concept"]), strict=True))
     for kind, view in (("gold", gold), ("pred", pred)):
         for s in view.spans:
             totals["entity"].setdefault(s[1], {"gold": Counter(), "pred": Counter()})[kind][(plan, s[0])] += 1
@@ -237,38 +195,13 @@ def compare(gold: View, pred: View, plan: str, totals: dict[str, dict[str, Count
         for name, counter in facts(view, plan, shared_juris if kind == "gold" else None).items():
             bucket = totals["fact"].setdefault(name, {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(counter)
-        seen = facts(view, plan, shared_juris if kind == "gold" else None, known, new_maps[kind])
+        seen = facts(view, plan, shared_juris if kind == "gold" else None, known)
         for name in ("target", "baseline", "agency", "issuer", "duty"):
             bucket = totals["fact"].setdefault(f"{name} (seen-aware)", {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(seen[name])
 
 
-def value_misses(gold: View, pred: View, known: set[str]) -> list[str]:
-    """Seen-aware Target/Baseline facts of one document that the draft misses (-) or adds (+), with their
-    quotes, for reading the annotator's errors."""
-    maps = align_new_concepts(gold, pred, known)
-    lines = []
-    keyed = []
-    for sign, view, new in (("-", gold, maps[0]), ("+", pred, maps[1])):
-        def canon(_kind: str, slug, new=new):
-            return slug if slug in known else new.get(slug, "UNALIGNED:" + str(slug))
-        start = _plan_start(view)
-        keyed.append([(sign, view, s, (s[1],) + _value_fact(view, s, start, canon))
-                      for s in view.spans if s[1] in ("Target", "Baseline")])
-    remaining = [Counter(k for *_, k in side) for side in keyed]
-    common = remaining[0] & remaining[1]
-    for side in keyed:
-        budget = Counter(common)
-        for sign, view, s, k in side:
-            if budget[k]:
-                budget[k] -= 1
-                continue
-            ind = view.targets(s, "measures")
-            lines.append(f"  {sign} {s[2][0][0]:>6} {view.quote(s)!r} of {view.quote(ind[0]) if ind else None!r}: {k}")
-    return sorted(lines, key=lambda ln: int(ln.split()[1]))
-
-
-def evaluate(docs, variant: str | None = None, misses: bool = False) -> dict:
+def evaluate(docs, variant: str | None = None) -> dict:
     totals: dict[str, dict] = {"entity": {}, "relation": {}, "fact": {}}
     shared_juris = {e.notes["id"]: e.notes["juris"] for d in docs for e in d.entities.values()
                     if e.type == "Agency" and "juris" in e.notes}
@@ -291,9 +224,6 @@ def evaluate(docs, variant: str | None = None, misses: bool = False) -> dict:
         known = {kind: {slug for counts in lex.forms.get(etype, {}).values() for slug in counts}
                  for kind, etype in (("concept", "Indicator"), ("agency", "Agency"))}
         compare(gold, pred, doc.stem, totals, shared_juris, known)
-        if misses:
-            print(f"\n{doc.stem}: Target/Baseline facts missed (-) and added (+), seen-aware")
-            print("\n".join(value_misses(gold, pred, known["concept"])))
     return {level: {name: prf(c["gold"], c["pred"]) for name, c in sorted(table.items())}
             for level, table in totals.items()}
 
@@ -352,12 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="all", help="all, none, or a comma list of " + ", ".join(VARIANTS))
     parser.add_argument("--corpus", type=Path, default=config.CORPUS_DIR)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the speed run")
-    parser.add_argument("--misses", action="store_true", help="print the target/baseline facts missed and added")
     args = parser.parse_args(argv)
     scheme = read_scheme(args.corpus / "annotation.conf")
     docs = [read_document(p, scheme) for p in sorted(args.corpus.glob("*.txt"))
             if not any("annotator" in e.notes for e in read_document(p, scheme).entities.values())]
-    result = {"documents": [d.stem for d in docs], "original": evaluate(docs, misses=args.misses), "variants": {}}
+    result = {"documents": [d.stem for d in docs], "original": evaluate(docs), "variants": {}}
     for level in ("fact", "entity", "relation"):
         print_table(f"leave-one-document-out, {level} level (original texts)", result["original"][level])
     names = list(VARIANTS) if args.variants == "all" else [] if args.variants == "none" else args.variants.split(",")
