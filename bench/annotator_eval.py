@@ -93,13 +93,18 @@ def _plan_start(view: View):
 
 
 def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
-          known: dict[str, set[str]] | None = None) -> dict[str, Counter]:
+          known: dict[str, set[str]] | None = None, minted: dict[str, str] | None = None) -> dict[str, Counter]:
     """The facts of one document; `shared_juris` (gold only) gives an agency's juris= from any gold file,
     as the builder's registry does. With `known` (seen-aware scoring) a slug the training documents do
     not have becomes NEW on both sides: the annotator cannot know the held-out document's own new slugs,
-    only that they are new."""
+    only that they are new. An agency's new slug is not named NEW but aligned: `minted` (predictions
+    only) maps a drafted new slug to the one unseen gold slug it stands for (`align_new_agencies`); a
+    drafted slug without a partner stays itself and matches nothing."""
     def canon(kind: str, slug):
         return slug if known is None or slug in known.get(kind, ()) else "NEW"
+
+    def agency_slug(slug):
+        return slug if known is None or slug in known.get("agency", ()) else (minted or {}).get(slug, slug)
 
     out: dict[str, Counter] = {k: Counter() for k in
                                ("target", "baseline", "programme", "group", "agency", "docnumber", "title", "date",
@@ -135,9 +140,7 @@ def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
         elif t == "TargetGroup":
             out["group"][notes.get("id")] = 1
         elif t == "Agency":
-            slug = notes.get("id")
-            if known is not None and slug not in known.get("agency", ()):
-                slug = "NEW:" + normalize.fold(to_simplified(view.quote(s)))  # a new agency, by its name
+            slug = agency_slug(notes.get("id"))
             out["agency"][(slug, attrs.get("Role"), agency_juris.get(notes.get("id")))] = 1
             if attrs.get("Role") in ("Issuer", "CoIssuer"):
                 out["issuer"][(slug, attrs.get("Role"))] = 1
@@ -147,7 +150,7 @@ def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
             out["title"][(t, normalize.fold(to_simplified(view.quote(s))), notes.get("juris"))] += 1
         elif t == "Date":
             out["date"][(normalize.fold(view.quote(s)), attrs.get("DateRole"))] += 1
-    _relation_facts(view, out, known)
+    _relation_facts(view, out, agency_slug)
     return out
 
 
@@ -161,16 +164,14 @@ def _anchor(view: View, span) -> tuple:
     return (max(view.text.rfind(c, 0, start) for c in "。；;") + 1,)  # (not at line breaks: a re-wrapped copy)
 
 
-def _relation_facts(view: View, out: dict[str, Counter], known: dict[str, set[str]] | None) -> None:
+def _relation_facts(view: View, out: dict[str, Counter], agency_slug) -> None:
     """duty: (agency, relation, the sentence of the measure); serves: (the sentence of the measure, group)."""
     for rtype, a, b in view.relations:
         if a not in view.by_key or b not in view.by_key:
             continue
         arg1, arg2 = view.by_key[a], view.by_key[b]
         if rtype in DUTIES:
-            slug = arg1[3].get("id")
-            if known is not None and slug not in known.get("agency", ()):
-                slug = "NEW:" + normalize.fold(to_simplified(view.quote(arg1)))
+            slug = agency_slug(arg1[3].get("id"))
             out["duty"][(slug, rtype, _anchor(view, arg2))] = 1
         elif rtype == "serves":
             out["serves"][(_anchor(view, arg1), arg2[3].get("id"))] = 1
@@ -185,8 +186,32 @@ def prf(gold: Counter, pred: Counter) -> dict:
     return {"tp": tp, "gold": g, "pred": p, "p": round(precision, 4), "r": round(recall, 4), "f1": round(f1, 4)}
 
 
+def align_new_agencies(gold: View, pred: View, known: set[str]) -> dict[str, str]:
+    """One-to-one: each drafted agency slug the training documents lack stands for at most one unseen gold
+    slug, the one whose mentions it shares most (overlapping spans); one that merges two gold agencies, or
+    one of two drafted slugs for the same gold agency, gets no partner."""
+    new_gold = [(s[2][0][0], s[2][-1][1], s[3].get("id")) for s in gold.spans
+                if s[1] == "Agency" and s[3].get("id") not in known]
+    shared = Counter((g, s[3].get("id")) for s in pred.spans if s[1] == "Agency" and s[3].get("id") not in known
+                     for a, b, g in new_gold if a < s[2][-1][1] and s[2][0][0] < b)
+    minted: dict[str, str] = {}
+    for (g, p), _ in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
+        if p not in minted and g not in minted.values():
+            minted[p] = g
+    return minted
+
+
 def compare(gold: View, pred: View, plan: str, totals: dict[str, dict[str, Counter]], shared_juris: dict,
-            known: dict[str, set[str]]) -> None:
+            known: dict[str, set[str]], misses: tuple[str, ...] = ()) -> None:
+    minted = align_new_agencies(gold, pred, known["agency"])
+    for name in misses:  # --misses: the facts of one kind that differ, to find their causes
+        seen_aware = name.endswith("(seen-aware)")
+        fact = name.removesuffix(" (seen-aware)")
+        g = facts(gold, plan, shared_juris, known if seen_aware else None)[fact]
+        p = facts(pred, plan, None, known if seen_aware else None, minted)[fact]
+        for label, diff in (("missed", g - p), ("false", p - g)):
+            for item in sorted(diff, key=str):
+                print(f"  {plan[:3]} {name} {label}: {item}")
     for kind, view in (("gold", gold), ("pred", pred)):
         for s in view.spans:
             totals["entity"].setdefault(s[1], {"gold": Counter(), "pred": Counter()})[kind][(plan, s[0])] += 1
@@ -195,13 +220,13 @@ def compare(gold: View, pred: View, plan: str, totals: dict[str, dict[str, Count
         for name, counter in facts(view, plan, shared_juris if kind == "gold" else None).items():
             bucket = totals["fact"].setdefault(name, {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(counter)
-        seen = facts(view, plan, shared_juris if kind == "gold" else None, known)
+        seen = facts(view, plan, shared_juris if kind == "gold" else None, known, minted if kind == "pred" else None)
         for name in ("target", "baseline", "agency", "issuer", "duty"):
             bucket = totals["fact"].setdefault(f"{name} (seen-aware)", {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(seen[name])
 
 
-def evaluate(docs, variant: str | None = None) -> dict:
+def evaluate(docs, variant: str | None = None, misses: tuple[str, ...] = ()) -> dict:
     totals: dict[str, dict] = {"entity": {}, "relation": {}, "fact": {}}
     shared_juris = {e.notes["id"]: e.notes["juris"] for d in docs for e in d.entities.values()
                     if e.type == "Agency" and "juris" in e.notes}
@@ -223,7 +248,7 @@ def evaluate(docs, variant: str | None = None) -> dict:
         pred = draft_view(annotate_text(text, lex))
         known = {kind: {slug for counts in lex.forms.get(etype, {}).values() for slug in counts}
                  for kind, etype in (("concept", "Indicator"), ("agency", "Agency"))}
-        compare(gold, pred, doc.stem, totals, shared_juris, known)
+        compare(gold, pred, doc.stem, totals, shared_juris, known, misses)
     return {level: {name: prf(c["gold"], c["pred"]) for name, c in sorted(table.items())}
             for level, table in totals.items()}
 
@@ -282,11 +307,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="all", help="all, none, or a comma list of " + ", ".join(VARIANTS))
     parser.add_argument("--corpus", type=Path, default=config.CORPUS_DIR)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the speed run")
+    parser.add_argument("--misses", default="", help="comma list of fact kinds (e.g. 'agency,group,agency "
+                        "(seen-aware)') whose missed and false facts are listed per document")
     args = parser.parse_args(argv)
     scheme = read_scheme(args.corpus / "annotation.conf")
     docs = [read_document(p, scheme) for p in sorted(args.corpus.glob("*.txt"))
             if not any("annotator" in e.notes for e in read_document(p, scheme).entities.values())]
-    result = {"documents": [d.stem for d in docs], "original": evaluate(docs), "variants": {}}
+    misses = tuple(m.strip() for m in args.misses.split(",") if m.strip())
+    result = {"documents": [d.stem for d in docs], "original": evaluate(docs, misses=misses), "variants": {}}
     for level in ("fact", "entity", "relation"):
         print_table(f"leave-one-document-out, {level} level (original texts)", result["original"][level])
     names = list(VARIANTS) if args.variants == "all" else [] if args.variants == "none" else args.variants.split(",")
