@@ -21,6 +21,11 @@ COUNT_WORDS = re.compile(r"(?:总量|数量|总数|数)$")
 LEAD_VERBS = re.compile(r"^(?:建设|新建|开展|组织|举办|实施|完成|培育|创建)?(?:各类|各种)?")
 
 
+CLAUSE_BREAK = "，。；：、,;:\n（）()"
+# words that open an indicator phrase but are not part of it (an item number 4. too)
+LEAD_WORDS = re.compile(r"^(?:\d+[.、]|全[国省市区县]|我[省市]|年内|每年|力争|实现|累计|共|其中|此外|同时|并|再|另)+")
+
+
 # 职业技能培训, 职业培训, 技能培训 and 培训 name one activity in an indicator (开展补贴性培训 = 开展补贴性职业技能培训)
 TRAINING_RE = re.compile(r"(?:职业技能|职业|技能)培训")
 
@@ -57,12 +62,26 @@ def _cores(lex: Lexicon) -> dict[str, str]:
 LIST_SEPARATOR = re.compile(r"[、或和及与/]")
 
 
-def _similar(lex: Lexicon, name: str) -> str | None:
+def _context_cores(lex: Lexicon) -> dict[str, str]:
+    """Cores of the clause before a value whose indicator the curated file names after it (全省从失业保险基金
+    结余中筹集|62亿元，建立…专账资金): how a plan words the same quantity when it names it by the action."""
+    if "context-cores" not in lex.cache:
+        cores: dict[str, str] = {}
+        for context, counts in sorted(lex.value_contexts.items()):
+            clause = re.split("[" + CLAUSE_BREAK + "]", context)[-1]
+            clause = clause[LEAD_WORDS.match(clause).end():] if LEAD_WORDS.match(clause) else clause
+            if len(key(clause)) >= 4:
+                cores.setdefault(_core(clause), counts.most_common(1)[0][0])
+        lex.cache["context-cores"] = cores
+    return lex.cache["context-cores"]
+
+
+def _similar(cores: dict[str, str], name: str) -> str | None:
     core = _core(name)
     target = bigrams(core)
     items = len(LIST_SEPARATOR.split(core))
     best, score = None, 0.0
-    for form, concept in _cores(lex).items():
+    for form, concept in cores.items():
         if form.endswith(core) or core.endswith(form):
             continue  # one is the other with a modifier in front (高技能人才 ≠ 技能人才)
         if len(LIST_SEPARATOR.split(form)) != items:
@@ -90,7 +109,7 @@ def resolve_concept(lex: Lexicon, name: str, parent: str | None = None) -> tuple
         concepts = lex.group_concepts.get(group)
         if concepts and len(concepts) == 1:
             return next(iter(concepts)), 0.7
-    if concept := _similar(lex, name):
+    if concept := _similar(_cores(lex), name) or _similar(_context_cores(lex), name):
         return concept, 0.6
     return None, 0.0
 

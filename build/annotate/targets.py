@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 
 from policykg.build.annotate.agencies import longest_matches
-from policykg.build.annotate.concepts import indicator, indicator_automaton, known_concept
+from policykg.build.annotate.concepts import CLAUSE_BREAK, LEAD_WORDS, indicator, indicator_automaton, known_concept
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon
 from policykg.build.annotate.numbers import gap_quantities, quantities, readable
 from policykg.build.annotate.periods import DEADLINE_RE, PERIOD_RE, add_period, is_end_point, year_of
 
-CLAUSE_BREAK = "，。；：、,;:\n（）()"
-# words that open an indicator phrase but are not part of it (an item number 4. too)
-LEAD_WORDS = re.compile(r"^(?:\d+[.、]|全[国省市区县]|我[省市]|年内|每年|力争|实现|累计|共|其中|此外|同时|并|再|另)+")
+# a body's decision or requirement that introduces the measured action (国务院决定|从…中拿出1000亿元)
+DECISION_RE = re.compile(r"^[^，。；]{0,12}?(?:决定|要求|规定)(?=[\u4e00-\u9fff]{4})")
 TAIL_WORDS = re.compile(r"(?:达到|达|超过|突破|提高到|提高至|增加到|增长到|保持在|稳定在|为|共|累计|总计|约|近|"
                         r"原则上)+$")
 BASELINE_HINTS = ("十三五", "五年来", "以来", "已", "累计完成", "共完成", "共开展", "期间")
@@ -48,6 +47,9 @@ def _phrase(text: str, pos: int) -> tuple[int, int] | None:
         if m.end() < len(chunk):
             start += m.end()
             chunk = text[start:end]
+    if decision := DECISION_RE.match(chunk):
+        start += decision.end()
+        chunk = text[start:end]
     lead = LEAD_WORDS.match(chunk)
     if lead:
         start += lead.end()
