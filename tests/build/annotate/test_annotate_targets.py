@@ -35,3 +35,29 @@ def test_deadline_and_its_task(annotate):
 def test_a_year_or_item_number_is_not_a_value(annotate):
     found = annotate("到2025年，第3项任务完成。2021年3月启动。")
     assert found.quotes("Target") == [] and found.quotes("Baseline") == []
+
+
+def test_a_share_spent_on_something_is_a_share_of_the_amount_named_before(annotate):
+    found = annotate("“十四五”期间，督促企业依法足额提取职工教育经费，确保70%以上用于新技术新工艺的技能培训。")
+    target = found.one("Target", "70%以上")
+    # a discontinuous indicator around the value: the money (a known source) and what the share is spent on
+    assert found.related(target, "measures") == ["职工教育经费 用于新技术新工艺的技能培训"]
+
+
+def test_a_known_share_concept_is_found_across_the_clause_break(annotate):
+    found = annotate("到2025年，企业提取职工教育经费，确保60%以上用于一线职工的职业技能培训。")
+    indicator = found.one("Indicator", "职工教育经费 用于一线职工的职业技能培训")
+    assert indicator.notes["concept"] == "education-funds-share-frontline-training"
+
+
+def test_a_count_for_every_interval_is_a_target_even_in_chinese_numerals(annotate):
+    found = annotate("每两年举办一届全省农民工职业技能大赛。每三年开展一次检查。")
+    target = found.one("Target", "一届")
+    assert found.related(target, "measures") == ["全省农民工职业技能大赛"]
+    assert found.one("Period", "每两年").notes["every"] == "P2Y"
+
+
+def test_a_decision_before_the_action_is_not_part_of_the_indicator(annotate):
+    found = annotate("“十三五”时期，2019年，国务院决定从失业保险基金结余中拿出1000亿元组织实施职业技能提升行动。")
+    baseline = found.one("Baseline", "1000亿元")
+    assert found.related(baseline, "measures") == ["从失业保险基金结余中拿出"]
