@@ -9,7 +9,15 @@ from policykg.build.annotate.concepts import CLAUSE_BREAK, LEAD_WORDS, indicator
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon
 from policykg.build.annotate.numbers import gap_quantities, quantities, readable
-from policykg.build.annotate.periods import DEADLINE_RE, PERIOD_RE, add_period, is_end_point, year_of
+from policykg.build.annotate.periods import (
+    DEADLINE_RE,
+    PERIOD_RE,
+    RECURRENCE_RE,
+    add_period,
+    is_end_point,
+    period_notes,
+    year_of,
+)
 
 # a body's decision or requirement that introduces the measured action (国务院决定|从…中拿出1000亿元)
 DECISION_RE = re.compile(r"^[^，。；]{0,12}?(?:决定|要求|规定)(?=[\u4e00-\u9fff]{4})")
@@ -17,7 +25,6 @@ TAIL_WORDS = re.compile(r"(?:达到|达|超过|突破|提高到|提高至|增加
                         r"原则上)+$")
 BASELINE_HINTS = ("十三五", "五年来", "以来", "已", "累计完成", "共完成", "共开展", "期间")
 TARGET_HINTS = ("到20", "力争", "目标", "不少于", "以上", "每年", "年底前", "确保", "十四五", "年内", "不超过", "至少")
-RECURRENCE_RE = re.compile(r"每[两二三四五]?年")  # a value for every interval is a target (每两年举办一届)
 MAX_PHRASE = 24
 # where a measured thing starts inside a longer phrase (就业重点群体等|开展补贴性培训, 全省|技能人才总量)
 PHRASE_START_RE = re.compile(r"(?<=[等的中省市国县区])|(?=开展|组织|培训|新增|新建|建设|获取|取得|参加|完成|举办|认定)")
@@ -186,6 +193,9 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
             value.attributes["Cumulative"] = True
         draft.relate("measures", value, ind)
         draft.relate("during", value, period_span)
+        if period is not None and period.group().endswith("前") and not DEADLINE_RE.fullmatch(period.group()):
+            # 年底前力争实现…25%以上: the period is also the target's deadline (GUIDELINES: Time)
+            draft.relate("deadlineFor", draft.add("Deadline", period.start(), period.end(), 0.7), value)
 
 
 def _last_period(text: str, start: int, end: int) -> re.Match | None:
@@ -228,3 +238,23 @@ def find_deadlines(draft: Draft, body_start: int) -> None:
         deadline = draft.add("Deadline", m.start(), m.end(), 0.7)
         task = draft.add("Task", s, e, 0.5)
         draft.relate("deadlineFor", deadline, task)
+
+
+# the action done in every interval (每年|组织…大赛, 分年度|进行…评选认定): a verb starts it
+RECURRING_ACTION_RE = re.compile(r"(?:组织|开展|举办|进行|实施|评选|认定|选拔|召开|发布|评估)"
+                                 r"[^，。；,;:：\n]{2,40}?(?=[，。；,;\n])")
+
+
+def find_recurring_tasks(draft: Draft, doc_year: int, plan: tuple[int, int], body_start: int) -> None:
+    """每年组织“劳动之星”职业技能大赛… (GUIDELINES: Time): a recurring activity without a value is a Task
+    during a Period 每年 / 分年度 / 每两年 with every= and the plan's start and end."""
+    text = draft.shadow.text
+    for m in RECURRENCE_RE.finditer(text, body_start):
+        action = RECURRING_ACTION_RE.match(text, m.end())
+        if action is None or re.search(r"\d", action.group()):
+            continue  # 每年组织不少于60项…: a value, the target's own period
+        a, b = draft.shadow.to_original(m.start(), action.end())
+        if draft.overlaps(a, b, "Target", "Baseline", "Task"):
+            continue
+        period = draft.add("Period", m.start(), m.end(), 0.7, **period_notes(m.group(), doc_year, plan))
+        draft.relate("during", draft.add("Task", action.start(), action.end(), 0.6), period)

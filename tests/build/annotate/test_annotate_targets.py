@@ -61,3 +61,17 @@ def test_a_decision_before_the_action_is_not_part_of_the_indicator(annotate):
     found = annotate("“十三五”时期，2019年，国务院决定从失业保险基金结余中拿出1000亿元组织实施职业技能提升行动。")
     baseline = found.one("Baseline", "1000亿元")
     assert found.related(baseline, "measures") == ["从失业保险基金结余中拿出"]
+
+
+def test_a_recurring_activity_without_a_value_is_a_task_during_its_recurrence(annotate):
+    found = annotate("“十四五”时期，我市将分年度进行首席技师评选认定，每年组织职业技能大赛市级重点赛事，推动技能提升。")
+    for period, task in (("分年度", "进行首席技师评选认定"), ("每年", "组织职业技能大赛市级重点赛事")):
+        assert found.related(found.one("Task", task), "during") == [period]
+        assert found.one("Period", period).notes["every"] == "P1Y"
+
+
+def test_a_year_end_period_is_also_the_deadline_of_its_targets(annotate):
+    found = annotate("2021年，年底前力争实现全市技能劳动者占就业人员总量的比例达到25%以上，"
+                     "高技能人才占技能劳动者的比例达到30%以上。")
+    deadline = found.one("Deadline", "年底前")
+    assert found.related(deadline, "deadlineFor") == ["达到25%以上", "达到30%以上"]
