@@ -23,7 +23,10 @@ LEAD_VERBS = re.compile(r"^(?:建设|新建|开展|组织|举办|实施|完成|�
 
 CLAUSE_BREAK = "，。；：、,;:\n（）()"
 # words that open an indicator phrase but are not part of it (an item number 4. too)
-LEAD_WORDS = re.compile(r"^(?:\d+[.、]|全[国省市区县]|我[省市]|年内|每年|力争|实现|累计|共|其中|此外|同时|并|再|另)+")
+LEAD_WORDS = re.compile(r"^(?:\d+[.、]|全[国省市区县]|我[省市]|年内|每年|计划|预计|力争|实现|累计|共|其中|此外|同时|并|"
+                        r"再|另)+")
+# 培训农民工 counts the training of a group: the group's concept (农民工 → migrant-worker-training)
+GROUP_VERB = re.compile(r"^(?:培训|开展培训|组织培训)")
 
 
 # 职业技能培训, 职业培训, 技能培训 and 培训 name one activity in an indicator (开展补贴性培训 = 开展补贴性职业技能培训)
@@ -105,7 +108,7 @@ def resolve_concept(lex: Lexicon, name: str, parent: str | None = None) -> tuple
         candidates = lex.children[parent]
         if len(candidates) == 1:
             return next(iter(candidates)), 0.7
-    if group := lex.lookup("TargetGroup", name):
+    if group := lex.lookup("TargetGroup", name) or lex.lookup("TargetGroup", GROUP_VERB.sub("", name)):
         concepts = lex.group_concepts.get(group)
         if concepts and len(concepts) == 1:
             return next(iter(concepts)), 0.7

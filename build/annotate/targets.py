@@ -74,11 +74,18 @@ def _phrase(text: str, pos: int) -> tuple[int, int] | None:
 
 VERB_ONLY_RE = re.compile(r"(?:(?:推进|建设|新建|培育|打造|支持|扶持|认定|举办|开展|组织|实施|完成|评选|制定|修订|颁布|"
                           r"确保|保证|用于)[或和、]?)*")
+# verbs that make what is counted (制定…标准, 建设…基地: kept in the indicator around the value), unlike those
+# of events counted as themselves (举办一届…大赛) or of support (推进/支持/确保 …)
+ACTION_ONLY_RE = re.compile(r"(?:(?:建设|新建|培育|打造|认定|制定|修订|颁布)[或和、]?)+")
+BRAND_RE = re.compile(r"[“\"][^”\"，。；\n]{2,12}[”\"](?=[\u4e00-\u9fff]{4})")
 AFTER_BREAK = "，。；：,;:\n（(、"
 
 
 def _phrase_after(text: str, pos: int) -> tuple[int, int] | None:
-    """The counted thing after a value (推进17个 | 乡村振兴重点帮扶县职业技能培训), up to the clause end."""
+    """The counted thing after a value (推进17个 | 乡村振兴重点帮扶县职业技能培训), up to the clause end; a quoted
+    brand in front (60项|“技能兴鲁”|职业技能大赛…赛事) is the programme's name, not the counted thing's."""
+    if brand := BRAND_RE.match(text, pos):
+        pos = brand.end()
     end = pos
     while end < len(text) and text[end] not in AFTER_BREAK and end - pos < MAX_PHRASE:
         end += 1
@@ -145,6 +152,54 @@ def _values(text: str, body_start: int) -> list[tuple[tuple[tuple[int, int], ...
     return sorted(out, key=lambda v: v[1])
 
 
+def _indicator_ranges(lex: Lexicon, text: str, parts: tuple[tuple[int, int], ...], s_start: int,
+                      starts: list[int]) -> tuple[tuple[int, int], ...] | None:
+    """The shadow ranges of a value's indicator: one phrase, or the parts of a name split around the value
+    (GUIDELINES: Indicator spans)."""
+    v_start, v_end = parts[0][0], parts[-1][1]
+    gap = (parts[0][1], parts[1][0]) if len(parts) == 2 else None
+    after = _phrase_after(text, v_end)
+    if gap and after and VERB_RE.fullmatch(text[gap[0]:gap[1]].strip()):
+        return gap, after  # 至少|组织|5类|项目制培训: the verb between comparator and figure, and what follows
+    phrase = _phrase(text, v_start)
+    if phrase and after and ACTION_ONLY_RE.fullmatch(text[phrase[0]:phrase[1]]):
+        return phrase, after  # 制定或修订颁布|250 个|国家职业标准: the act counted and its object
+    if phrase is None or VERB_ONLY_RE.fullmatch(text[phrase[0]:phrase[1]]):
+        # 确保60%以上 (the indicator named before), 推进17个乡村振兴…培训 (named after the value)
+        phrase = _known_before(lex, text, s_start, v_start, starts) or after
+    if phrase is None:
+        return None
+    phrase = _known_tail(lex, text, *phrase)
+    if text.startswith("用于", phrase[0]) and (share_of := _share_whole(lex, text, s_start, v_start, phrase)):
+        return share_of, phrase
+    if verb := _elided_verb(text, phrase[0], s_start):
+        return verb, phrase
+    return (phrase,)
+
+
+LIST_ITEM = 10  # the most characters before the figure of one item of a list of values (农民工超过4000万人次)
+VERB_RE = re.compile(r"培训|开展|组织|举办|新增|新建|建设|培育|认定|评选|完成")
+
+
+def _elided_verb(text: str, start: int, s_start: int) -> tuple[int, int] | None:
+    """其中，培训企业职工超过3000万人次，农民工超过4000万人次: the verb of a list's first item governs the
+    items after it, whose names it completes (GUIDELINES: 培训 belongs to each item's span)."""
+    if VERB_RE.match(text, start) or start - _clause_start(text, start) > 0:
+        return None
+    end = start - 1
+    while end > s_start and text[end] in "，,":
+        clause = _clause_start(text, end)
+        figure = re.search(r"\d", text[clause:end])
+        if figure is None:
+            return None  # the clause before holds no value: not a list of values
+        if verb := VERB_RE.match(text, clause):
+            return verb.span() if figure.start() - verb.end() <= LIST_ITEM else None
+        if figure.start() > LIST_ITEM:
+            return None  # a clause of its own, not a short item of the list
+        end = clause - 1
+    return None
+
+
 def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_year: int, plan: tuple[int, int],
                          plan_period: Span | None, body_start: int) -> None:
     text = draft.shadow.text
@@ -158,14 +213,9 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         if not readable(quote, units) or REQUIREMENT_END_RE.match(text, v_end):
             continue
         s_start, s_end = _sentence(text, v_start)
-        phrase = _phrase(text, v_start)
-        if phrase is None or VERB_ONLY_RE.fullmatch(text[phrase[0]:phrase[1]]):
-            # 确保60%以上 (the indicator named before), 推进17个乡村振兴…培训 (named after the value)
-            phrase = _known_before(lex, text, s_start, v_start, starts) or _phrase_after(text, v_end)
-        if phrase is None:
+        ranges = _indicator_ranges(lex, text, parts, s_start, starts)
+        if ranges is None:
             continue
-        phrase = _known_tail(lex, text, *phrase)
-        share_of = _share_whole(lex, text, s_start, v_start, phrase) if text.startswith("用于", phrase[0]) else None
         sentence = text[s_start:s_end]
         p_start = text.rfind("\n", 0, v_start) + 1
         # the nearest period before the value in its sentence, else in its paragraph, else the plan's period
@@ -179,7 +229,7 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         etype = "Baseline" if is_baseline else "Target"
         if etype == "Target" and not aims:
             continue  # a number in running text with no target wording is most often a description
-        ind = indicator(draft, lex, *share_of, 0.7, more=(phrase,)) if share_of else indicator(draft, lex, *phrase, 0.7)
+        ind = indicator(draft, lex, *ranges[0], 0.7, more=ranges[1:])
         if ind is None:
             continue
         cumulative = _is_total(text, quote, v_start, ind, period)

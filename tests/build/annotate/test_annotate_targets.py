@@ -75,3 +75,24 @@ def test_a_year_end_period_is_also_the_deadline_of_its_targets(annotate):
                      "高技能人才占技能劳动者的比例达到30%以上。")
     deadline = found.one("Deadline", "年底前")
     assert found.related(deadline, "deadlineFor") == ["达到25%以上", "达到30%以上"]
+
+
+def test_the_verb_of_a_list_of_values_completes_each_item(annotate):
+    found = annotate("“十三五”时期，全省共开展培训近500万人次；其中，培训企业职工超过300万人次，农民工超过150万人次，"
+                     "残疾人超过9万人次。")
+    assert [found.related(found.one("Baseline", q), "measures") for q in ("超过150万人次", "超过9万人次")] == [
+        ["培训 农民工"], ["培训 残疾人"]]
+    assert found.one("Indicator", "培训 农民工").notes["concept"] == "migrant-worker-training"
+
+
+def test_a_clause_of_its_own_does_not_take_the_verb_of_the_clause_before(annotate):
+    found = annotate("2021年，开展补贴性职业技能培训6.7万人次以上，年底前力争实现高技能人才占技能劳动者的比例达到30%以上。")
+    assert found.related(found.one("Target", "达到30%以上"), "measures") == ["高技能人才占技能劳动者的比例"]
+
+
+def test_verbs_around_the_value_that_make_the_counted_thing_belong_to_the_indicator(annotate):
+    found = annotate("到2025年，制定或修订颁布 120 个地方职业标准；9月底前各县至少组织5类项目制培训；"
+                     "每年组织不少于30项“技能兴省”职业技能大赛省级重点赛事。")
+    assert found.related(found.one("Target", "120 个"), "measures") == ["制定或修订颁布 地方职业标准"]
+    assert found.related(found.one("Target", "至少 5类"), "measures") == ["组织 项目制培训"]
+    assert found.related(found.one("Target", "不少于30项"), "measures") == ["职业技能大赛省级重点赛事"]
