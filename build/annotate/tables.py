@@ -1,7 +1,7 @@
 """Indicator tables in the layouts the corpus shows and the common others.
 
 A row is (name, value, nature): on one line with cells split by tabs or spaces, or one cell per line.
-Names carry their unit in brackets (（万人次）), 其中 marks a sub-row, 〔〕/[] a cumulative total.
+Names carry their unit in brackets (（万人次）), 其中 marks a sub-row, 〔〕/[]/【】/（） a cumulative total.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from policykg.build.annotate.mentions import find_groups_in
 from policykg.build.annotate.periods import period_notes
 
 NATURE = r"(?:预期性|约束性)"
-VALUE = (r"(?:[≥≤><]=?|不少于|不低于|不超过)?[ \t]*[〔\[]?[ \t]*\d[\d.,]*[ \t]*[〕\]]?[ \t]*[万亿]?"
+# a cumulative total is bracketed as the builder reads it: 〔17.7〕, [380], 【17.7】 or (17.7) in a value cell
+VALUE = (r"(?:[≥≤><]=?|不少于|不低于|不超过)?[ \t]*[〔\[【(]?[ \t]*\d[\d.,]*[ \t]*[〕\]】)]?[ \t]*[万亿]?"
          r"(?:人次|人|个|家|所|项|类|%)?(?:以上|以内)?")
 ROW_RE = re.compile(r"^[ \t]*(?P<name>\S.*?)[ \t]*(?P<value>" + VALUE + r")[ \t]*(?P<nature>" + NATURE + r")[ \t]*$",
                     re.M)
@@ -110,7 +111,7 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         nature = draft.add("Nature", rs, re_, 0.95)
         if target is None:
             continue
-        cumulative = bool(re.search(r"[〔\[]", text[vs:ve]))
+        cumulative = bool(re.search(r"[〔\[【(]", text[vs:ve]))
         if cumulative:
             target.attributes["Cumulative"] = True
         draft.relate("measures", target, ind)

@@ -53,3 +53,10 @@ def test_unit_in_the_header_row(annotate):
     rows = _rows(annotate(text))
     assert [(r[0], r[2], r[5]) for r in rows] == [("开展补贴性职业技能培训", "≥ 40", "万人次"),
                                                   ("新建公共实训基地", "≥ 5", "个")]
+
+
+@pytest.mark.parametrize("total", ["〔17.7〕", "[17.7]", "【17.7】", "（17.7）", "(17.7)"])
+def test_a_bracketed_total_in_any_bracket_the_builder_reads(annotate, total):
+    text = "主要指标 2021—2025 年目标 属性\n高技能人才数（万人）\t" + total + "\t预期性\n"
+    rows = _rows(annotate(text))
+    assert [(r[0], r[2], r[5], r[6]) for r in rows] == [("高技能人才数", total, "万人", True)]
