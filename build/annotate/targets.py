@@ -18,6 +18,7 @@ from policykg.build.annotate.periods import (
     period_notes,
     year_of,
 )
+from policykg.build.annotate.tables import adopt_row_concepts
 
 # a body's decision or requirement that introduces the measured action (国务院决定|从…中拿出1000亿元)
 DECISION_RE = re.compile(r"^[^，。；]{0,12}?(?:决定|要求|规定)(?=[\u4e00-\u9fff]{4})")
@@ -246,6 +247,7 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         if period is not None and period.group().endswith("前") and not DEADLINE_RE.fullmatch(period.group()):
             # 年底前力争实现…25%以上: the period is also the target's deadline (GUIDELINES: Time)
             draft.relate("deadlineFor", draft.add("Deadline", period.start(), period.end(), 0.7), value)
+    adopt_row_concepts(draft, units)
 
 
 def _last_period(text: str, start: int, end: int) -> re.Match | None:

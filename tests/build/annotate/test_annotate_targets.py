@@ -86,7 +86,8 @@ def test_the_verb_of_a_list_of_values_completes_each_item(annotate):
 
 
 def test_a_clause_of_its_own_does_not_take_the_verb_of_the_clause_before(annotate):
-    found = annotate("2021年，开展补贴性职业技能培训6.7万人次以上，年底前力争实现高技能人才占技能劳动者的比例达到30%以上。")
+    found = annotate("2021年，开展补贴性职业技能培训6.7万人次以上，"
+                     "年底前力争实现高技能人才占技能劳动者的比例达到30%以上。")
     assert found.related(found.one("Target", "达到30%以上"), "measures") == ["高技能人才占技能劳动者的比例"]
 
 
