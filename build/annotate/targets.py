@@ -290,6 +290,25 @@ def find_deadlines(draft: Draft, body_start: int) -> None:
         deadline = draft.add("Deadline", m.start(), m.end(), 0.7)
         task = draft.add("Task", s, e, 0.5)
         draft.relate("deadlineFor", deadline, task)
+    _goal_deadlines(draft, body_start)
+
+
+# 力争到“十四五”期末，每个化工园区都有…: a goal without a figure, due by an end point
+GOAL_DEADLINE_RE = re.compile(r"(?<=力争)(?P<due>(?:到|至)\s*(?:[“\"]?十[一二三四五六七八九]五[”\"]?期?末|"
+                              r"\d{4}\s*年(?:底|末)?))[，,](?P<goal>[^，。；,;\n\d]{4,40})(?=[。；;\n])")
+
+
+def _goal_deadlines(draft: Draft, body_start: int) -> None:
+    """A Deadline (date= its last day: the builder cannot read an end point) for the goal clause that follows
+    it, a Task; goals with a figure are targets (find_running_targets)."""
+    from policykg.build.normalize import five_year_plan
+
+    text = draft.shadow.text
+    for m in GOAL_DEADLINE_RE.finditer(text, body_start):
+        fyp = re.search(r"十([一二三四五六七八九])五", m.group("due"))
+        year = five_year_plan("十" + fyp.group(1)).end.year if fyp else int(re.search(r"\d{4}", m.group("due")).group())
+        deadline = draft.add("Deadline", m.start("due"), m.end("due"), 0.6, date=f"{year}-12-31")
+        draft.relate("deadlineFor", deadline, draft.add("Task", m.start("goal"), m.end("goal"), 0.5))
 
 
 # the action done in every interval (每年|组织…大赛, 分年度|进行…评选认定): a verb starts it

@@ -97,3 +97,10 @@ def test_verbs_around_the_value_that_make_the_counted_thing_belong_to_the_indica
     assert found.related(found.one("Target", "120 个"), "measures") == ["制定或修订颁布 地方职业标准"]
     assert found.related(found.one("Target", "至少 5类"), "measures") == ["组织 项目制培训"]
     assert found.related(found.one("Target", "不少于30项"), "measures") == ["职业技能大赛省级重点赛事"]
+
+
+def test_a_goal_without_a_figure_due_by_an_end_point(annotate):
+    found = annotate("开展从业人员安全技能实训。力争到“十四五”期末，每个工业园区都有配套的安全技能实训基地。")
+    deadline = found.one("Deadline", "到“十四五”期末")
+    assert deadline.notes == {"date": "2025-12-31"}
+    assert found.related(deadline, "deadlineFor") == ["每个工业园区都有配套的安全技能实训基地"]
