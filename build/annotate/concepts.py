@@ -147,6 +147,16 @@ def indicator(draft: Draft, lex: Lexicon, start: int, end: int, confidence: floa
 _STOCK_WORDS = re.compile(r"总量|总数|总规模|比例|比重|占比|覆盖率|率$|现有|累计|存量|达到|拥有|建成.*(总|个数)")
 
 
+# an activity done for or by people (农民工参加职业技能培训, 培训企业职工, …用于一线职工的职业技能培训): the groups
+# named in it are whom the indicator counts (concerns); in 高技能人才数 or …高技能人才培训基地 the group names
+# the counted people themselves or qualifies another thing
+GROUP_ACTIVITY_RE = re.compile(r"^培训|培训$|参加|参训")
+
+
+def counts_group_activity(name: str) -> bool:
+    return GROUP_ACTIVITY_RE.search(name) is not None
+
+
 def guess_kind(name: str) -> str:
     """stock or flow for an indicator name the corpus does not know yet (a draft, marked for review)."""
     return "stock" if _STOCK_WORDS.search(name) else "flow"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from policykg.build.annotate.concepts import indicator
+from policykg.build.annotate.concepts import counts_group_activity, indicator
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon
 from policykg.build.annotate.mentions import find_groups_in
@@ -121,8 +121,9 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
             draft.relate("partOf", ind, parent)
         elif not sub:
             parent = ind
-        for group in find_groups_in(draft, lex, ns, ind_end):
-            draft.relate("concerns", ind, group)
+        if counts_group_activity(text[ns:ind_end]):
+            for group in find_groups_in(draft, lex, ns, ind_end):
+                draft.relate("concerns", ind, group)
 
 
 def _amount(draft: Draft, value: Span, ind: Span, units: dict[str, str]) -> tuple | None:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 
 from policykg.build.annotate.agencies import longest_matches
-from policykg.build.annotate.concepts import CLAUSE_BREAK, LEAD_WORDS, indicator, indicator_automaton, known_concept
+from policykg.build.annotate.concepts import (
+    CLAUSE_BREAK,
+    LEAD_WORDS,
+    counts_group_activity,
+    indicator,
+    indicator_automaton,
+    known_concept,
+)
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon
+from policykg.build.annotate.mentions import find_groups_in
 from policykg.build.annotate.numbers import gap_quantities, quantities, readable
 from policykg.build.annotate.periods import (
     DEADLINE_RE,
@@ -206,6 +214,7 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
     text = draft.shadow.text
     values = _values(text, body_start)
     starts = [v[1] for v in values]
+    done: list[tuple[int, Span]] = []  # (start, indicator) of the values found so far
     for parts, v_start, v_end in values:
         a, b = draft.shadow.to_original(v_start, v_end)
         if draft.overlaps(a, b, "Target", "Baseline", "Indicator", "CitedDocument", "Date", "DocNumber"):
@@ -233,6 +242,10 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         ind = indicator(draft, lex, *ranges[0], 0.7, more=ranges[1:])
         if ind is None:
             continue
+        _concerns(draft, lex, ind, ranges)
+        if (whole_ind := _part_of(text, v_start, done)) is not None and whole_ind is not ind:
+            draft.relate("partOf", ind, whole_ind)
+        done.append((v_start, ind))
         cumulative = _is_total(text, quote, v_start, ind, period)
         # 至“十三五”末 … 535.9万人次: person-times are a flow, counted over the whole five-year plan to that point
         whole = period is not None and is_end_point(period.group()) and not cumulative
@@ -248,6 +261,30 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
             # 年底前力争实现…25%以上: the period is also the target's deadline (GUIDELINES: Time)
             draft.relate("deadlineFor", draft.add("Deadline", period.start(), period.end(), 0.7), value)
     adopt_row_concepts(draft, units)
+
+
+def _part_of(text: str, v_start: int, done: list[tuple[int, Span]]) -> Span | None:
+    """…培训近1亿人次；其中，培训企业职工超过3000万人次，农民工…: a value after 其中 in the sentence counts a part
+    of the indicator of the value before 其中 (GUIDELINES: partOf only where 其中 is printed)."""
+    mark = text.rfind("其中", 0, v_start)
+    if mark < 0 or "。" in text[mark:v_start] or "\n" in text[mark:v_start]:
+        return None
+    before = [ind for pos, ind in done if pos < mark and "。" not in text[pos:mark] and "\n" not in text[pos:mark]]
+    return before[-1] if before else None
+
+
+def _concerns(draft: Draft, lex: Lexicon, ind: Span, ranges: tuple[tuple[int, int], ...]) -> None:
+    """The groups an activity indicator names (培训 农民工 → 农民工), unless another mention of its concept
+    already names others (the builder wants every mention of one indicator to name the same groups)."""
+    text = draft.shadow.text
+    if not counts_group_activity("".join(text[a:b] for a, b in ranges)):
+        return
+    named = {frozenset(g.notes["id"] for r, s, g in draft.relations if r == "concerns" and s is other)
+             for other in draft.of_type("Indicator") if other.notes["concept"] == ind.notes["concept"]} - {frozenset()}
+    groups = find_groups_in(draft, lex, *ranges[-1])  # (not in 职工教育经费, the amount a share is of)
+    if groups and (not named or named == {frozenset(g.notes["id"] for g in groups)}):
+        for group in groups:
+            draft.relate("concerns", ind, group)
 
 
 def _last_period(text: str, start: int, end: int) -> re.Match | None:

@@ -104,3 +104,15 @@ def test_a_goal_without_a_figure_due_by_an_end_point(annotate):
     deadline = found.one("Deadline", "到“十四五”期末")
     assert deadline.notes == {"date": "2025-12-31"}
     assert found.related(deadline, "deadlineFor") == ["每个工业园区都有配套的安全技能实训基地"]
+
+
+def test_values_after_qizhong_are_parts_and_an_activity_concerns_its_group(annotate):
+    found = annotate("“十三五”时期，全省共开展补贴性职业技能培训近500万人次；其中，培训企业职工超过300万人次，"
+                     "农民工超过150万人次。全省技能人才总量超过900万人，高技能人才超过200万人。")
+    whole = "开展补贴性职业技能培训"
+    for part, group in (("培训企业职工", "企业职工"), ("培训 农民工", "农民工")):
+        assert found.related(found.one("Indicator", part), "partOf") == [whole]
+        assert found.related(found.one("Indicator", part), "concerns") == [group]
+    # a new sentence without 其中; 高技能人才 is counted itself, not an activity for the group
+    assert found.related(found.one("Indicator", "高技能人才"), "partOf") == []
+    assert found.related(found.one("Indicator", "高技能人才"), "concerns") == []
