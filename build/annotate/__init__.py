@@ -54,7 +54,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     agencies.find_agencies(draft, lex, resolver, body)
     targets.find_running_targets(draft, lex, units(), front.doc_year, front.plan, front.plan_period, body)
     targets.find_deadlines(draft, body)
-    targets.find_recurring_tasks(draft, front.doc_year, front.plan, body)
+    periods.find_recurring_tasks(draft, front.doc_year, front.plan, body)
     mentions.find_programmes(draft, lex, body)
     mentions.find_groups(draft, lex, body)
     agencies.find_jurisdictions(draft, lex, front.area, front.title_start, body)

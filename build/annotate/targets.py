@@ -22,8 +22,8 @@ from policykg.build.annotate.periods import (
     PERIOD_RE,
     RECURRENCE_RE,
     add_period,
+    goal_deadlines,
     is_end_point,
-    period_notes,
     year_of,
 )
 from policykg.build.annotate.tables import adopt_row_concepts
@@ -327,42 +327,4 @@ def find_deadlines(draft: Draft, body_start: int) -> None:
         deadline = draft.add("Deadline", m.start(), m.end(), 0.7)
         task = draft.add("Task", s, e, 0.5)
         draft.relate("deadlineFor", deadline, task)
-    _goal_deadlines(draft, body_start)
-
-
-# 力争到“十四五”期末，每个化工园区都有…: a goal without a figure, due by an end point
-GOAL_DEADLINE_RE = re.compile(r"(?<=力争)(?P<due>(?:到|至)\s*(?:[“\"]?十[一二三四五六七八九]五[”\"]?期?末|"
-                              r"\d{4}\s*年(?:底|末)?))[，,](?P<goal>[^，。；,;\n\d]{4,40})(?=[。；;\n])")
-
-
-def _goal_deadlines(draft: Draft, body_start: int) -> None:
-    """A Deadline (date= its last day: the builder cannot read an end point) for the goal clause that follows
-    it, a Task; goals with a figure are targets (find_running_targets)."""
-    from policykg.build.normalize import five_year_plan
-
-    text = draft.shadow.text
-    for m in GOAL_DEADLINE_RE.finditer(text, body_start):
-        fyp = re.search(r"十([一二三四五六七八九])五", m.group("due"))
-        year = five_year_plan("十" + fyp.group(1)).end.year if fyp else int(re.search(r"\d{4}", m.group("due")).group())
-        deadline = draft.add("Deadline", m.start("due"), m.end("due"), 0.6, date=f"{year}-12-31")
-        draft.relate("deadlineFor", deadline, draft.add("Task", m.start("goal"), m.end("goal"), 0.5))
-
-
-# the action done in every interval (每年|组织…大赛, 分年度|进行…评选认定): a verb starts it
-RECURRING_ACTION_RE = re.compile(r"(?:组织|开展|举办|进行|实施|评选|认定|选拔|召开|发布|评估)"
-                                 r"[^，。；,;:：\n]{2,40}?(?=[，。；,;\n])")
-
-
-def find_recurring_tasks(draft: Draft, doc_year: int, plan: tuple[int, int], body_start: int) -> None:
-    """每年组织“劳动之星”职业技能大赛… (GUIDELINES: Time): a recurring activity without a value is a Task
-    during a Period 每年 / 分年度 / 每两年 with every= and the plan's start and end."""
-    text = draft.shadow.text
-    for m in RECURRENCE_RE.finditer(text, body_start):
-        action = RECURRING_ACTION_RE.match(text, m.end())
-        if action is None or re.search(r"\d", action.group()):
-            continue  # 每年组织不少于60项…: a value, the target's own period
-        a, b = draft.shadow.to_original(m.start(), action.end())
-        if draft.overlaps(a, b, "Target", "Baseline", "Task"):
-            continue
-        period = draft.add("Period", m.start(), m.end(), 0.7, **period_notes(m.group(), doc_year, plan))
-        draft.relate("during", draft.add("Task", action.start(), action.end(), 0.6), period)
+    goal_deadlines(draft, body_start)
