@@ -10,7 +10,7 @@ import re
 
 from policykg.build.annotate.concepts import counts_group_activity, indicator
 from policykg.build.annotate.draft import Draft, Span
-from policykg.build.annotate.lexicon import Lexicon
+from policykg.build.annotate.lexicon import Lexicon, key
 from policykg.build.annotate.mentions import find_groups_in
 from policykg.build.annotate.periods import period_notes
 
@@ -167,7 +167,7 @@ def adopt_row_concepts(draft: Draft, units: dict[str, str]) -> None:
             row_amounts.setdefault(ind.notes["concept"], set()).add(amount)
             row_notes.setdefault(ind.notes["concept"], ind.notes)
             groups.setdefault(ind.notes["concept"], set()).update(
-                draft.text_of(g) for r, s, g in draft.relations if r == "concerns" and s is ind)
+                key(draft.text_of(g)) for r, s, g in draft.relations if r == "concerns" and s is ind)
     uses = [id(i) for _, i in measures]
     for value, ind in measures:
         concept = ind.notes["concept"]
@@ -176,7 +176,7 @@ def adopt_row_concepts(draft: Draft, units: dict[str, str]) -> None:
         amount = _amount(draft, value, ind, units)
         paired = rows.get(amount, set()) - {concept}
         if len(paired) > 1:
-            sentence = _sentence_of(draft.shadow.original, value.start)
+            sentence = _sentence_of(draft.shadow.text, draft.shadow.from_original(value.start))  # (re-wrapped too)
             paired = {row for row in paired if any(name in sentence for name in groups[row])}
         if amount not in row_amounts[concept] and len(paired) == 1:
             row = paired.pop()
