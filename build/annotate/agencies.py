@@ -22,17 +22,22 @@ AGENCY_RE = re.compile(
 ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|工会|联合会|联|管委会|司|处|办公室|办公厅|国务院|"
                              r"中央)$")
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
-LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{0,8}?(?:厅|局|委|政府)")
+LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{0,10}?(?:厅|局|委|政府)")
 DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要(?!求|点|素)|应(?!用|对|急)|会同|按照职责)")
 # 发展改革、教育、财政、人力资源社会保障……等部门(和单位)要…: each function name is a department with a duty
 DEPARTMENT_LIST_RE = re.compile(r"(?P<local>各地|各级|市县)?((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?"
                                 r"(?:等(?:有关)?部门|等(?:单位|多方)?共同参与)")
+LOCAL_FRAME_RE = re.compile(r"各地|各级|市县实施")
+HEADING_RE = re.compile(r"\n\s*(?:[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|[一二三四五六七八九十]+、)")
 # collectives: 各地, 各市, 各县区政府, 各级就业工作领导小组, 各相关职能部门, 各县（市、区）、功能区 (shadow: half-width)
 LEVEL = r"(?:地|市|县\(市、区\)|县市区|县区|县|区|级|相关|有关)"
 COLLECTIVE_RE = re.compile(
     r"各" + LEVEL + r"(?:(?![要将应把对在和与及并、，。；])[\u4e00-\u9fff]){0,8}?"
     r"(?:人民政府|政府|职能部门|部门|单位|领导小组)"
-    r"|各(?:地|市|县\(市、区\)|县市区|县区)(?:、?功能区)?(?![\u4e00-\u9fff]{0,1}[级区门间])")
+    r"|各(?:地|市|县\(市、区\)|县市区|县区)(?:、?功能区)?(?![\u4e00-\u9fff]{0,1}[级区门间]|有)")  # 各市有品牌
+# an organisation of the localities printed right after 各地 (各地工商联及所属商会): a word ending like one
+LOCAL_BODY_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:联|会|委|团)(?=[及和与、，,])")
+ALSO_DUTY_RE = re.compile(r"、各[\u4e00-\u9fff]{1,6}?(?:要|应)")
 # the words around a collective that make it only mentioned (抽调各县…的同志, 征求…各县…意见), not given a duty
 MENTIONED_BEFORE_RE = re.compile(r"(?:抽调|征求|以及|和|与|及|向|对|、)$")
 APPROVAL_RE = re.compile(r"经(?P<agency>[\u4e00-\u9fff]{2,12}?)(?:研究)?同意")
@@ -82,6 +87,22 @@ class AgencyResolver:
             return NATIONAL
         return self.area.code
 
+    def _division(self, form: str) -> dict[str, str] | None:
+        """山东省人力资源和社会保障厅办公室: a division the corpus names by its parent and a learnt suffix."""
+        for suffix, tail in self.lex.units.items():
+            if form.endswith(suffix) and len(form) > len(suffix):
+                parent = self.resolve(form[:-len(suffix)], collective=False)
+                if float(parent["confidence"]) >= 0.75:  # a parent the corpus knows, or knows the function of
+                    slug = f"{parent['id']}-{tail}"
+                    en = self.lex.note("Agency", slug, "en")
+                    return {"id": slug, "juris": parent["juris"], "parent": parent["id"],
+                            "en": en or placeholder_en(slug), "confidence": "0.7"}
+        return None
+
+    def _is_function(self, form: str) -> bool:
+        """A bare function (教育, 人力资源社会保障部门), not an organisation's own name (各县区政府)."""
+        return form in self.lex.functions or form in self.lex.national
+
     def _names_place(self, form: str) -> bool:
         return self.lex.places.prefix_code(form) is not None
 
@@ -91,27 +112,31 @@ class AgencyResolver:
         juris = self.juris_of(k)
         confidence = 0.9
         if collective is None:
-            collective = k.startswith("各")
+            collective = k.startswith(("各", "当地"))  # 当地人力资源社会保障部门: the local departments
         # the known agency of this form in this jurisdiction (省人社厅 in a Shandong plan is Shandong's)
-        k = re.sub(r"^(?:各级|各地|有关|相关)", "", k) or k
+        k = re.sub(r"^(?:各级|各地|当地|有关|相关)", "", k) or k
         if k.endswith("部门") and len(k) > 3:  # 人力资源社会保障部门 → the area's human resources department
             k = k[:-2]
         counts = self.lex.candidates("Agency", k)
         same = [s for s, _ in counts.most_common() if self.lex.juris_of_slug(s) in (juris, None)]
-        # 教育 in 各地发展改革、教育…部门 is the local departments, in 发展改革、教育…部门 the province's own
-        same.sort(key=lambda slug: ("-local-" in slug) != collective)
+        # 教育 in 各地发展改革、教育…部门 is the local departments, in 发展改革、教育…部门 the province's own:
+        # neither takes the other's slug (a collective of a function the corpus has not seen gets a new one)
+        same = [slug for slug in same if ("-local-" in slug) == collective or not self._is_function(k)]
         slug = same[0] if same else None
         if slug is None and counts and self._names_place(k):
             slug = counts.most_common(1)[0][0]
         if slug is None and juris == NATIONAL and not collective:
             slug = self.lex.national.get(k) or self.lex.national.get(MINISTRY_SUFFIX_RE.sub("", k))
+        if slug is None and (division := self._division(k)) is not None:
+            return division
         if slug is None:
             function = self.lex.functions.get(strip_place(k))
-            if function is not None and juris != NATIONAL:
+            if function is not None and (juris != NATIONAL or collective):  # 全国各地…部门: china-local-…
                 local = "local-" if collective and not function.startswith("local-") else ""
                 slug, confidence = f"{self._prefix(juris)}-{local}{function}", 0.75
-            elif juris != NATIONAL:
-                slug, confidence = pinyin_slug(strip_place(k) or k, self._prefix(juris)), 0.5
+            elif juris != NATIONAL or collective:  # a collective keeps the corpus's `local-` part
+                name = pinyin_slug(strip_place(k) or k, "local" if collective and not k.startswith("各") else "")
+                slug, confidence = f"{self._prefix(juris)}-{name}", 0.5
             else:
                 slug, confidence = pinyin_slug(k), 0.5
         notes = {"id": slug, "juris": self.lex.note("Agency", slug, "juris") or juris}
@@ -193,25 +218,36 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
         if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle", "CitedDocument"):
             continue  # (an agency inside a cited title is part of the title)
         role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"
-        agency_span(draft, resolver, s, e, role)
+        agency_span(draft, resolver, s, e, role, collective=True if text[max(0, s - 2):s] == "当地" else None)
     lists = []
     for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
+        local = bool(m.group("local") or LOCAL_FRAME_RE.search(_frame(text, m.start())))
         parts = m.group(2).split("、")
+        # the first part may carry the verb before the list (构建|人力资源社会保障、教育…): its known tail
+        first = next((n for n in range(len(parts[0]), 1, -1) if _function_of(lex, parts[0][-n:])), len(parts[0]))
+        pos = m.start(2) + len(parts[0]) - first
+        parts[0] = parts[0][-first:]
         if sum(_function_of(lex, p) is not None for p in parts) < 2:
             continue  # 高校毕业生、农民工、退役军人等: a list of groups, not of departments
         lists.append(m.start())
-        pos = m.start(2)
-        # the first part may carry the verb before the list (构建|人力资源社会保障、教育…): its known tail
-        first = next((n for n in range(len(parts[0]), 1, -1) if _function_of(lex, parts[0][-n:])), len(parts[0]))
-        pos += len(parts[0]) - first
-        parts[0] = parts[0][-first:]
         for part in parts:
             a, b = pos, pos + len(part)
             pos = b + 1
             if 2 <= len(part) <= 10 and not draft.overlaps(*draft.shadow.to_original(a, b), "Agency"):
-                agency_span(draft, resolver, a, b, "Duty", collective=bool(m.group("local")))
+                agency_span(draft, resolver, a, b, "Duty", collective=local)
     _find_collectives(draft, resolver, body_start, lists)
     find_approvals(draft, resolver, 0)
+
+
+def _frame(text: str, pos: int) -> str:
+    """What frames a list at `pos` (GUIDELINES: a bare list in the frame of 各地要…/市县实施的工作格局/发挥各级…
+    作用 names the local bodies): its sentence and the one before, not across a numbered heading. Sentences,
+    not lines: a hard-wrapped copy breaks lines anywhere."""
+    ends = [i for i in (text.rfind(c, 0, pos) for c in "。；") if i >= 0]
+    before = max((i for i in (text.rfind(c, 0, max(ends)) for c in "。；") if i >= 0), default=-1) if ends else -1
+    window = text[before + 1:pos]
+    cut = max((m.end() for m in HEADING_RE.finditer(window)), default=0)
+    return window[cut:]
 
 
 def _function_of(lex: Lexicon, form: str) -> str | None:
@@ -227,11 +263,15 @@ def _find_collectives(draft: Draft, resolver: AgencyResolver, body_start: int, l
         s, e = m.start(), m.end()
         function_end = next((e + n for n in range(10, 1, -1)
                              if resolver.lex.functions.get(text[e:e + n]) is not None), None)
+        if function_end is None and (body := LOCAL_BODY_RE.match(text, e)):  # 各地工商联及所属商会…
+            function_end = body.end()
         if function_end is not None:
             s, e = e, function_end
         if s in lists or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument", "Recipient"):
             continue
-        mentioned = MENTIONED_BEFORE_RE.search(text[max(0, s - 2):s]) or text[e:e + 1] in "、，。；,;的"
+        # 各地、各部门要…: the duty of both (a collective only named in passing stands before 、，的 …)
+        mentioned = (MENTIONED_BEFORE_RE.search(text[max(0, s - 2):s])
+                     or text[e:e + 1] in "、，。；,;的" and not ALSO_DUTY_RE.match(text, e))
         agency_span(draft, resolver, s, e, "Mentioned" if mentioned else "Duty", collective=True)
 
 

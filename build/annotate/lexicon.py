@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,7 @@ class Lexicon:
     juris_prefix: dict[str, str] = field(default_factory=dict)  # GB/T 2260 code → slug prefix (shandong)
     functions: dict[str, str] = field(default_factory=dict)  # 人力资源和社会保障厅 / 人社厅 → hrss
     national: dict[str, str] = field(default_factory=dict)  # 人力资源社会保障部 / 人力资源社会保障 → mohrss
+    units: dict[str, str] = field(default_factory=dict)  # a division's printed suffix → slug tail (办公室 → office)
     doc_numbers: dict[str, str] = field(default_factory=dict)  # DocNumber key → corpus stem
     doc_titles: dict[str, str] = field(default_factory=dict)  # plan/notice title key → corpus stem
     places: Places = field(default_factory=Places)
@@ -91,16 +93,18 @@ def _learn_functions(lex: Lexicon, agencies: list[tuple[str, str, dict[str, str]
         slug, juris = notes["id"], notes.get("juris")
         if juris and juris != NATIONAL and "-" in slug:
             lex.juris_prefix.setdefault(juris, slug.split("-", 1)[0])
+    _learn_prefix_rule(lex)  # (china-local-hrss: the local departments of the whole country teach hrss too)
     prefixes = set(lex.juris_prefix.values())
+    votes: dict[str, Counter] = defaultdict(Counter)  # a form's function by majority (各地 → local governments)
     for _, text, notes in agencies:
         slug = notes["id"]
         juris = notes.get("juris") or lex.note("Agency", slug, "juris")
-        if juris == NATIONAL and not key(text).startswith("各"):  # a ministry: 财政部, 财政
+        prefix, _, function = slug.partition("-")
+        if juris == NATIONAL and not key(text).startswith("各") and prefix not in prefixes:  # a ministry: 财政部
             for form in {key(text), key(notes.get("zh", text))}:
                 for name in (form, MINISTRY_SUFFIX_RE.sub("", form)):
                     if len(name) >= 2:
                         lex.national.setdefault(name, slug)
-        prefix, _, function = slug.partition("-")
         if prefix not in prefixes or not function:
             continue
         # the departments of a province and their local counterparts (各地发展改革 → <place>-local-drc) share
@@ -113,7 +117,46 @@ def _learn_functions(lex: Lexicon, agencies: list[tuple[str, str, dict[str, str]
             shortest = 1 if rest != key(form) else 2  # 省委 → 委, 市政府 → 政府: the level is printed
             for name in (rest, AGENCY_SUFFIX_RE.sub("", rest), rest[:-1] + level if level else ""):
                 if len(name) >= shortest:
-                    lex.functions.setdefault(name, function)
+                    votes[name][function] += 1
+    lex.functions.update({name: counts.most_common(1)[0][0] for name, counts in votes.items()})
+    _learn_units(lex, agencies)
+
+
+def _learn_units(lex: Lexicon, agencies: list[tuple[str, str, dict[str, str]]]) -> None:
+    """Divisions named as their parent's name plus a suffix, slugged as the parent's slug plus a tail
+    (山东省人力资源和社会保障厅 + 办公室 → shandong-hrss + office): suffix → tail, by majority."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    parent_forms: dict[str, list[str]] = defaultdict(list)
+    for form, counts in lex.forms.get("Agency", {}).items():
+        for slug in counts:
+            parent_forms[slug].append(form)
+    for _, text, notes in agencies:
+        parent, slug = notes.get("parent"), notes["id"]
+        if not parent or not slug.startswith(parent + "-"):
+            continue
+        for form in {key(text), key(notes.get("zh", text))}:
+            heads = [f for f in parent_forms[parent] if form.startswith(f) and len(f) < len(form)]
+            if heads:
+                votes[form[len(max(heads, key=len)):]][slug[len(parent) + 1:]] += 1
+    lex.units.update({suffix: counts.most_common(1)[0][0] for suffix, counts in votes.items()})
+
+
+def english_prefix(label: str) -> str:
+    """Tai'an City → taian, China → china: the first word of an English name, as a slug part."""
+    first = unicodedata.normalize("NFKD", label).split(" ", 1)[0]
+    return re.sub(r"[^a-z0-9]", "", first.lower())
+
+
+def _learn_prefix_rule(lex: Lexicon) -> None:
+    """Whether the corpus forms a jurisdiction's slug prefix from its English name (Shandong Province →
+    shandong), checked on every prefix the curated files show; then a jurisdiction they show only as a
+    place (全国 → China → china) gets its prefix by the same rule."""
+    labelled = [(code, prefix, lex.note("Jurisdiction", code, "en")) for code, prefix in lex.juris_prefix.items()]
+    checked = [english_prefix(en) == prefix for _, prefix, en in labelled if en]
+    if checked and all(checked):
+        for (etype, code), notes in lex.notes.items():
+            if etype == "Jurisdiction" and "en" in notes and english_prefix(notes["en"]):
+                lex.juris_prefix.setdefault(code, english_prefix(notes["en"]))
 
 
 def learn(docs: list[AnnotatedDocument]) -> Lexicon:

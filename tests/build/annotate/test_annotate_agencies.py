@@ -1,0 +1,55 @@
+"""Agency slugs minted by the corpus's own conventions for a province the corpus does not know (Hebei):
+<jurisdiction>-<function>, <jurisdiction>-local-<function> for the bodies of a 各地 frame, divisions by their
+parent's slug and a learnt suffix; prefixes of jurisdictions from their English names (全国 → china)."""
+
+import pytest
+
+from policykg.build.annotate.lexicon import english_prefix
+
+HEAD = ("河北省人力资源和社会保障厅关于印发河北省“十四五”职业技能培训规划的通知\n\n各市人民政府：\n\n"
+        "现将《河北省“十四五”职业技能培训规划》印发给你们，请认真贯彻执行。\n\n"
+        "河北省“十四五”职业技能培训规划\n\n")
+BODY = ("一、重点任务\n\n1.人力资源社会保障、住房城乡建设、农业农村等部门相互配合，强化培训。\n\n"
+        "二、保障措施\n\n（二十五）加强组织领导。各地要切实承担主体责任，形成省级统筹、部门参与、市县实施的工作格局。"
+        "发展改革、教育、财政等部门和单位要发挥各自职能作用，加大职业技能培训资源统筹力度。\n\n"
+        "河北省人力资源和社会保障厅办公室\n")
+
+
+@pytest.fixture
+def found(annotate):
+    return annotate(HEAD + BODY)
+
+
+def slugs(found, quote):
+    return [s.notes["id"] for s in found.draft.of_type("Agency") if found.draft.text_of(s) == quote]
+
+
+def test_a_list_after_a_local_frame_names_the_local_departments(found):
+    assert slugs(found, "发展改革") == ["hebei-local-drc"]
+    assert slugs(found, "财政") == ["hebei-local-finance"]
+    assert found.one("Agency", "教育").notes["juris"] == "130000"
+
+
+def test_a_list_without_the_frame_names_the_provinces_own_departments(found):
+    assert slugs(found, "人力资源社会保障") == ["hebei-hrss"]
+    assert slugs(found, "农业农村") == ["hebei-agriculture"]
+
+
+def test_a_division_is_its_parents_slug_and_the_learnt_suffix(found):
+    office = found.one("Agency", "河北省人力资源和社会保障厅办公室")
+    assert office.notes["id"] == "hebei-hrss-office" and office.notes["parent"] == "hebei-hrss"
+    assert office.notes["en"].startswith("DRAFT ")  # new: marked for review
+
+
+def test_a_national_plans_local_frame_gives_china_local_slugs(annotate):
+    found = annotate("关于印发“十四五”职业技能培训规划的通知\n\n“十四五”职业技能培训规划\n\n一、组织实施\n\n"
+                     "各地要切实承担主体责任，形成省级统筹、部门参与、市县实施的工作格局。"
+                     "人力资源社会保障、教育、财政等部门和单位要发挥各自职能作用，形成工作合力。\n")
+    assert slugs(found, "人力资源社会保障") == ["china-local-hrss"]
+    assert slugs(found, "教育") == ["china-local-education"]
+
+
+def test_the_prefix_rule_is_learnt_from_english_names(lexicon):
+    assert english_prefix("Tai'an City") == "taian" and english_prefix("Shandong Province") == "shandong"
+    assert lexicon.juris_prefix["100000"] == "china"
+    assert lexicon.units["办公室"] == "office"
