@@ -11,20 +11,10 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from policykg.build.annotate import (
-    agencies,
-    boxes,
-    citations,
-    duties,
-    frontmatter,
-    funding,
-    mentions,
-    periods,
-    tables,
-    targets,
-)
+from policykg.build.annotate import agencies, boxes, citations, duties, frontmatter, funding, mentions, tables, targets
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon, learn, learn_from_corpus
+from policykg.build.annotate.periods import find_recurring_tasks, find_section_periods
 from policykg.build.annotate.shadow import make_shadow
 from policykg.build.annotate.slugs import placeholder_en
 from policykg.build.annotate.writer import ANNOTATOR, to_brat
@@ -54,7 +44,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     agencies.find_agencies(draft, lex, resolver, body)
     targets.find_running_targets(draft, lex, units(), front.doc_year, front.plan, front.plan_period, body)
     targets.find_deadlines(draft, body)
-    periods.find_recurring_tasks(draft, front.doc_year, front.plan, body)
+    find_recurring_tasks(draft, front.doc_year, front.plan, body)
     mentions.find_programmes(draft, lex, body)
     mentions.find_groups(draft, lex, body)
     agencies.find_jurisdictions(draft, lex, front.area, front.title_start, body)
@@ -62,7 +52,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     duties.find_duties(draft)
     funding.find_funding(draft, lex, body)
     _drop_incomplete(draft)
-    periods.find_section_periods(draft, front.doc_year, front.plan, body)
+    find_section_periods(draft, front.doc_year, front.plan, body)
     _harmonise(draft)
     _totals_are_stocks(draft, lex)
     _one_unit_per_concept(draft, lex)
