@@ -31,9 +31,11 @@ def quantities(text: str, start: int = 0, end: int | None = None):
         has_unit = m.group("unit") or m.group("unit2")
         if not (has_unit or m.group("mult")):
             continue
+        recurring = RECURRENCE_BEFORE_RE.search(text, max(0, m.start() - 8), m.start())
         if re.fullmatch(r"[" + CN_NUM + r"]+", m.group("num")) and not (m.group("pre") or m.group("suf")) \
-                and not RECURRENCE_BEFORE_RE.search(text, max(0, m.start() - 8), m.start()):
-            # 一个, 三类: a Chinese numeral alone is a quantity only with a comparator word or a recurrence
+                and not (m.group("mult") and has_unit) and not recurring:
+            # 一个, 三类: a Chinese numeral alone is a quantity only with 万/亿 and a unit (二十万人次, not 百万扩招),
+            # a comparator word or a recurrence
             continue
         after = text[m.end():m.end() + 1]
         if (after and after in "年月日号") or text[m.start() - 1:m.start()] == "第":

@@ -229,7 +229,7 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         sentence = text[s_start:s_end]
         p_start = text.rfind("\n", 0, v_start) + 1
         # the nearest period before the value in its sentence, else in its paragraph, else the plan's period
-        period = _last_period(text, s_start, v_start) or _last_period(text, p_start, s_start)
+        period = _last_period(text, s_start, v_start) or _last_period(text, p_start, s_start, own=False)
         before_year = year_of(period.group()) if period else None
         # a numbered item of a 专栏 box is a measure of the plan: its figures are targets
         aims = any(h in sentence for h in TARGET_HINTS) or draft.overlaps(a, b, "ProgramItem") \
@@ -287,9 +287,11 @@ def _concerns(draft: Draft, lex: Lexicon, ind: Span, ranges: tuple[tuple[int, in
             draft.relate("concerns", ind, group)
 
 
-def _last_period(text: str, start: int, end: int) -> re.Match | None:
-    """The last period or deadline (9月底前 … 至少组织5类: the value is due by then) in text[start:end]."""
-    found = [m for regex in (PERIOD_RE, DEADLINE_RE) for m in regex.finditer(text, start, end)]
+def _last_period(text: str, start: int, end: int, own: bool = True) -> re.Match | None:
+    """The last period or deadline (9月底前 … 至少组织5类: the value is due by then) in text[start:end]; in an
+    earlier sentence (`own=False`) not a recurrence, which holds for its own sentence only (每年组织…)."""
+    found = [m for regex in (PERIOD_RE, DEADLINE_RE) for m in regex.finditer(text, start, end)
+             if own or not RECURRENCE_RE.fullmatch(m.group())]
     return max(found, key=lambda m: (m.end(), m.end() - m.start()), default=None)
 
 

@@ -104,3 +104,14 @@ def test_values_after_qizhong_are_parts_and_an_activity_concerns_its_group(annot
     # a new sentence without 其中; 高技能人才 is counted itself, not an activity for the group
     assert found.related(found.one("Indicator", "高技能人才"), "partOf") == []
     assert found.related(found.one("Indicator", "高技能人才"), "concerns") == []
+
+
+def test_chinese_numerals_with_wan_and_a_unit_are_values_but_not_bare_slogans(annotate):
+    found = annotate("“十三五”时期，全省累计培训退役军人二十万人次。实施高职百万扩招。")
+    assert found.quotes("Baseline") == ["二十万人次"] and found.quotes("Target") == []
+
+
+def test_a_recurrence_in_an_earlier_sentence_is_not_the_period_of_a_value(annotate):
+    found = annotate("到2025年，每年组织省级技能大赛不少于五十项。确保60%以上用于一线职工的职业技能培训，力争实现。")
+    assert found.related(found.one("Target", "不少于五十项"), "during") == ["每年"]
+    assert found.related(found.one("Target", "60%以上"), "during") == ["到2025年"]
