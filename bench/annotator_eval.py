@@ -93,15 +93,18 @@ def _plan_start(view: View):
 
 
 def facts(view: View, plan: str, shared_juris: dict[str, str] | None = None,
-          known: dict[str, set[str]] | None = None, minted: dict[str, str] | None = None) -> dict[str, Counter]:
+          known: dict[str, set[str]] | None = None, minted: dict[str, str] | None = None,
+          minted_concepts: dict[str, str] | None = None) -> dict[str, Counter]:
     """The facts of one document; `shared_juris` (gold only) gives an agency's juris= from any gold file,
     as the builder's registry does. With `known` (seen-aware scoring) a slug the training documents do
     not have becomes NEW on both sides: the annotator cannot know the held-out document's own new slugs,
     only that they are new. An agency's new slug is not named NEW but aligned: `minted` (predictions
     only) maps a drafted new slug to the one unseen gold slug it stands for (`align_new_agencies`); a
-    drafted slug without a partner stays itself and matches nothing."""
+    drafted slug without a partner stays itself and matches nothing. Indicator concepts likewise, with
+    `minted_concepts` (`align_new_concepts`): a drafted new concept scores only for the one unseen gold
+    concept it stands for, never where the gold concept was known in training."""
     def canon(kind: str, slug):
-        return slug if known is None or slug in known.get(kind, ()) else "NEW"
+        return slug if known is None or slug in known.get(kind, ()) else (minted_concepts or {}).get(slug, slug)
 
     def agency_slug(slug):
         return slug if known is None or slug in known.get("agency", ()) else (minted or {}).get(slug, slug)
@@ -201,14 +204,40 @@ def align_new_agencies(gold: View, pred: View, known: set[str]) -> dict[str, str
     return minted
 
 
+def _measured_concepts(view: View) -> list[tuple[int, int, str | None]]:
+    """(start, end, concept) of every Target/Baseline of a view."""
+    out = []
+    for s in view.spans:
+        if s[1] in ("Target", "Baseline"):
+            ind = view.targets(s, "measures")
+            out.append((s[2][0][0], s[2][-1][1], ind[0][3].get("concept") if ind else None))
+    return out
+
+
+def align_new_concepts(gold: View, pred: View, known: set[str]) -> dict[str, str]:
+    """One-to-one, as `align_new_agencies`: each drafted indicator concept the training documents lack stands
+    for at most one unseen gold concept, the one whose values (overlapping Target/Baseline spans) it
+    measures most often; so it scores only where it is used consistently for that concept (a target and a
+    baseline of one indicator share it)."""
+    new_gold = [(a, b, c) for a, b, c in _measured_concepts(gold) if c is not None and c not in known]
+    shared = Counter((g, p) for pa, pb, p in _measured_concepts(pred) if p is not None and p not in known
+                     for a, b, g in new_gold if a < pb and pa < b)
+    minted: dict[str, str] = {}
+    for (g, p), _ in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
+        if p not in minted and g not in minted.values():
+            minted[p] = g
+    return minted
+
+
 def compare(gold: View, pred: View, plan: str, totals: dict[str, dict[str, Counter]], shared_juris: dict,
             known: dict[str, set[str]], misses: tuple[str, ...] = ()) -> None:
     minted = align_new_agencies(gold, pred, known["agency"])
+    concepts = align_new_concepts(gold, pred, known["concept"])
     for name in misses:  # --misses: the facts of one kind that differ, to find their causes
         seen_aware = name.endswith("(seen-aware)")
         fact = name.removesuffix(" (seen-aware)")
         g = facts(gold, plan, shared_juris, known if seen_aware else None)[fact]
-        p = facts(pred, plan, None, known if seen_aware else None, minted)[fact]
+        p = facts(pred, plan, None, known if seen_aware else None, minted, concepts)[fact]
         for label, diff in (("missed", g - p), ("false", p - g)):
             for item in sorted(diff, key=str):
                 print(f"  {plan[:3]} {name} {label}: {item}")
@@ -220,7 +249,8 @@ def compare(gold: View, pred: View, plan: str, totals: dict[str, dict[str, Count
         for name, counter in facts(view, plan, shared_juris if kind == "gold" else None).items():
             bucket = totals["fact"].setdefault(name, {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(counter)
-        seen = facts(view, plan, shared_juris if kind == "gold" else None, known, minted if kind == "pred" else None)
+        seen = facts(view, plan, shared_juris if kind == "gold" else None, known,
+                     *((minted, concepts) if kind == "pred" else ()))
         for name in ("target", "baseline", "agency", "issuer", "duty"):
             bucket = totals["fact"].setdefault(f"{name} (seen-aware)", {"gold": Counter(), "pred": Counter()})
             bucket[kind].update(seen[name])

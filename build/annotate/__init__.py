@@ -14,6 +14,7 @@ from functools import lru_cache
 from policykg.build.annotate import agencies, boxes, citations, duties, frontmatter, funding, mentions, tables, targets
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon, learn, learn_from_corpus
+from policykg.build.annotate.periods import find_recurring_tasks, find_section_periods
 from policykg.build.annotate.shadow import make_shadow
 from policykg.build.annotate.slugs import placeholder_en
 from policykg.build.annotate.writer import ANNOTATOR, to_brat
@@ -43,6 +44,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     agencies.find_agencies(draft, lex, resolver, body)
     targets.find_running_targets(draft, lex, units(), front.doc_year, front.plan, front.plan_period, body)
     targets.find_deadlines(draft, body)
+    find_recurring_tasks(draft, front.doc_year, front.plan, body)
     mentions.find_programmes(draft, lex, body)
     mentions.find_groups(draft, lex, body)
     agencies.find_jurisdictions(draft, lex, front.area, front.title_start, body)
@@ -50,6 +52,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     duties.find_duties(draft)
     funding.find_funding(draft, lex, body)
     _drop_incomplete(draft)
+    find_section_periods(draft, front.doc_year, front.plan, body)
     _harmonise(draft)
     _totals_are_stocks(draft, lex)
     _one_unit_per_concept(draft, lex)
@@ -70,7 +73,9 @@ def _drop_incomplete(draft: Draft) -> None:
         for rtype, arg1, _ in draft.relations:
             have.setdefault(id(arg1), []).append(rtype)
         for span in list(draft.spans):
-            if any(have.get(id(span), []).count(rel) != 1 for rel in needs.get(span.type, ())):
+            # one Deadline may be the deadline of several targets and tasks (GUIDELINES: Time)
+            if any(not 1 <= have.get(id(span), []).count(rel) <= (9 if rel == "deadlineFor" else 1)
+                   for rel in needs.get(span.type, ())):
                 draft.unresolved.append(f"dropped {span.type} {draft.text_of(span)!r}: incomplete")
                 draft.remove(span)
                 changed = True

@@ -12,6 +12,27 @@ ITEM_RE = re.compile(r"^[ \t]*(\d+)[.、]\s*\S", re.M)
 HEADING_RE = re.compile(r"^[ \t]*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|专栏)")
 
 
+SENTENCE_END = "。；！？!?：:"
+
+
+def _broken_line_rest(text: str, end: int, limit: int) -> tuple[tuple[int, int], ...]:
+    """A first line cut mid-sentence by a blank line (a page break of the copy: …开展全员适 / / 应性培训，…)
+    goes on in the next line, which then ends the item's span (GUIDELINES: the end of its first line)."""
+    if text[end - 1:end] in SENTENCE_END or not text.startswith("\n\n", end):
+        return ()
+    start = end
+    while start < limit and text[start] in "\n \t":
+        start += 1
+    stop = text.find("\n", start)
+    stop = limit if stop < 0 or stop > limit else stop
+    line = text[start:stop]
+    if not line.strip() or ITEM_RE.match(line) or HEADING_RE.match(line) or BOX_RE.match(line):
+        return ()
+    while stop > start and text[stop - 1] in " \t":
+        stop -= 1
+    return ((start, stop),)
+
+
 def find_boxes(draft: Draft) -> None:
     text = draft.shadow.text
     boxes = list(BOX_RE.finditer(text))
@@ -36,7 +57,8 @@ def find_boxes(draft: Draft) -> None:
                 e = line_end
                 while e > s and text[e - 1] in " \t":
                     e -= 1
-                item = draft.add("ProgramItem", s, e, 0.85, n=m.group(1))
+                parts = ((s, e), *_broken_line_rest(text, e, limit))
+                item = draft.add_parts("ProgramItem", parts, 0.85, n=m.group(1))
                 draft.relate("itemOf", item, program)
                 expected += 1
             pos = line_end if line_end > pos else pos + 1

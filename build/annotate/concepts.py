@@ -21,6 +21,14 @@ COUNT_WORDS = re.compile(r"(?:总量|数量|总数|数)$")
 LEAD_VERBS = re.compile(r"^(?:建设|新建|开展|组织|举办|实施|完成|培育|创建)?(?:各类|各种)?")
 
 
+CLAUSE_BREAK = "，。；：、,;:\n（）()"
+# words that open an indicator phrase but are not part of it (an item number 4. too)
+LEAD_WORDS = re.compile(r"^(?:\d+[.、]|全[国省市区县]|我[省市]|年内|每年|计划|预计|力争|实现|累计|共|其中|此外|同时|并|"
+                        r"再|另)+")
+# 培训农民工 counts the training of a group: the group's concept (农民工 → migrant-worker-training)
+GROUP_VERB = re.compile(r"^(?:培训|开展培训|组织培训)")
+
+
 # 职业技能培训, 职业培训, 技能培训 and 培训 name one activity in an indicator (开展补贴性培训 = 开展补贴性职业技能培训)
 TRAINING_RE = re.compile(r"(?:职业技能|职业|技能)培训")
 
@@ -53,13 +61,34 @@ def _cores(lex: Lexicon) -> dict[str, str]:
     return lex.cache["concept-cores"]
 
 
-def _similar(lex: Lexicon, name: str) -> str | None:
+# the items of a list inside a name (职业资格证书、职业技能等级证书或专项职业能力证书)
+LIST_SEPARATOR = re.compile(r"[、或和及与/]")
+
+
+def _context_cores(lex: Lexicon) -> dict[str, str]:
+    """Cores of the clause before a value whose indicator the curated file names after it (全省从失业保险基金
+    结余中筹集|62亿元，建立…专账资金): how a plan words the same quantity when it names it by the action."""
+    if "context-cores" not in lex.cache:
+        cores: dict[str, str] = {}
+        for context, counts in sorted(lex.value_contexts.items()):
+            clause = re.split("[" + CLAUSE_BREAK + "]", context)[-1]
+            clause = clause[LEAD_WORDS.match(clause).end():] if LEAD_WORDS.match(clause) else clause
+            if len(key(clause)) >= 4:
+                cores.setdefault(_core(clause), counts.most_common(1)[0][0])
+        lex.cache["context-cores"] = cores
+    return lex.cache["context-cores"]
+
+
+def _similar(cores: dict[str, str], name: str) -> str | None:
     core = _core(name)
     target = bigrams(core)
+    items = len(LIST_SEPARATOR.split(core))
     best, score = None, 0.0
-    for form, concept in _cores(lex).items():
+    for form, concept in cores.items():
         if form.endswith(core) or core.endswith(form):
             continue  # one is the other with a modifier in front (高技能人才 ≠ 技能人才)
+        if len(LIST_SEPARATOR.split(form)) != items:
+            continue  # a list of another length counts other things (…或专项职业能力证书: another scope)
         grams = bigrams(form)
         s = 2 * len(target & grams) / (len(target) + len(grams))
         if form[-1:] != core[-1:] and s < SAME_ACTION:
@@ -79,19 +108,21 @@ def resolve_concept(lex: Lexicon, name: str, parent: str | None = None) -> tuple
         candidates = lex.children[parent]
         if len(candidates) == 1:
             return next(iter(candidates)), 0.7
-    if group := lex.lookup("TargetGroup", name):
+    if group := lex.lookup("TargetGroup", name) or lex.lookup("TargetGroup", GROUP_VERB.sub("", name)):
         concepts = lex.group_concepts.get(group)
         if concepts and len(concepts) == 1:
             return next(iter(concepts)), 0.7
-    if concept := _similar(lex, name):
+    if concept := _similar(_cores(lex), name) or _similar(_context_cores(lex), name):
         return concept, 0.6
     return None, 0.0
 
 
 def indicator(draft: Draft, lex: Lexicon, start: int, end: int, confidence: float,
-              parent: Span | None = None) -> Span | None:
-    """An Indicator span over shadow[start:end] with its concept= (and the corpus's en= when known)."""
-    name = draft.shadow.text[start:end]
+              parent: Span | None = None, more: tuple[tuple[int, int], ...] = ()) -> Span | None:
+    """An Indicator span over shadow[start:end] (and the `more` ranges of a name split around its value:
+    职工教育经费 … 用于一线职工的职业技能培训) with its concept= (and the corpus's en= when known)."""
+    parts = ((start, end), *more)
+    name = "".join(draft.shadow.text[a:b] for a, b in parts)
     concept, sureness = resolve_concept(lex, name, parent.notes["concept"] if parent is not None else None)
     notes = {}
     if concept is None:
@@ -109,11 +140,21 @@ def indicator(draft: Draft, lex: Lexicon, start: int, end: int, confidence: floa
         if "kind" not in notes:  # the corpus states a concept's kind once, perhaps not in what was learned
             notes["kind"] = guess_kind(name)
             draft.unresolved.append(f"indicator concept {concept}: kind={notes['kind']} guessed")
-    return draft.add("Indicator", start, end, confidence, concept=concept, **notes)
+    return draft.add_parts("Indicator", parts, confidence, concept=concept, **notes)
 
 
 # a stock is a level at an instant (总量, 比例, 现有 …); anything counted over a period (开展, 新增, 培训 …) a flow
 _STOCK_WORDS = re.compile(r"总量|总数|总规模|比例|比重|占比|覆盖率|率$|现有|累计|存量|达到|拥有|建成.*(总|个数)")
+
+
+# an activity done for or by people (农民工参加职业技能培训, 培训企业职工, …用于一线职工的职业技能培训): the groups
+# named in it are whom the indicator counts (concerns); in 高技能人才数 or …高技能人才培训基地 the group names
+# the counted people themselves or qualifies another thing
+GROUP_ACTIVITY_RE = re.compile(r"^培训|培训$|参加|参训")
+
+
+def counts_group_activity(name: str) -> bool:
+    return GROUP_ACTIVITY_RE.search(name) is not None
 
 
 def guess_kind(name: str) -> str:

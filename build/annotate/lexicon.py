@@ -45,6 +45,8 @@ class Lexicon:
     cache: dict = field(default_factory=dict)  # automata built from the lexicon, once
     children: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # concept → 其中 concepts
     group_concepts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # group → concept
+    # the text before a value whose indicator is named after it (从…中筹集|62亿元，建立…专账资金) → concept
+    value_contexts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
 
     def lookup(self, etype: str, text: str) -> str | None:
         """The slug most often given to this printed form, or None."""
@@ -188,6 +190,8 @@ def learn(docs: list[AnnotatedDocument]) -> Lexicon:
                 lex.children[b.notes["concept"]][a.notes["concept"]] += 1
             elif r.type == "concerns":
                 lex.group_concepts[b.notes["id"]][a.notes["concept"]] += 1
+            elif r.type == "measures" and b.start > a.start and "concept" in b.notes:
+                lex.value_contexts[doc.text[max(0, a.start - 30):a.start]][b.notes["concept"]] += 1
     _learn_functions(lex, agencies)
     lex.places = Places(known_places)
     return lex

@@ -17,6 +17,8 @@ PREFIX = r"(?:力争达到|达到|达|不少于|不低于|不超过|不高于|�
 GAP_RE = re.compile(r"(?P<pre>不少于|不低于|不超过|不高于|至少|最多)(?!不少于|不低于)(?P<gap>[\u4e00-\u9fff]{1,10}?)\s*"
                     r"(?P<value>\d+(?:\.\d+)?\s*[万亿]?\s*(?:个百分点|万人次|万人|人次|人|个|家|所|项|类|%|次|届|名))")
 SUFFIX = r"(?:以上|以内|以下|左右)"
+# 每两年举办一届…: a count done in every interval is a target however its numeral is written
+RECURRENCE_BEFORE_RE = re.compile(r"每[两二三四五]?年[\u4e00-\u9fff]{0,4}$")
 QUANTITY_RE = re.compile(
     r"(?P<pre>" + PREFIX + r"\s*)?[〔\[]?(?P<num>" + NUM + r")[〕\]]?\s*(?P<mult>[万亿千]?)\s*"
     r"(?P<unit>" + UNITS + r")?(?P<post>余|多)?(?:(?P<unit2>" + UNITS + r")(?!目))?\s*(?P<suf>" + SUFFIX + r")?"
@@ -29,8 +31,11 @@ def quantities(text: str, start: int = 0, end: int | None = None):
         has_unit = m.group("unit") or m.group("unit2")
         if not (has_unit or m.group("mult")):
             continue
-        if re.fullmatch(r"[" + CN_NUM + r"]+", m.group("num")) and not (m.group("pre") or m.group("suf")):
-            # 一个, 三类: a Chinese numeral alone is a quantity only with a comparator word
+        recurring = RECURRENCE_BEFORE_RE.search(text, max(0, m.start() - 8), m.start())
+        if re.fullmatch(r"[" + CN_NUM + r"]+", m.group("num")) and not (m.group("pre") or m.group("suf")) \
+                and not (m.group("mult") and has_unit) and not recurring:
+            # 一个, 三类: a Chinese numeral alone is a quantity only with 万/亿 and a unit (二十万人次, not 百万扩招),
+            # a comparator word or a recurrence
             continue
         after = text[m.end():m.end() + 1]
         if (after and after in "年月日号") or text[m.start() - 1:m.start()] == "第":

@@ -10,10 +10,11 @@ from policykg.build.annotate.draft import Draft, Span
 FYP = r"(?:至|截至|到)?[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|期末|末)?"
 PERIOD_RE = re.compile(
     r"\d{4}\s*[—–\-~至到]\s*\d{4}\s*年|" + FYP + r"|(?:到|至|截至)\s*\d{4}\s*年(?:底|末)?|"
-    r"\d{4}\s*年(?:底|末)?(?![\d一二三四五六七八九十]{1,2}月)|年底前|年内|每两年|每年|五年来"
+    r"\d{4}\s*年(?:底|末)?(?![\d一二三四五六七八九十]{1,2}月)|年底前|年内|每[两二三四五]?年|分年度|五年来"
 )
 DEADLINE_RE = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*日|底|末)?(?:之前|以前|前)")
 FYP_NUM_RE = re.compile(r"十([一二三四五六七八九])五")
+RECURRENCE_RE = re.compile(r"每([两二三四五])?年|分年度")
 
 
 def period_notes(quote: str, doc_year: int, plan: tuple[int, int], point: bool = True) -> dict[str, str] | None:
@@ -30,8 +31,9 @@ def period_notes(quote: str, doc_year: int, plan: tuple[int, int], point: bool =
         return {"start": str(due.year), "end": due.isoformat()}
     if text in ("年底前", "年内"):
         return {"start": str(doc_year), "end": f"{doc_year}-12-31" if text == "年底前" else str(doc_year)}
-    if text in ("每年", "每两年"):
-        return {"start": str(plan[0]), "end": str(plan[1]), "every": "P1Y" if text == "每年" else "P2Y"}
+    if m := RECURRENCE_RE.fullmatch(text):  # 每年, 分年度 (year by year), 每两年
+        years = normalize.chinese_integer(m.group(1)) if m.group(1) else 1
+        return {"start": str(plan[0]), "end": str(plan[1]), "every": f"P{years}Y"}
     if text == "五年来":
         return {"start": str(plan[0] - 5), "end": str(plan[0] - 1)}
     if re.match(r"(到|至|截至)", text):
@@ -57,3 +59,61 @@ def is_end_point(quote: str) -> bool:
 def year_of(quote: str) -> int | None:
     m = re.search(r"(\d{4})", quote)
     return int(m.group(1)) if m else None
+
+
+# a paragraph that opens with a five-year plan's period right under a heading (一、规划背景 / （二）发展目标
+# → “十四五”时期，…): the period the section reviews or aims at, annotated though no value points at it
+SECTION_PERIOD_RE = re.compile(r"^[ \t]*(?P<period>[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间))[，,]", re.M)
+HEADING_LINE_RE = re.compile(r"[ \t]*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])"
+                             r"[^。，,；;]{2,20}[ \t]*$")
+
+
+def find_section_periods(draft: Draft, doc_year: int, plan: tuple[int, int], body_start: int) -> None:
+    """“十三五”时期 opening the review section, “十四五”时期 opening the goals (GUIDELINES: Time: every Period
+    annotation is a period of the graph, even when no value points at it)."""
+    text = draft.shadow.text
+    for m in SECTION_PERIOD_RE.finditer(text, body_start):
+        line_end = text.rfind("\n", 0, m.start())
+        previous = text[text.rfind("\n", 0, max(0, line_end - 1)) + 1:max(0, line_end)].strip("\n")
+        while not previous.strip() and line_end > 0:  # blank lines between heading and paragraph
+            line_end = text.rfind("\n", 0, line_end)
+            previous = text[text.rfind("\n", 0, max(0, line_end)) + 1:max(0, line_end)]
+        if HEADING_LINE_RE.fullmatch(previous):
+            draft.add("Period", m.start("period"), m.end("period"), 0.7,
+                      **period_notes(m.group("period"), doc_year, plan))
+
+
+# 力争到“十四五”期末，每个化工园区都有…: a goal without a figure, due by an end point
+GOAL_DEADLINE_RE = re.compile(r"(?<=力争)(?P<due>(?:到|至)\s*(?:[“\"]?十[一二三四五六七八九]五[”\"]?期?末|"
+                              r"\d{4}\s*年(?:底|末)?))[，,](?P<goal>[^，。；,;\n\d]{4,40})(?=[。；;\n])")
+
+
+def goal_deadlines(draft: Draft, body_start: int) -> None:
+    """A Deadline (date= its last day: the builder cannot read an end point) for the goal clause that follows
+    it, a Task; goals with a figure are targets (find_running_targets)."""
+    text = draft.shadow.text
+    for m in GOAL_DEADLINE_RE.finditer(text, body_start):
+        fyp = FYP_NUM_RE.search(m.group("due"))
+        year = normalize.five_year_plan("十" + fyp.group(1)).end.year if fyp else year_of(m.group("due"))
+        deadline = draft.add("Deadline", m.start("due"), m.end("due"), 0.6, date=f"{year}-12-31")
+        draft.relate("deadlineFor", deadline, draft.add("Task", m.start("goal"), m.end("goal"), 0.5))
+
+
+# the action done in every interval (每年|组织…大赛, 分年度|进行…评选认定): a verb starts it
+RECURRING_ACTION_RE = re.compile(r"(?:组织|开展|举办|进行|实施|评选|认定|选拔|召开|发布|评估)"
+                                 r"[^，。；,;:：\n]{2,40}?(?=[，。；,;\n])")
+
+
+def find_recurring_tasks(draft: Draft, doc_year: int, plan: tuple[int, int], body_start: int) -> None:
+    """每年组织“劳动之星”职业技能大赛… (GUIDELINES: Time): a recurring activity without a value is a Task
+    during a Period 每年 / 分年度 / 每两年 with every= and the plan's start and end."""
+    text = draft.shadow.text
+    for m in RECURRENCE_RE.finditer(text, body_start):
+        action = RECURRING_ACTION_RE.match(text, m.end())
+        if action is None or re.search(r"\d", action.group()):
+            continue  # 每年组织不少于60项…: a value, the target's own period
+        a, b = draft.shadow.to_original(m.start(), action.end())
+        if draft.overlaps(a, b, "Target", "Baseline", "Task"):
+            continue
+        period = draft.add("Period", m.start(), m.end(), 0.7, **period_notes(m.group(), doc_year, plan))
+        draft.relate("during", draft.add("Task", action.start(), action.end(), 0.6), period)

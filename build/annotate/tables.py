@@ -1,21 +1,22 @@
 """Indicator tables in the layouts the corpus shows and the common others.
 
 A row is (name, value, nature): on one line with cells split by tabs or spaces, or one cell per line.
-Names carry their unit in brackets (（万人次）), 其中 marks a sub-row, 〔〕/[] a cumulative total.
+Names carry their unit in brackets (（万人次）), 其中 marks a sub-row, 〔〕/[]/【】/（） a cumulative total.
 """
 
 from __future__ import annotations
 
 import re
 
-from policykg.build.annotate.concepts import indicator
+from policykg.build.annotate.concepts import counts_group_activity, indicator
 from policykg.build.annotate.draft import Draft, Span
-from policykg.build.annotate.lexicon import Lexicon
+from policykg.build.annotate.lexicon import Lexicon, key
 from policykg.build.annotate.mentions import find_groups_in
 from policykg.build.annotate.periods import period_notes
 
 NATURE = r"(?:预期性|约束性)"
-VALUE = (r"(?:[≥≤><]=?|不少于|不低于|不超过)?[ \t]*[〔\[]?[ \t]*\d[\d.,]*[ \t]*[〕\]]?[ \t]*[万亿]?"
+# a cumulative total is bracketed as the builder reads it: 〔17.7〕, [380], 【17.7】 or (17.7) in a value cell
+VALUE = (r"(?:[≥≤><]=?|不少于|不低于|不超过)?[ \t]*[〔\[【(]?[ \t]*\d[\d.,]*[ \t]*[〕\]】)]?[ \t]*[万亿]?"
          r"(?:人次|人|个|家|所|项|类|%)?(?:以上|以内)?")
 ROW_RE = re.compile(r"^[ \t]*(?P<name>\S.*?)[ \t]*(?P<value>" + VALUE + r")[ \t]*(?P<nature>" + NATURE + r")[ \t]*$",
                     re.M)
@@ -110,7 +111,7 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         nature = draft.add("Nature", rs, re_, 0.95)
         if target is None:
             continue
-        cumulative = bool(re.search(r"[〔\[]", text[vs:ve]))
+        cumulative = bool(re.search(r"[〔\[【(]", text[vs:ve]))
         if cumulative:
             target.attributes["Cumulative"] = True
         draft.relate("measures", target, ind)
@@ -120,5 +121,65 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
             draft.relate("partOf", ind, parent)
         elif not sub:
             parent = ind
-        for group in find_groups_in(draft, lex, ns, ind_end):
-            draft.relate("concerns", ind, group)
+        if counts_group_activity(text[ns:ind_end]):
+            for group in find_groups_in(draft, lex, ns, ind_end):
+                draft.relate("concerns", ind, group)
+
+
+def _amount(draft: Draft, value: Span, ind: Span, units: dict[str, str]) -> tuple | None:
+    """(number, unit id) of a value, its unit read from the value or from the indicator's row heading."""
+    from policykg.build.normalize import read_quantity, read_unit
+    from policykg.errors import NormalizationError
+
+    try:
+        q = read_quantity(draft.text_of(value).replace(" ", ""), units)
+        number, unit = q.value, q.unit
+        if unit is None:
+            for unit_span in (t for r, s, t in draft.relations if r == "measuredIn" and s is ind):
+                mult, unit = read_unit(draft.text_of(unit_span), units)
+                number = number * mult
+    except NormalizationError:
+        return None
+    return (number.normalize(), unit) if unit else None
+
+
+def _sentence_of(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in "。；;\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。；;\n") if i >= 0]
+    return text[start:min(ends, default=len(text))]
+
+
+def adopt_row_concepts(draft: Draft, units: dict[str, str]) -> None:
+    """A sentence and a table row with the same value and unit state one target (GUIDELINES: text/table
+    pairs). When a running-text target's concept has table rows of other values, but exactly one row of
+    another concept prints its value and unit (开展补贴性培训25万人次 in the box of the migrant workers' plan,
+    the row 农民工参加职业培训 25万 (人次)), the sentence states that row's target and takes its concept; of
+    several such rows, the one whose group (concerns) the sentence names."""
+    nature = {id(v) for r, v, _ in draft.relations if r == "hasNature"}
+    measures = [(v, i) for r, v, i in draft.relations if r == "measures" and v.type == "Target"]
+    rows: dict[tuple, set[str]] = {}
+    groups: dict[str, set[str]] = {}  # row concept → the names of the groups it concerns
+    row_amounts: dict[str, set[tuple]] = {}
+    row_notes: dict[str, dict[str, str]] = {}
+    for value, ind in measures:
+        if id(value) in nature and (amount := _amount(draft, value, ind, units)):
+            rows.setdefault(amount, set()).add(ind.notes["concept"])
+            row_amounts.setdefault(ind.notes["concept"], set()).add(amount)
+            row_notes.setdefault(ind.notes["concept"], ind.notes)
+            groups.setdefault(ind.notes["concept"], set()).update(
+                key(draft.text_of(g)) for r, s, g in draft.relations if r == "concerns" and s is ind)
+    uses = [id(i) for _, i in measures]
+    for value, ind in measures:
+        concept = ind.notes["concept"]
+        if id(value) in nature or concept not in row_amounts or uses.count(id(ind)) != 1:
+            continue
+        amount = _amount(draft, value, ind, units)
+        paired = rows.get(amount, set()) - {concept}
+        if len(paired) > 1:
+            sentence = _sentence_of(draft.shadow.text, draft.shadow.from_original(value.start))  # (re-wrapped too)
+            paired = {row for row in paired if any(name in sentence for name in groups[row])}
+        if amount not in row_amounts[concept] and len(paired) == 1:
+            row = paired.pop()
+            ind.notes.update({k: v for k, v in row_notes[row].items() if k in ("concept", "en", "kind")})
+            draft.unresolved.append(f"{draft.text_of(value)} ({draft.text_of(ind)}) takes the concept {row} of the "
+                                    f"table row with the same value")

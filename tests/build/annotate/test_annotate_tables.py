@@ -53,3 +53,29 @@ def test_unit_in_the_header_row(annotate):
     rows = _rows(annotate(text))
     assert [(r[0], r[2], r[5]) for r in rows] == [("开展补贴性职业技能培训", "≥ 40", "万人次"),
                                                   ("新建公共实训基地", "≥ 5", "个")]
+
+
+@pytest.mark.parametrize("total", ["〔17.7〕", "[17.7]", "【17.7】", "（17.7）", "(17.7)"])
+def test_a_bracketed_total_in_any_bracket_the_builder_reads(annotate, total):
+    text = "主要指标 2021—2025 年目标 属性\n高技能人才数（万人）\t" + total + "\t预期性\n"
+    rows = _rows(annotate(text))
+    assert [(r[0], r[2], r[5], r[6]) for r in rows] == [("高技能人才数", total, "万人", True)]
+
+
+TABLE = ("主要指标 2021—2025 年目标 属性\n开展补贴性职业技能培训（人次）\t150万\t预期性\n"
+         "其中：农民工参加职业培训（人次）\t25万\t预期性\n新增高技能人才（人次）\t25万\t预期性\n\n")
+
+
+@pytest.mark.parametrize(("sentence", "concept"), [
+    # the row of the same value whose group the sentence names: one statement (GUIDELINES: text/table pairs)
+    ("“十四五”时期，加强返乡农民工等职业技能培训，开展补贴性培训25万人次。", "migrant-worker-training"),
+    # the sentence's own concept has this value in the table: it keeps it
+    ("“十四五”时期，开展补贴性职业技能培训150万人次以上。", "subsidized-training"),
+    # two rows print the value and the sentence names no group of theirs: nothing to choose
+    ("“十四五”时期，开展补贴性培训25万人次。", "subsidized-training"),
+])
+def test_a_sentence_stating_a_table_row_takes_its_concept(annotate, sentence, concept):
+    found = annotate(TABLE + sentence)
+    draft = found.draft
+    text_target = [t for t in draft.of_type("Target") if not found.related(t, "hasNature")]
+    assert [i.notes["concept"] for r, t, i in draft.relations if r == "measures" and t is text_target[0]] == [concept]
