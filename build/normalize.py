@@ -121,7 +121,7 @@ def read_number(text: str) -> Decimal:
         raise NormalizationError(f"{text!r} is not a number") from None
 
 
-NUMBER_RE = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?|[〇零○一二两三四五六七八九十百千]+")
+NUMBER_RE = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?|[〇零○一二两三四五六七八九十百千]+(?:万[〇零○一二两三四五六七八九十百千]+)?")
 
 
 def _strip_comparators(text: str) -> tuple[str, list[str]]:

@@ -16,6 +16,7 @@ from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 
 SIMILARITY = 0.6
 SAME_ACTION = 0.8
+SHORT = 4  # a core this short differs in meaning by one character
 COUNT_WORDS = re.compile(r"(?:总量|数量|总数|数)$")
 # the verb a table row or a goal starts with is not part of what is counted (建设国家级… = 国家级…)
 LEAD_VERBS = re.compile(r"^(?:建设|新建|开展|组织|举办|实施|完成|培育|创建)?(?:各类|各种)?")
@@ -33,8 +34,13 @@ GROUP_VERB = re.compile(r"^(?:培训|开展培训|组织培训)")
 TRAINING_RE = re.compile(r"(?:职业技能|职业|技能)培训")
 
 
+# the plans name skilled workers 技能劳动者 or 技能人才 alike, and a share of 就业人员总量 is a share of 就业人员
+WORKERS_RE = re.compile(r"技能劳动者")
+SHARE_OF_TOTAL_RE = re.compile(r"(?:总量|总数)(?=的?(?:比例|比重))")
+
+
 def _core(form: str) -> str:
-    k = key(form)
+    k = SHARE_OF_TOTAL_RE.sub("", WORKERS_RE.sub("技能人才", key(form)))
     return TRAINING_RE.sub("培训", LEAD_VERBS.sub("", COUNT_WORDS.sub("", k)) or k)
 
 
@@ -79,20 +85,37 @@ def _context_cores(lex: Lexicon) -> dict[str, str]:
     return lex.cache["context-cores"]
 
 
+# a level or grade in front of the words two forms share makes another thing (新增高技能人才 ≠ 新增技能人才,
+# 市级技能大师工作室 ≠ 国家级技能大师工作室)
+LEVEL_RE = re.compile(r"(?:高|国家级|省级|市级|县级|区级|国家|省|市|县)$")
+
+
+def _level_clash(form: str, core: str) -> bool:
+    from difflib import SequenceMatcher
+
+    common = SequenceMatcher(None, form, core, autojunk=False).find_longest_match(0, len(form), 0, len(core))
+    if common.size < 3:
+        return False
+    levels = [LEVEL_RE.search(side[:at]) for side, at in ((form, common.a), (core, common.b))]
+    return len({m.group() if m else None for m in levels}) == 2
+
+
 def _similar(cores: dict[str, str], name: str) -> str | None:
     core = _core(name)
     target = bigrams(core)
     items = len(LIST_SEPARATOR.split(core))
     best, score = None, 0.0
     for form, concept in cores.items():
-        if form.endswith(core) or core.endswith(form):
-            continue  # one is the other with a modifier in front (高技能人才 ≠ 技能人才)
+        if form.endswith(core) or core.endswith(form) or _level_clash(form, core):
+            continue  # one is the other with a modifier in front (高技能人才 ≠ 技能人才), or another level
         if len(LIST_SEPARATOR.split(form)) != items:
             continue  # a list of another length counts other things (…或专项职业能力证书: another scope)
         grams = bigrams(form)
         s = 2 * len(target & grams) / (len(target) + len(grams))
         if form[-1:] != core[-1:] and s < SAME_ACTION:
             continue  # another head noun; a verb-final phrase (…结余中筹集 ~ …结余中拿出) only when nearly equal
+        if min(len(form), len(core)) <= SHORT and s < SAME_ACTION:
+            continue  # one character of four is another thing (就业培训 ≠ 创业培训)
         if s > score:
             best, score = concept, s
     return best if score >= SIMILARITY else None

@@ -154,8 +154,8 @@ def find_front(draft: Draft, lex: Lexicon) -> Front:
             s = title_pos[0] + fyp.start()
             plan_period = draft.add("Period", s, s + 3, 0.9, **period_notes(fyp.group(), doc_year, plan))
         else:
-            if ym := re.search(r"\d{4}\s*[—–\-~至]\s*\d{4}\s*年|\d{4}\s*年", text[title_pos[1]:title_pos[1] + 800]):
-                s = title_pos[1] + ym.start()
+            if ym := re.search(r"\d{4}\s*[—–\-~至]\s*\d{4}\s*年|\d{4}\s*年", text[title_pos[0]:title_pos[1] + 800]):
+                s = title_pos[0] + ym.start()  # the title's own years first (…实施方案（2023—2025年）)
                 plan_period = draft.add("Period", s, s + len(ym.group()), 0.6)
         draft.relate("planPeriod", title_span, plan_period)
     _issuers(draft, lex, text, lines, notice_line, front_end, area)

@@ -7,10 +7,13 @@ import re
 from policykg.build import normalize
 from policykg.build.annotate.draft import Draft, Span
 
+# a year in Chinese digits (二〇二三年) reads as its Arabic form (2023年)
+YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
+CN_YEAR_RE = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
 FYP = r"(?:至|截至|到)?[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|期末|末)?"
 PERIOD_RE = re.compile(
-    r"\d{4}\s*[—–\-~至到]\s*\d{4}\s*年|" + FYP + r"|(?:到|至|截至)\s*\d{4}\s*年(?:底|末)?|"
-    r"\d{4}\s*年(?:底|末)?(?![\d一二三四五六七八九十]{1,2}月)|年底前|年内|每[两二三四五]?年|分年度|五年来"
+    r"\d{4}\s*[—–\-~至到]\s*\d{4}\s*年|" + FYP + r"|(?:到|至|截至)\s*" + YEAR + r"\s*年(?:底|末)?|"
+    + YEAR + r"\s*年(?:底|末)?(?![\d一二三四五六七八九十]{1,2}月)|年底前|年内|每[两二三四五]?年|分年度|五年来"
 )
 DEADLINE_RE = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*日|底|末)?(?:之前|以前|前)")
 FYP_NUM_RE = re.compile(r"十([一二三四五六七八九])五")
@@ -20,7 +23,12 @@ RECURRENCE_RE = re.compile(r"每([两二三四五])?年|分年度")
 def period_notes(quote: str, doc_year: int, plan: tuple[int, int], point: bool = True) -> dict[str, str] | None:
     """start=/end=/every= notes a period needs when its text alone does not give both bounds; `point=False`
     reads 至“十三五”末 as the whole five-year plan up to that point (for a flow counted over it)."""
-    text = normalize.fold(quote)
+    text = arabic_years(normalize.fold(quote))
+    if text != normalize.fold(quote) and (years := re.findall(r"\d{4}", text)):
+        # the builder reads no Chinese-digit year: both bounds are given (二〇二三年底 → 2023 … 2023-12-31)
+        last = f"{years[-1]}-12-31" if re.search(r"年(?:底|末)", text) else years[-1]
+        start = min(plan[0], int(years[0])) if re.match(r"(到|至|截至)", text) else int(years[0])
+        return {"start": str(start), "end": last}
     if m := FYP_NUM_RE.search(text):
         interval = normalize.five_year_plan("十" + m.group(1))
         if point and text.endswith(("期末", "末")):  # a point: the last year of the five-year plan
@@ -42,6 +50,11 @@ def period_notes(quote: str, doc_year: int, plan: tuple[int, int], point: bool =
     return {}
 
 
+def arabic_years(text: str) -> str:
+    """二〇二三年 → 2023年 (same length: offsets stay valid)."""
+    return CN_YEAR_RE.sub(lambda m: str(normalize.chinese_integer(m.group())), text)
+
+
 def add_period(draft: Draft, m: re.Match, doc_year: int, plan: tuple[int, int], conf: float = 0.8,
                point: bool = True) -> Span | None:
     notes = period_notes(m.group(), doc_year, plan, point)
@@ -57,7 +70,7 @@ def is_end_point(quote: str) -> bool:
 
 
 def year_of(quote: str) -> int | None:
-    m = re.search(r"(\d{4})", quote)
+    m = re.search(r"(\d{4})", arabic_years(quote))
     return int(m.group(1)) if m else None
 
 

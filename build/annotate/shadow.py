@@ -66,7 +66,11 @@ class Shadow:
 ROW_END_RE = re.compile(r"(?:预期性|约束性)\s*$")  # an indicator table row ends in its nature cell
 WRAP_MIN = 30  # a line at least this long that breaks mid-sentence was wrapped by a copy, not by its author
 NOT_A_CONTINUATION = re.compile(
-    r"\s*(?:\d+[.、]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+、|专栏|其中|注[:：]|$)")
+    r"\s*(?:\d+[.、]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+、|专栏|其中|注[:：]|$|"
+    # a document number on its own line (鄂政发〔2022〕8号) under a long notice title
+    r"[\u4e00-\u9fff]{1,10}[〔\[(［【]\s*\d{4}\s*[〕\])］】]\s*\d{1,4}\s*号\s*$)")
+# a heading that ends a title (…的通知, …规划) is not a sentence wrapped onto the next line
+TITLE_END_RE = re.compile(r"(?:通知|意见|决定|规划|方案|办法)\s*$")
 
 
 def _join_wrapped_lines(chars: list[str], keep: list[bool]) -> None:
@@ -88,6 +92,7 @@ def _join_wrapped_lines(chars: list[str], keep: list[bool]) -> None:
         if wrapped_row or (
                 len(previous.strip()) >= WRAP_MIN and "\t" not in previous + following and "  " not in previous.strip()
                 and not previous.rstrip().endswith(("。", "；", "：", ":")) and not ROW_END_RE.search(previous)
+                and not TITLE_END_RE.search(previous)
                 and not NOT_A_CONTINUATION.match(following)):
             keep[i] = False
 

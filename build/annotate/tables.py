@@ -87,6 +87,7 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         total_period = draft.add("Period", note.start(1), note.end(1), 0.8,
                                  **period_notes(note.group(1), doc_year, plan))
     parent: Span | None = None
+    header = _header_cells(text, rows[0][0][0])
     for (ns, ne), (vs, ve), (rs, re_) in rows:
         name = text[ns:ne]
         sub = SUB_RE.match(name)
@@ -94,6 +95,9 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
             ns += sub.end()
         elif (num := NUMBER_RE.match(name)):
             ns += num.end()
+        columns = _cells(text, ns, ne) if "\t" in text[ns:ne] else []
+        if columns:  # 指标\t单位\t2020年\t2025年\t属性: the name is the first cell only
+            ne = columns[0][1]
         name = text[ns:ne]
         unit_m = UNIT_RE.search(name)
         cut = name.find("(")
@@ -107,6 +111,7 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         elif header_unit and not re.search(r"[%人个家所项类万亿]", text[vs:ve]):
             unit = draft.add("Unit", header_unit.start(1), header_unit.end(1), 0.8)
             draft.relate("measuredIn", ind, unit)
+        row_period = _column_cells(draft, ind, columns, header, vs, doc_year, plan) if columns else None
         target = draft.add("Target", vs, ve, 0.9)
         nature = draft.add("Nature", rs, re_, 0.95)
         if target is None:
@@ -115,7 +120,7 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         if cumulative:
             target.attributes["Cumulative"] = True
         draft.relate("measures", target, ind)
-        draft.relate("during", target, total_period if cumulative and total_period else period)
+        draft.relate("during", target, total_period if cumulative and total_period else row_period or period)
         draft.relate("hasNature", target, nature)
         if sub and parent is not None:
             draft.relate("partOf", ind, parent)
@@ -124,6 +129,62 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         if counts_group_activity(text[ns:ind_end]):
             for group in find_groups_in(draft, lex, ns, ind_end):
                 draft.relate("concerns", ind, group)
+
+
+UNIT_CELL_RE = re.compile(r"万?人次|万?人|个|家|所|项|类|%|万元|亿元")
+YEAR_CELL_RE = re.compile(r"(?:\d{4}\s*[—–\-~至]\s*)?(\d{4})\s*年(?:目标|底|末)?")
+
+
+def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The tab-separated cells of text[start:end], each without its surrounding spaces."""
+    cells, pos = [], start
+    for part in text[start:end].split("\t"):
+        left = len(part) - len(part.lstrip(" "))
+        if part.strip(" "):
+            cells.append((pos + left, pos + len(part.rstrip(" "))))
+        pos += len(part) + 1
+    return cells
+
+
+def _header_cells(text: str, row_start: int) -> list[tuple[int, int]]:
+    """The cells of the heading line above the first row of a tab-laid table (指标\t单位\t2020年\t2025年\t属性)."""
+    line_end = text.rfind("\n", 0, row_start)
+    while line_end > 0:
+        line_start = text.rfind("\n", 0, line_end) + 1
+        if text[line_start:line_end].strip():
+            return _cells(text, line_start, line_end) if "\t" in text[line_start:line_end] else []
+        line_end = line_start - 1
+    return []
+
+
+def _column_cells(draft: Draft, ind: Span, cells: list[tuple[int, int]], header: list[tuple[int, int]],
+                  value_start: int, doc_year: int, plan: tuple[int, int]) -> Span | None:
+    """The cells between a row's name and its target: a unit column (单位: 万人次) and values under a year
+    heading before the plan (2020年: the baseline); returns the Period of the target's own column heading."""
+    text = draft.shadow.text
+    row = cells + [(value_start, value_start)]
+    column = {cell: header[i] for i, cell in enumerate(row) if len(header) >= len(row) + 1 and i < len(header)}
+
+    def heading(cell: tuple[int, int]) -> tuple[tuple[int, int], int] | None:
+        head = column.get(cell)
+        m = YEAR_CELL_RE.fullmatch(text[head[0]:head[1]]) if head else None
+        return (head, int(m.group(1))) if m else None
+
+    def period(head: tuple[int, int], year: int) -> Span | None:
+        # a target column (2025年) covers the plan up to that year; a past one (2020年) is that year
+        start = year if year < plan[0] else min(plan[0], year)
+        return draft.add("Period", head[0], head[1], 0.8, start=str(start), end=str(year))
+
+    for cell in cells[1:]:
+        quote = text[cell[0]:cell[1]]
+        if UNIT_CELL_RE.fullmatch(quote):
+            draft.relate("measuredIn", ind, draft.add("Unit", cell[0], cell[1], 0.9))
+        elif re.fullmatch(VALUE, quote) and re.search(r"\d", quote) and (past := heading(cell)) and past[1] <= doc_year:
+            value = draft.add("Baseline", cell[0], cell[1], 0.8)
+            draft.relate("measures", value, ind)
+            draft.relate("during", value, period(*past))
+    own = heading(row[-1])
+    return period(*own) if own else None
 
 
 def _amount(draft: Draft, value: Span, ind: Span, units: dict[str, str]) -> tuple | None:

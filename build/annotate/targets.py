@@ -179,11 +179,22 @@ def _indicator_ranges(lex: Lexicon, text: str, parts: tuple[tuple[int, int], ...
     if phrase is None:
         return None
     phrase = _known_tail(lex, text, *phrase)
+    if text[phrase[0]:phrase[1]] == "培训" and (named := _named_training(text, s_start, phrase[0])):
+        phrase = named  # 开展就业技能培训，每年培训5万人次以上: the training named before in the sentence
     if text.startswith("用于", phrase[0]) and (share_of := _share_whole(lex, text, s_start, v_start, phrase)):
         return share_of, phrase
     if verb := _elided_verb(text, phrase[0], s_start):
         return verb, phrase
     return (phrase,)
+
+
+NAMED_TRAINING_RE = re.compile(r"(?:开展|组织)[\u4e00-\u9fff]{1,12}?培训")
+
+
+def _named_training(text: str, s_start: int, pos: int) -> tuple[int, int] | None:
+    """The last 开展…培训 phrase before pos in the sentence, the training a bare 培训 stands for."""
+    found = list(NAMED_TRAINING_RE.finditer(text, s_start, pos))
+    return found[-1].span() if found else None
 
 
 LIST_ITEM = 10  # the most characters before the figure of one item of a list of values (农民工超过4000万人次)
@@ -232,8 +243,9 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         period = _last_period(text, s_start, v_start) or _last_period(text, p_start, s_start, own=False)
         before_year = year_of(period.group()) if period else None
         # a numbered item of a 专栏 box is a measure of the plan: its figures are targets
+        # a value due in a year after the document's own (2021—2023年，新建… in a 2021 plan) is a goal too
         aims = any(h in sentence for h in TARGET_HINTS) or draft.overlaps(a, b, "ProgramItem") \
-            or RECURRENCE_RE.search(sentence) is not None
+            or RECURRENCE_RE.search(sentence) is not None or _future(period, s_start, doc_year)
         is_baseline = (not aims and any(h in text[p_start:s_end] for h in BASELINE_HINTS)) \
             or (before_year is not None and before_year < plan[0])
         etype = "Baseline" if is_baseline else "Target"
@@ -261,6 +273,12 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
             # 年底前力争实现…25%以上: the period is also the target's deadline (GUIDELINES: Time)
             draft.relate("deadlineFor", draft.add("Deadline", period.start(), period.end(), 0.7), value)
     adopt_row_concepts(draft, units)
+
+
+def _future(period: re.Match | None, s_start: int, doc_year: int) -> bool:
+    """Whether the sentence's own period ends after the year the document was issued."""
+    years = re.findall(r"\d{4}", period.group()) if period is not None and period.start() >= s_start else []
+    return bool(years) and int(years[-1]) > doc_year
 
 
 def _part_of(text: str, v_start: int, done: list[tuple[int, Span]]) -> Span | None:
