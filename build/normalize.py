@@ -121,7 +121,9 @@ def read_number(text: str) -> Decimal:
         raise NormalizationError(f"{text!r} is not a number") from None
 
 
-NUMBER_RE = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?|[〇零○一二两三四五六七八九十百千]+(?:万[〇零○一二两三四五六七八九十百千]+)?")
+# 一万二千: a Chinese numeral with 万 inside it is one number (the 万 of 三万人 stays the multiplier)
+CN_DIGITS_RUN = r"[〇零○一二两三四五六七八九十百千]+"
+NUMBER_RE = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?|" + CN_DIGITS_RUN + r"(?:万" + CN_DIGITS_RUN + r")?")
 
 
 def _strip_comparators(text: str) -> tuple[str, list[str]]:

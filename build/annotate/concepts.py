@@ -39,9 +39,14 @@ WORKERS_RE = re.compile(r"技能劳动者")
 SHARE_OF_TOTAL_RE = re.compile(r"(?:总量|总数)(?=的?(?:比例|比重))")
 
 
+# 培训企业职工 (verb–object) and 企业职工培训 name one activity
+TRAIN_OBJECT_RE = re.compile(r"^培训(?P<object>[\u4e00-\u9fff]{2,8})$")
+
+
 def _core(form: str) -> str:
     k = SHARE_OF_TOTAL_RE.sub("", WORKERS_RE.sub("技能人才", key(form)))
-    return TRAINING_RE.sub("培训", LEAD_VERBS.sub("", COUNT_WORDS.sub("", k)) or k)
+    k = TRAINING_RE.sub("培训", LEAD_VERBS.sub("", COUNT_WORDS.sub("", k)) or k)
+    return TRAIN_OBJECT_RE.sub(r"\g<object>培训", k)
 
 
 def known_concept(lex: Lexicon, name: str) -> str | None:

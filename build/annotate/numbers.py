@@ -8,7 +8,8 @@ from policykg.build import normalize
 
 CN_NUM = "〇零一二两三四五六七八九十百千"
 # 一万二千: a Chinese numeral may hold 万 inside it (the 万 of 三万人 is the multiplier group of QUANTITY_RE)
-NUM = r"(?:\d+(?:\.\d+)?|[" + CN_NUM + r"]{1,4}万[" + CN_NUM + r"]{1,5}|[" + CN_NUM + r"]{1,6}(?:点[" + CN_NUM + r"]+)?)"
+NUM = (r"(?:\d+(?:\.\d+)?|[" + CN_NUM + r"]{1,4}万[" + CN_NUM + r"]{1,5}|"
+       r"[" + CN_NUM + r"]{1,6}(?:点[" + CN_NUM + r"]+)?)")
 UNITS = r"(?:个百分点|万人次|万人|人次|亿元|万元|人|个|家|所|项|类|元|%|次|届|名|户|场|期|批)"
 # comparator words that belong to the quoted value (GUIDELINES: `不少于 3 个`, `近1亿人次`, `≥ 500`)
 # 达到/达/力争达到 (Reach) too: GUIDELINES "Comparators" puts them in the span (达到565万人); 至少不少于 is quoted
