@@ -56,10 +56,15 @@ def arabic_years(text: str) -> str:
 
 
 def add_period(draft: Draft, m: re.Match, doc_year: int, plan: tuple[int, int], conf: float = 0.8,
-               point: bool = True) -> Span | None:
+               point: bool = True, clip: bool = False) -> Span | None:
+    """`clip`: a target's “十四五”期间 in a plan for 2023—2025 is the part of it the plan covers (a target's
+    period may not reach outside its plan's), flagged for review."""
     notes = period_notes(m.group(), doc_year, plan, point)
     if notes is None:
         return None
+    if clip and "start" in notes and int(notes["start"][:4]) < plan[0] <= int(notes["end"][:4]):
+        notes["start"] = str(plan[0])
+        draft.unresolved.append(f"period {m.group()} read as {plan[0]}–{notes['end']}, the part its plan covers")
     return draft.add("Period", m.start(), m.end(), conf, **notes)
 
 

@@ -261,7 +261,8 @@ def find_running_targets(draft: Draft, lex: Lexicon, units: dict[str, str], doc_
         cumulative = _is_total(text, quote, v_start, ind, period)
         # 至“十三五”末 … 535.9万人次: person-times are a flow, counted over the whole five-year plan to that point
         whole = period is not None and is_end_point(period.group()) and not cumulative
-        period_span = add_period(draft, period, doc_year, plan, 0.7, point=not whole) if period else plan_period
+        period_span = add_period(draft, period, doc_year, plan, 0.7, point=not whole, clip=etype == "Target") \
+            if period else plan_period
         value = draft.add_parts(etype, parts, 0.7)
         if period_span is None or value is None:
             continue

@@ -172,3 +172,12 @@ def test_document_number_line_under_a_long_title_is_not_a_wrapped_line():
     assert shadow.text.count("\n") == 2
     wrapped = "全省各级人力资源社会保障部门要把职业技能培训作为就业工作的重要内容，统筹\n推进。\n"
     assert make_shadow(wrapped).text.count("\n") == 1  # a sentence wrapped by a copy is still joined
+
+
+def test_five_year_period_of_a_shorter_plan_is_clipped_to_it(annotate):
+    text = ("某市职业技能提升行动实施方案（2023—2025年）\n\n某市人民政府办公室\n2023年3月15日\n\n"
+            "一、主要任务\n（一）加强实训基地建设。“十四五”期间新建公共实训基地3个。\n")
+    found = annotate(text)
+    period = found.one("Period", "“十四五”期间")
+    assert period.notes["start"] == "2023" and period.notes["end"] == "2025"
+    assert any("the part its plan covers" in line for line in found.draft.unresolved)
