@@ -27,6 +27,9 @@ QUANTITY_RE = re.compile(
 )
 
 
+PLACE_RE = re.compile(r"^[" + CN_NUM + r"]+[十百千][" + CN_NUM + r"]*$|^[十百千][" + CN_NUM + r"]+$")
+
+
 def quantities(text: str, start: int = 0, end: int | None = None):
     """Quantities with a unit or a comparator (a bare number is too often a year or an item number)."""
     for m in QUANTITY_RE.finditer(text, start, len(text) if end is None else end):
@@ -35,9 +38,10 @@ def quantities(text: str, start: int = 0, end: int | None = None):
             continue
         recurring = RECURRENCE_BEFORE_RE.search(text, max(0, m.start() - 8), m.start())
         if re.fullmatch(r"[" + CN_NUM + r"]+", m.group("num")) and not (m.group("pre") or m.group("suf")) \
-                and not (m.group("mult") and has_unit) and not recurring:
+                and not (m.group("mult") and has_unit) and not recurring \
+                and not (has_unit and PLACE_RE.search(m.group("num"))):
             # 一个, 三类: a Chinese numeral alone is a quantity only with 万/亿 and a unit (二十万人次, not 百万扩招),
-            # a comparator word or a recurrence
+            # with place values and a unit (五千余人, 三百人), a comparator word or a recurrence
             continue
         after = text[m.end():m.end() + 1]
         if (after and after in "年月日号") or text[m.start() - 1:m.start()] == "第":

@@ -87,8 +87,8 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         total_period = draft.add("Period", note.start(1), note.end(1), 0.8,
                                  **period_notes(note.group(1), doc_year, plan))
     parent: Span | None = None
-    header = _header_cells(text, rows[0][0][0])
     for (ns, ne), (vs, ve), (rs, re_) in rows:
+        header = _header_cells(text, ns)
         name = text[ns:ne]
         sub = SUB_RE.match(name)
         if sub:
@@ -147,12 +147,14 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _header_cells(text: str, row_start: int) -> list[tuple[int, int]]:
-    """The cells of the heading line above the first row of a tab-laid table (指标\t单位\t2020年\t2025年\t属性)."""
+    """The cells of the heading line above a row of a tab-laid table (指标\t单位\t2020年\t2025年\t属性): the
+    nearest line with cells that is not itself a row (one ending in its nature cell)."""
     line_end = text.rfind("\n", 0, row_start)
     while line_end > 0:
         line_start = text.rfind("\n", 0, line_end) + 1
-        if text[line_start:line_end].strip():
-            return _cells(text, line_start, line_end) if "\t" in text[line_start:line_end] else []
+        line = text[line_start:line_end]
+        if line.strip() and not re.search(NATURE + r"[ \t]*$", line):
+            return _cells(text, line_start, line_end) if "\t" in line else []
         line_end = line_start - 1
     return []
 
