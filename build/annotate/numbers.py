@@ -30,6 +30,11 @@ QUANTITY_RE = re.compile(
 PLACE_RE = re.compile(r"^[" + CN_NUM + r"]+[十百千][" + CN_NUM + r"]*$|^[十百千][" + CN_NUM + r"]+$")
 
 
+def _counted(text: str, m: re.Match) -> bool:
+    """五千余人 counts people; 十九届 (the 19th session) and “十二个着力” (a slogan in quotes) name things."""
+    return (m.group("unit") or m.group("unit2")) != "届" and (text[m.start() - 1:m.start()] or " ") not in "“\"「"
+
+
 def quantities(text: str, start: int = 0, end: int | None = None):
     """Quantities with a unit or a comparator (a bare number is too often a year or an item number)."""
     for m in QUANTITY_RE.finditer(text, start, len(text) if end is None else end):
@@ -39,7 +44,7 @@ def quantities(text: str, start: int = 0, end: int | None = None):
         recurring = RECURRENCE_BEFORE_RE.search(text, max(0, m.start() - 8), m.start())
         if re.fullmatch(r"[" + CN_NUM + r"]+", m.group("num")) and not (m.group("pre") or m.group("suf")) \
                 and not (m.group("mult") and has_unit) and not recurring \
-                and not (has_unit and PLACE_RE.search(m.group("num"))):
+                and not (has_unit and PLACE_RE.search(m.group("num")) and _counted(text, m)):
             # 一个, 三类: a Chinese numeral alone is a quantity only with 万/亿 and a unit (二十万人次, not 百万扩招),
             # with place values and a unit (五千余人, 三百人), a comparator word or a recurrence
             continue

@@ -111,12 +111,17 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
         elif header_unit and not re.search(r"[%人个家所项类万亿]", text[vs:ve]):
             unit = draft.add("Unit", header_unit.start(1), header_unit.end(1), 0.8)
             draft.relate("measuredIn", ind, unit)
-        row_period = _column_cells(draft, ind, columns, header, vs, doc_year, plan) if columns else None
+        row_period, levels = _column_cells(draft, ind, columns, header, vs, doc_year, plan) if columns else (None, [])
         target = draft.add("Target", vs, ve, 0.9)
         nature = draft.add("Nature", rs, re_, 0.95)
         if target is None:
             continue
         cumulative = bool(re.search(r"[〔\[【(]", text[vs:ve]))
+        if levels and not ACTION_RE.match(name):
+            # 公共实训基地 12 | ≥20 under 2020年 | 2025年: the things there are at each date, levels (a stock)
+            cumulative = True
+            for value in levels:
+                value.attributes["Cumulative"] = True
         if cumulative:
             target.attributes["Cumulative"] = True
         draft.relate("measures", target, ind)
@@ -131,6 +136,9 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
                 draft.relate("concerns", ind, group)
 
 
+# a row named by an action (开展…培训, 新增…) counts what is done in each year; one named by a thing counts
+# what there is
+ACTION_RE = re.compile(r"(?:其中[:：])?(?:开展|组织|举办|实施|完成|新增|新建|建设|培训|培育|认定|评选|参加|获取|取得)")
 UNIT_CELL_RE = re.compile(r"万?人次|万?人|个|家|所|项|类|%|万元|亿元")
 YEAR_CELL_RE = re.compile(r"(?:\d{4}\s*[—–\-~至]\s*)?(\d{4})\s*年(?:目标|底|末)?")
 
@@ -160,9 +168,10 @@ def _header_cells(text: str, row_start: int) -> list[tuple[int, int]]:
 
 
 def _column_cells(draft: Draft, ind: Span, cells: list[tuple[int, int]], header: list[tuple[int, int]],
-                  value_start: int, doc_year: int, plan: tuple[int, int]) -> Span | None:
+                  value_start: int, doc_year: int, plan: tuple[int, int]) -> tuple[Span | None, list[Span]]:
     """The cells between a row's name and its target: a unit column (单位: 万人次) and values under a year
-    heading before the plan (2020年: the baseline); returns the Period of the target's own column heading."""
+    heading before the plan (2020年: the baseline); returns the Period of the target's own column heading
+    and the baselines found."""
     text = draft.shadow.text
     row = cells + [(value_start, value_start)]
     column = {cell: header[i] for i, cell in enumerate(row) if len(header) >= len(row) + 1 and i < len(header)}
@@ -177,6 +186,7 @@ def _column_cells(draft: Draft, ind: Span, cells: list[tuple[int, int]], header:
         start = year if year < plan[0] else min(plan[0], year)
         return draft.add("Period", head[0], head[1], 0.8, start=str(start), end=str(year))
 
+    baselines = []
     for cell in cells[1:]:
         quote = text[cell[0]:cell[1]]
         if UNIT_CELL_RE.fullmatch(quote):
@@ -185,8 +195,9 @@ def _column_cells(draft: Draft, ind: Span, cells: list[tuple[int, int]], header:
             value = draft.add("Baseline", cell[0], cell[1], 0.8)
             draft.relate("measures", value, ind)
             draft.relate("during", value, period(*past))
+            baselines.append(value)
     own = heading(row[-1])
-    return period(*own) if own else None
+    return (period(*own) if own else None), [b for b in baselines if b is not None]
 
 
 def _amount(draft: Draft, value: Span, ind: Span, units: dict[str, str]) -> tuple | None:

@@ -185,3 +185,13 @@ def test_five_year_period_of_a_shorter_plan_is_clipped_to_it(annotate):
     period = found.one("Period", "“十四五”期间")
     assert period.notes["start"] == "2023" and period.notes["end"] == "2025"
     assert any("the part its plan covers" in line for line in found.draft.unresolved)
+
+
+def test_rows_of_things_under_year_columns_are_levels(annotate):
+    text = ("某省“十四五”职业技能培训规划\n\n专栏2　载体建设指标\n指标\t2020年\t2025年目标\t属性\n"
+            "公共实训基地（个）\t12\t≥20\t约束性\n开展补贴性职业技能培训（万人次）\t150\t≥200\t预期性\n")
+    found = annotate(text)
+    assert found.one("Baseline", "12").attributes == {"Cumulative": True}
+    assert found.one("Target", "≥20").attributes == {"Cumulative": True}
+    # a row named by its action counts what is done (a flow in each year), not a level
+    assert found.one("Baseline", "150").attributes == {} and found.one("Target", "≥200").attributes == {}
