@@ -13,7 +13,8 @@ CN_YEAR_RE = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
 FYP = r"(?:至|截至|到)?[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|期末|末)?"
 PERIOD_RE = re.compile(
     r"\d{4}\s*[—–\-~至到]\s*\d{4}\s*年|" + FYP + r"|(?:到|至|截至)\s*" + YEAR + r"\s*年(?:底|末)?|"
-    + YEAR + r"\s*年(?:底|末)?(?![\d一二三四五六七八九十]{1,2}月)|年底前|年内|每[两二三四五]?年|分年度|五年来"
+    + YEAR + r"\s*年(?:底|末)?(?![\d一二三四五六七八九十]{1,2}月)|年底前|[一二三四五两\d]年内|年内|"
+    r"每[两二三四五]?年|分年度|五年来"
 )
 DEADLINE_RE = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*日|底|末)?(?:之前|以前|前)")
 FYP_NUM_RE = re.compile(r"十([一二三四五六七八九])五")
@@ -37,6 +38,9 @@ def period_notes(quote: str, doc_year: int, plan: tuple[int, int], point: bool =
     if DEADLINE_RE.fullmatch(text):  # 9月底前: from the start of the year to that day
         due = normalize.read_date(re.sub(r"(?:之|以)?前$", "", text), doc_year)
         return {"start": str(due.year), "end": due.isoformat()}
+    if m := re.fullmatch(r"([一二三四五两\d])年内", text):  # 五年内: the first N years of the plan
+        years = int(m.group(1)) if m.group(1).isdigit() else normalize.chinese_integer(m.group(1))
+        return {"start": str(plan[0]), "end": str(plan[0] + years - 1)}
     if text in ("年底前", "年内"):
         return {"start": str(doc_year), "end": f"{doc_year}-12-31" if text == "年底前" else str(doc_year)}
     if m := RECURRENCE_RE.fullmatch(text):  # 每年, 分年度 (year by year), 每两年

@@ -23,7 +23,8 @@ ROW_RE = re.compile(r"^[ \t]*(?P<name>\S.*?)[ \t]*(?P<value>" + VALUE + r")[ \t]
 NATURE_LINE_RE = re.compile(r"^[ \t]*(" + NATURE + r")[ \t]*$", re.M)
 VALUE_LINE_RE = re.compile(r"^[ \t]*(" + VALUE + r")[ \t]*$")
 UNIT_RE = re.compile(r"\((万?人次|万?人|个|家|所|项|类|%|万元|亿元)\)\s*$")
-HEADER_UNIT_RE = re.compile(r"\((万?人次|万?人|个|家|所|项|类|%|万元|亿元)\)")
+# 目标（万人次） or 主要指标（单位：万人次）
+HEADER_UNIT_RE = re.compile(r"\((?:单位[:：]\s*)?(万?人次|万?人|个|家|所|项|类|%|万元|亿元)\)")
 SUB_RE = re.compile(r"^(?:\d+[.、]\s*)?其中[:：]\s*")
 NUMBER_RE = re.compile(r"^\d+[.、]\s*")
 HEAD_PERIOD_RE = re.compile(r"\d{4}\s*[—–\-~至]\s*\d{4}\s*年")

@@ -197,6 +197,7 @@ def _named_training(text: str, s_start: int, pos: int) -> tuple[int, int] | None
     return found[-1].span() if found else None
 
 
+LEVEL_VERB_RE = re.compile(r"保持在|稳定在|提高到|提高至|增加到|增长到|提升到|提升至")
 LIST_ITEM = 10  # the most characters before the figure of one item of a list of values (农民工超过4000万人次)
 VERB_RE = re.compile(r"培训|开展|组织|举办|新增|新建|建设|培育|认定|评选|完成")
 
@@ -213,7 +214,9 @@ def _elided_verb(text: str, start: int, s_start: int) -> tuple[int, int] | None:
         if figure is None:
             return None  # the clause before holds no value: not a list of values
         if verb := VERB_RE.match(text, clause):
-            return verb.span() if figure.start() - verb.end() <= LIST_ITEM else None
+            # 培训合格率保持在90%: a clause with its own level verb names a rate, not a list item's object
+            own_verb = LEVEL_VERB_RE.search(text, verb.end(), clause + figure.start())
+            return verb.span() if figure.start() - verb.end() <= LIST_ITEM and not own_verb else None
         if figure.start() > LIST_ITEM:
             return None  # a clause of its own, not a short item of the list
         end = clause - 1

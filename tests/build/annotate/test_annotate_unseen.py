@@ -196,3 +196,18 @@ def test_rows_of_things_under_year_columns_are_levels(annotate):
     assert found.one("Target", "≥20").attributes == {"Cumulative": True}
     # a row named by its action counts what is done (a flow in each year), not a level
     assert found.one("Baseline", "150").attributes == {} and found.one("Target", "≥200").attributes == {}
+
+
+def test_n_years_within_and_header_unit_with_its_label(annotate):
+    text = ("某省“十四五”职业技能培训规划\n\n二、主要目标\n　　五年内累计开展补贴性职业技能培训400万人次左右。\n\n"
+            "专栏1　主要指标（单位：万人次）\n指标\n2025年\n属性\n开展补贴性职业技能培训\n≥400\n预期性\n")
+    found = annotate(text)
+    assert found.one("Period", "五年内").notes == {"start": "2021", "end": "2025"}  # not the document's year
+    row = found.one("Target", "≥400")
+    ind = next(i for r, v, i in found.draft.relations if r == "measures" and v is row)
+    assert found.related(ind, "measuredIn") == ["万人次"]
+
+
+def test_a_rate_with_its_own_level_verb_does_not_lend_its_first_word(annotate):
+    found = annotate("二、主要目标\n　　到2025年，培训合格率保持在90%以上，职业技能等级认定人数年均增长10%。\n")
+    assert found.related(found.one("Target", "10%"), "measures") == ["职业技能等级认定人数年均增长"]
