@@ -211,3 +211,9 @@ def test_n_years_within_and_header_unit_with_its_label(annotate):
 def test_a_rate_with_its_own_level_verb_does_not_lend_its_first_word(annotate):
     found = annotate("二、主要目标\n　　到2025年，培训合格率保持在90%以上，职业技能等级认定人数年均增长10%。\n")
     assert found.related(found.one("Target", "10%"), "measures") == ["职业技能等级认定人数年均增长"]
+
+
+def test_year_range_with_year_words_on_both_sides(annotate):
+    found = annotate("某市职业技能提升行动实施方案（2019—2021年）\n\n某市人民政府\n2019年8月1日\n\n"
+                     "一、目标任务\n　　2019年至2021年，全市共开展各类职业技能培训30万人次以上。\n")
+    assert found.related(found.one("Target", "30万人次以上"), "during") == ["2019年至2021年"]
