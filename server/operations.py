@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from policykg.kg.dataset_reads import statistics
 from policykg.kg.page_reads import (
     describe_resource,
+    description,
     description_ntriples,
     document_view,
     graph_ntriples,
@@ -29,6 +30,7 @@ READ_OPERATIONS: dict[str, Callable[..., Any]] = {
     "labels": labels,
     "describe_resource": describe_resource,
     "document_view": document_view,
+    "description": description,
     "description_ntriples": description_ntriples,
     "graph_ntriples": graph_ntriples,
     "similar_iris": similar_iris,

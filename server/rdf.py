@@ -1,8 +1,10 @@
-"""Serialising small graphs (resource descriptions, the service description, VoID) with rdflib."""
+"""Serialising small graphs (resource descriptions, the service description, VoID): the engine's
+writers wherever they serve, rdflib for the JSON-LD compaction with the published context."""
 
 from __future__ import annotations
 
 import json
+import threading
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -36,6 +38,20 @@ def jsonld_context(vocabulary: Graph | None = None) -> dict:
     return {"@context": context}
 
 
+_context_cache: tuple[Graph, dict] | None = None
+_context_lock = threading.Lock()
+
+
+def vocabulary_jsonld_context(vocabulary: Graph) -> dict:
+    """`jsonld_context(vocabulary)`, computed once per vocabulary graph (one per build): walking the
+    ontology costs milliseconds, more than the rest of a resource's JSON-LD. Callers must not change it."""
+    global _context_cache
+    with _context_lock:
+        if _context_cache is None or _context_cache[0] is not vocabulary:
+            _context_cache = (vocabulary, jsonld_context(vocabulary))
+        return _context_cache[1]
+
+
 def graph_from_ntriples(data: bytes) -> Graph:
     graph = Graph()
     bind_prefixes(graph)
@@ -60,12 +76,20 @@ def serialize_graph(graph: Graph, fmt: Format, context_url: str | None = None, c
     return _serialize_with_oxigraph(graph, fmt.engine)
 
 
+def engine_prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    """The prefixes the engine's writer declares in `fmt`: the project's, in Turtle and TriG."""
+    return _TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+
+
 def _serialize_with_oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
     """Serialise with the engine's writer, which keeps every literal's lexical form: rdflib's Turtle
     writer turns "250000"^^xsd:decimal into 250000.0, a different RDF term than the endpoint and the
     dumps give (one graph through every door)."""
     triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return _serialize_triples(list(triples), fmt)
+
+
+def _serialize_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples] \
-        if fmt.supports_datasets else list(triples)
-    prefixes = _TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(items, format=fmt, prefixes=prefixes)
+        if fmt.supports_datasets else triples
+    return ox.serialize(items, format=fmt, prefixes=engine_prefixes(fmt))

@@ -27,7 +27,7 @@ from .media import (
     negotiate,
     offered_media_types,
 )
-from .rdf import graph_from_ntriples, jsonld_context, serialize_graph
+from .rdf import engine_prefixes, graph_from_ntriples, serialize_graph, vocabulary_jsonld_context
 from .state import state
 from .views import Labels, href, segments, span_anchor
 
@@ -42,7 +42,7 @@ def jsonld_context_document() -> Response:
     """The JSON-LD @context that every JSON-LD description refers to (at iri_base + context.jsonld)."""
     import json
 
-    body = json.dumps(jsonld_context(state().vocabulary()), ensure_ascii=False, indent=2)
+    body = json.dumps(vocabulary_jsonld_context(state().vocabulary()), ensure_ascii=False, indent=2)
     return Response(body, content_type="application/ld+json; charset=utf-8")
 
 
@@ -51,13 +51,26 @@ def serve_resource(path: str) -> Response:
     iri, fmt = resolve(path)
     if fmt.name == "html":
         return _located(_html(iri), iri, fmt, path)
-    data = state().read("description_ntriples", iri)
-    if not data:
-        raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
-    # the context's stable IRI under the configured base, not the host of this request
-    body = serialize_graph(graph_from_ntriples(data), fmt, state().config.iri_base + "context.jsonld",
-                           jsonld_context(state().vocabulary()))
+    body = _description(iri, fmt)
     return _located(_negotiated(Response(body, content_type=fmt.content_type), iri), iri, fmt, path)
+
+
+def _description(iri: str, fmt: Format) -> bytes:
+    """The resource's description in `fmt`, written by the engine where it writes the format."""
+    if fmt.name != "jsonld":
+        if not isinstance(fmt.engine, ox.RdfFormat):
+            raise ValueError(f"{fmt.label or fmt.name} is not an RDF graph format")
+        body = state().read("description", iri, fmt.media_type, engine_prefixes(fmt.engine))
+    else:
+        body = state().read("description_ntriples", iri)
+    if not body:
+        raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
+    if fmt.name == "jsonld":
+        # compacted by rdflib with the context; the context's stable IRI under the configured base, not the
+        # host of this request
+        return serialize_graph(graph_from_ntriples(body), fmt, state().config.iri_base + "context.jsonld",
+                               vocabulary_jsonld_context(state().vocabulary()))
+    return body
 
 
 def _located(response: Response, iri: str, fmt: Format, path: str) -> Response:
