@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -13,6 +15,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from policykg.kg.formats import Format
 from policykg.kg.namespaces import PREFIXES, bind_prefixes
 
+T = TypeVar("T")
 # no prefix for the instance namespace: its local names hold slashes (as build.pipeline writes Turtle)
 _TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
 
@@ -38,18 +41,24 @@ def jsonld_context(vocabulary: Graph | None = None) -> dict:
     return {"@context": context}
 
 
-_context_cache: tuple[Graph, dict] | None = None
-_context_lock = threading.Lock()
+def once_per_vocabulary(compute: Callable[[Graph], T]) -> Callable[[Graph], T]:
+    """`compute(vocabulary)`, remembered for the last vocabulary graph it was asked about (the server
+    holds one per build, server/state.py): what the pages derive from the ontology is worked out once,
+    not on every request. Callers must not change the answer."""
+    last: list[tuple[Graph, T]] = []
+    lock = threading.Lock()
+
+    def cached(vocabulary: Graph) -> T:
+        with lock:
+            if not last or last[0][0] is not vocabulary:
+                last[:] = [(vocabulary, compute(vocabulary))]
+            return last[0][1]
+
+    return cached
 
 
-def vocabulary_jsonld_context(vocabulary: Graph) -> dict:
-    """`jsonld_context(vocabulary)`, computed once per vocabulary graph (one per build): walking the
-    ontology costs milliseconds, more than the rest of a resource's JSON-LD. Callers must not change it."""
-    global _context_cache
-    with _context_lock:
-        if _context_cache is None or _context_cache[0] is not vocabulary:
-            _context_cache = (vocabulary, jsonld_context(vocabulary))
-        return _context_cache[1]
+# walking the ontology costs milliseconds, more than the rest of a resource's JSON-LD
+vocabulary_jsonld_context = once_per_vocabulary(jsonld_context)
 
 
 def graph_from_ntriples(data: bytes) -> Graph:

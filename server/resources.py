@@ -7,12 +7,14 @@ the document view: the full text with every annotated span marked.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
-from rdflib.namespace import RDF
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from policykg.kg.namespaces import INFERRED_GRAPH, NIF, PKG
 from policykg.kg.prefixed_names import compact
@@ -27,7 +29,7 @@ from .media import (
     negotiate,
     offered_media_types,
 )
-from .rdf import engine_prefixes, graph_from_ntriples, serialize_graph, vocabulary_jsonld_context
+from .rdf import engine_prefixes, graph_from_ntriples, once_per_vocabulary, serialize_graph, vocabulary_jsonld_context
 from .state import state
 from .views import Labels, href, segments, span_anchor
 
@@ -138,9 +140,47 @@ class PropertyRow:
     values: list[Value] = field(default_factory=list)
 
 
+@dataclass
+class PageLabels(Labels):
+    """`Labels` whose fallback to the vocabulary graph is a table made once per build (`vocabulary_labels`)
+    instead of a walk of the rdflib graph for each label a page shows: the same answers."""
+
+    fallback: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def get(self, iri: str, lang: str) -> str:
+        values = self.found.get(iri, {}).get(lang)
+        if values:
+            return values[0]
+        return self.fallback.get(iri, {}).get(lang, "")
+
+
+def _vocabulary_labels(vocabulary: Graph) -> dict[str, dict[str, str]]:
+    """What `Labels.get` finds in the vocabulary graph: by IRI and language tag, the first rdfs:label
+    in that language, else the first skos:prefLabel (in the graph's order)."""
+    table: dict[str, dict[str, str]] = {}
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        for subject in dict.fromkeys(vocabulary.subjects(predicate, None)):
+            if isinstance(subject, URIRef):
+                for label in vocabulary.objects(subject, predicate):
+                    language = getattr(label, "language", None)
+                    if language is not None:
+                        table.setdefault(str(subject), {}).setdefault(language, str(label))
+    return table
+
+
+vocabulary_labels = once_per_vocabulary(_vocabulary_labels)
+# a page writes the same few dozen predicates and classes as prefixed names again and again
+compact_iri = functools.lru_cache(maxsize=1 << 14)(compact)
+
+
+def page_labels(found: dict[str, dict[str, list[str]]]) -> PageLabels:
+    """The labels a read operation found, falling back to the current build's vocabulary graph."""
+    return PageLabels(found, None, vocabulary_labels(state().vocabulary()))
+
+
 def resource_page(description: dict, is_graph: bool = False) -> str:
     iri = description["iri"]
-    labels = Labels(description["labels"], state().vocabulary())
+    labels = page_labels(description["labels"])
     types, rows = [], {}
     for triple in description["outgoing"]:
         inferred = triple["g"] == INFERRED_GRAPH
@@ -157,14 +197,14 @@ def resource_page(description: dict, is_graph: bool = False) -> str:
         iri=iri,
         labels=labels,
         types=types,
-        rows=sorted(rows.values(), key=lambda r: (compact(r.iri))),
+        rows=sorted(rows.values(), key=lambda r: compact_iri(r.iri)),
         incoming=incoming,
         incoming_truncated=description["incoming_truncated"],
         sources=description["sources"],
         graphs=description["graphs"],
         formats=RESOURCE_FORMATS[1:],
         href=href,
-        compact=compact,
+        compact=compact_iri,
         span_anchor=span_anchor,
         local=href(iri),
         is_graph=is_graph,
@@ -180,7 +220,7 @@ def document_page(text_iri: str) -> str:
     if view is None:
         raise ResourceNotFound(f"<{text_iri}> has no text.", text_iri)
     focus = _focus(request.args.get("span"))
-    labels = Labels(view["labels"], state().vocabulary())
+    labels = page_labels(view["labels"])
     return render_template(
         "document.html",
         iri=text_iri,
@@ -189,7 +229,7 @@ def document_page(text_iri: str) -> str:
         pieces=segments(view["text"], view["spans"], focus),
         focus=focus,
         href=href,
-        compact=compact,
+        compact=compact_iri,
         span_anchor=span_anchor,
         formats=RESOURCE_FORMATS[1:],
         local=href(text_iri),
