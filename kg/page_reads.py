@@ -101,6 +101,23 @@ def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, dict[str, list[str
     return found
 
 
+def page_kind(store: ox.Store, iri: str) -> dict:
+    """What a page must know before it reads the rest: whether the resource is described at all (a triple
+    about it, or one from an IRI to it, in a named graph: what `describe_resource` shows), whether it
+    names a graph, and its types (from every named graph): a document text gets the document view,
+    which does not need the description (its thousand incoming links and their labels)."""
+    node = _iri_node(iri)
+    types = {quad.object.value for quad in store.quads_for_pattern(node, _RDF_TYPE, None, None)
+             if not isinstance(quad.graph_name, ox.DefaultGraph) and isinstance(quad.object, ox.NamedNode)}
+    described = bool(types) or any(
+        not isinstance(quad.graph_name, ox.DefaultGraph) for quad in store.quads_for_pattern(node, None, None, None)
+    ) or any(
+        not isinstance(quad.graph_name, ox.DefaultGraph) and isinstance(quad.subject, ox.NamedNode)
+        for quad in store.quads_for_pattern(None, None, node, None)
+    )
+    return {"described": described, "is_graph": store.contains_named_graph(node), "types": sorted(types)}
+
+
 def describe_resource(store: ox.Store, iri: str, incoming_limit: int = INCOMING_LIMIT) -> dict:
     """Everything the resource page shows: outgoing and incoming triples, labels, source quotes."""
     node = _iri_node(iri)
@@ -158,6 +175,8 @@ _DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
 _SPAN_REQUIRED = {name: ox.NamedNode(PREFIXES["nif"] + local)
                   for name, local in (("context", "referenceContext"), ("begin", "beginIndex"), ("end", "endIndex"))}
 _SPAN_OPTIONAL = {"anchor": ox.NamedNode(PREFIXES["nif"] + "anchorOf")}
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_TEXT = ox.NamedNode(PREFIXES["pkg"] + "text")
 _IS_STRING = ox.NamedNode(PREFIXES["nif"] + "isString")
 _ANNOTATION_UNIT = ox.NamedNode(PREFIXES["nif"] + "annotationUnit")
 _IDENTIFIES = ox.NamedNode(PREFIXES["itsrdf"] + "taIdentRef")
@@ -234,35 +253,53 @@ def _context_strings(store: ox.Store, contexts: set[str]) -> dict[str, str]:
 
 
 def document_view(store: ox.Store, text_iri: str) -> dict | None:
-    """A document's full text with every annotated span and the resources derived from each."""
+    """A document's full text with every annotated span and the resources derived from each.
+
+    The spans are the groups of `SELECT ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r)) AS
+    ?derived) WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex
+    ?end . OPTIONAL { ?span nif:annotationUnit ?unit . ?unit pkg:annotationType ?type ; pkg:annotationId
+    ?id } } OPTIONAL { { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } } UNION { GRAPH ?g3 { ?unit
+    itsrdf:taIdentRef ?r } } } } GROUP BY … ORDER BY ?begin DESC(?end) ?id`, read from the indexes: the
+    query took ~60 ms a document (issue 10). A span's derived resources are sorted (the query left their
+    order to the engine); the marked text links to the first."""
     node = _iri_node(text_iri)
     text = _context_strings(store, {text_iri}).get(text_iri)
     if text is None:
         return None
-    rows = select(
-        store,
-        """SELECT ?x ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
-           WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex ?end .
-                   OPTIONAL { ?span nif:annotationUnit ?unit . ?unit pkg:annotationType ?type ; pkg:annotationId ?id } }
-                   OPTIONAL { { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } }
-                              UNION { GRAPH ?g3 { ?unit itsrdf:taIdentRef ?r } } } }
-           GROUP BY ?x ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end) ?id""",
-        x=node,
-    )
+    groups: dict[tuple, dict[str, None]] = {}
+    for quad in _named_quads(store, None, _SPAN_REQUIRED["context"], node):
+        span, graph = quad.subject, quad.graph_name
+        units = [(unit, kind, number) for unit in _named_objects(store, span, _ANNOTATION_UNIT, graph)
+                 for kind in _named_objects(store, unit, _UNIT_FIELDS["type"], graph)
+                 for number in _named_objects(store, unit, _UNIT_FIELDS["id"], graph)] or [(None, None, None)]
+        derived = [q.subject for q in _named_quads(store, None, _DERIVED_FROM, span)]
+        for begin in _named_objects(store, span, _SPAN_REQUIRED["begin"], graph):
+            for end in _named_objects(store, span, _SPAN_REQUIRED["end"], graph):
+                for unit, kind, number in units:
+                    # with no unit, `?unit itsrdf:taIdentRef ?r` joins any unit (the query's OPTIONAL)
+                    identified = [q.object for q in _named_quads(store, unit, _IDENTIFIES, None)]
+                    group = groups.setdefault((span, begin, end, kind, number), {})
+                    group.update((term.value, None) for term in derived + identified
+                                 if not isinstance(term, ox.BlankNode))
     spans = [
-        {
-            "span": row["span"].value,
-            "begin": int(row["begin"].value),
-            "end": int(row["end"].value),
-            "type": row["type"].value if "type" in row else "",
-            "id": row["id"].value if "id" in row else "",
-            "derived": row["derived"].value.split() if "derived" in row else [],
-        }
-        for row in rows
+        {"span": span.value, "begin": int(begin.value), "end": int(end.value), "type": kind.value if kind else "",
+         "id": number.value if number else "", "derived": sorted(derived)}
+        for (span, begin, end, kind, number), derived in groups.items()
     ]
-    notices = [r["n"].value for r in select(store, "SELECT ?x ?n WHERE { GRAPH ?g { ?n pkg:text ?x } }", x=node)]
+    spans.sort(key=lambda s: (s["begin"], -s["end"], s["id"], s["span"], s["type"]))
+    notices = [quad.subject.value for quad in _named_quads(store, None, _TEXT, node)]
     mentioned = {text_iri, *notices, *(iri for span in spans for iri in span["derived"])}
     return {"iri": text_iri, "text": text, "spans": spans, "notices": notices, "labels": labels(store, mentioned)}
+
+
+def _named_quads(store: ox.Store, subject, predicate, obj) -> list[ox.Quad]:
+    """The quads matching the pattern in any named graph (graph/inferred too), as `GRAPH ?g { … }`."""
+    return [quad for quad in store.quads_for_pattern(subject, predicate, obj, None)
+            if not isinstance(quad.graph_name, ox.DefaultGraph)]
+
+
+def _named_objects(store: ox.Store, subject, predicate, graph) -> list[ox.Term]:
+    return [quad.object for quad in store.quads_for_pattern(subject, predicate, None, graph)]
 
 
 def description(store: ox.Store, iri: str, media_type: str = "application/n-triples",

@@ -20,6 +20,7 @@ from policykg.kg.page_reads import (
     graph_ntriples,
     is_graph_name,
     labels,
+    page_kind,
     similar_iris,
 )
 
@@ -28,6 +29,7 @@ from .errors import QueryFailed
 READ_OPERATIONS: dict[str, Callable[..., Any]] = {
     "is_graph_name": is_graph_name,
     "labels": labels,
+    "page_kind": page_kind,
     "describe_resource": describe_resource,
     "document_view": document_view,
     "description": description,

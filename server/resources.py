@@ -112,15 +112,13 @@ def _negotiated(response: Response, iri: str) -> Response:
 
 
 def _html(iri: str) -> Response:
-    description = state().read("describe_resource", iri)
-    is_graph = state().read("is_graph_name", iri)
-    if not description["outgoing"] and not description["incoming"] and not is_graph:
+    kind = state().read("page_kind", iri)
+    if not kind["described"] and not kind["is_graph"]:
         raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
-    types = [t["o"]["value"] for t in description["outgoing"] if t["p"] == RDF_TYPE]
-    if TEXT_TYPES & set(types):
+    if TEXT_TYPES & set(kind["types"]):
         page = document_page(iri)
     else:
-        page = resource_page(description, is_graph)
+        page = resource_page(state().read("describe_resource", iri), kind["is_graph"])
     return _negotiated(Response(page, content_type=HTML_PAGE.content_type), iri)
 
 
