@@ -9,7 +9,8 @@ no other process is counted: only the work of the request in the web process. Sy
 - `floor`: the floor app's `/describe` (bench/floor_app.py): a Flask route answering the resource's
   description as one CONSTRUCT (bench/endpoint.py's DESCRIPTION) over the build in memory, N-Triples;
   `floor ttl` the same CONSTRUCT written as Turtle with the project's prefixes.
-- `policykg`: this checkout's pages, by Accept (HTML, Turtle, N-Triples, JSON-LD).
+- `policykg`: this checkout's pages, by Accept (HTML, Turtle, N-Triples, JSON-LD), and the HTML
+  document view of every document text (a page per document, with every annotated span).
 - `base` (with --base): the same pages from another checkout, laid out as an importable `policykg`
   package under that folder (e.g. `git archive main` with the package-dir links of pyproject.toml),
   for an A/B in the same run.
@@ -38,9 +39,22 @@ PAGE_CASES = {"html": "text/html", "ttl": "text/turtle", "nt": "application/n-tr
               "jsonld": "application/ld+json"}
 
 
+def document_paths(data: Path) -> list[str]:
+    """Paths of the build's document texts (their HTML page is the document view, a page per document)."""
+    import pyoxigraph as ox
+
+    from policykg.kg.namespaces import BASE, PREFIXES
+    from policykg.kg.store import current_build
+
+    texts = {q.subject.value for q in ox.parse(path=str(current_build(data).dump("policykg.nq")),
+                                                format=ox.RdfFormat.N_QUADS)
+             if q.predicate.value == PREFIXES["nif"] + "isString" and q.subject.value.startswith(BASE)}
+    return ["/" + iri.removeprefix(BASE) for iri in sorted(texts)]
+
+
 def sample_paths(data: Path, count: int, seed: int) -> list[str]:
     """Paths of `count` resource IRIs of the build that server/resources.py serves (not the ontology,
-    shapes or dataset pages, which have their own modules)."""
+    shapes or dataset pages, which have their own modules; not the document texts, measured apart)."""
     import pyoxigraph as ox
 
     from policykg.kg.namespaces import BASE
@@ -58,7 +72,8 @@ def sample_paths(data: Path, count: int, seed: int) -> list[str]:
         adapter = app.url_map.bind("localhost")
         # an IRI with a fragment dereferences to the document without it (the ontology's page)
         paths = ["/" + iri.removeprefix(BASE) for iri in subjects if "#" not in iri]
-        served = [p for p in paths if adapter.match(p)[0] == "resources.serve_resource"]
+        documents = set(document_paths(data))
+        served = [p for p in paths if adapter.match(p)[0] == "resources.serve_resource" and p not in documents]
     finally:
         app.extensions["policykg"].executor.close()
     return random.Random(seed).sample(served, min(count, len(served)))
@@ -104,6 +119,7 @@ def child(system: str, data: Path, paths: list[str]) -> dict[str, float]:
         app = create_app(ServerConfig(data_dir=data, workers=1))
         client = app.test_client()
         cases = {name: [(p, {}, {"Accept": accept}) for p in paths] for name, accept in PAGE_CASES.items()}
+        cases["html document text"] = [(p, {}, {"Accept": "text/html"}) for p in document_paths(data)]
         close = app.extensions["policykg"].executor.close
     found = {}
     for name, requests in cases.items():
@@ -158,12 +174,18 @@ def main() -> None:
     median = {system: {case: statistics.median(r[case] for r in runs) for case in runs[0]}
               for system, runs in results.items()}
     floor = median["floor"]["nt"]
-    print(f"{len(paths)} pages, {args.rounds} interleaved rounds, median CPU ms per page (in process)\n")
+    print(f"{len(paths)} resource pages and every document text, {args.rounds} interleaved rounds, median CPU ms "
+          "per page (in process)\n")
     print("| system | page | CPU ms/page | floor CONSTRUCT (nt) CPU / page CPU |")
     print("| --- | --- | --- | --- |")
     for system, cases in median.items():
         for case, value in cases.items():
-            print(f"| {system} | {case} | {value:.3f} | {floor / value:.2f} |")
+            ratio = "—" if case.endswith("document text") else f"{floor / value:.2f}"
+            print(f"| {system} | {case} | {value:.3f} | {ratio} |")
+    if "base" in median:
+        print("\n| page | base CPU / policykg CPU |\n| --- | --- |")
+        for case, value in median["policykg"].items():
+            print(f"| {case} | {median['base'][case] / value:.1f}× |")
 
 
 if __name__ == "__main__":
