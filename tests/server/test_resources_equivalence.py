@@ -27,7 +27,7 @@ from policykg.kg.prefixed_names import compact
 from policykg.server import resources
 from policykg.server.errors import ResourceNotFound
 from policykg.server.operations import READ_OPERATIONS
-from policykg.server.rdf import graph_from_ntriples, jsonld_context, serialize_graph
+from policykg.server.rdf import graph_from_ntriples, jsonld_context, once_per_vocabulary, serialize_graph
 from policykg.server.state import state
 from policykg.server.views import Labels
 
@@ -245,3 +245,12 @@ def test_reads_are_the_former_queries_answers_on_the_whole_corpus(store):
         assert page_reads._context_strings(store, contexts) == reference_context_strings(store, contexts)
         if page_reads.document_view(store, iri) is not None:
             assert page_reads.document_view(store, iri) == reference_document_view(store, iri), iri
+
+
+def test_what_pages_derive_from_the_vocabulary_is_worked_out_once_per_vocabulary_graph():
+    calls = []
+    sizes = once_per_vocabulary(lambda graph: calls.append(graph) or len(graph))
+    first, second = Graph(), Graph()
+    second.parse(data="<https://example.org/a> <https://example.org/b> <https://example.org/c> .", format="nt")
+    assert [sizes(first), sizes(first), sizes(second), sizes(second), sizes(first)] == [0, 0, 1, 1, 0]
+    assert [graph is first for graph in calls] == [True, False, True]  # a new build's graph: computed again
