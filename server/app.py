@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from policykg import __version__
 
 from . import result_cache
+from .admission import ClientShares
 from .config import ServerConfig
 from .errors import GraphUnavailable, HttpError, InsufficientStorage, ResourceNotFound
 from .media import HTML_PAGE, RESOURCE_FORMATS, prefers_html
@@ -39,13 +40,14 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(config: ServerConfig | None = None) -> Flask:
-    """Build the app for `config` (default: from POLICYKG_* environment variables)."""
+def create_app(config: ServerConfig | None = None, shares: ClientShares | None = None) -> Flask:
+    """Build the app for `config` (default: from POLICYKG_* environment variables); `shares`: the
+    per-client counts of admission control when several front-end processes share them."""
     config = config or ServerConfig.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    install(app, config)
+    install(app, config, shares)
     result_cache.install(app)
 
     from . import analysis, dataset_pages, pages, resources, sparql, vocabulary

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
@@ -38,6 +39,10 @@ from .worker import answer
 log = logging.getLogger(__name__)
 
 _NO_NAMESPACE = Sandbox(isolated=False, reason="the web process answers lookups in its own namespace")
+
+SPARQL_PATH = "/sparql"
+# the parameters a request answered in the front end's main loop may carry (see `answers_inline`)
+INLINE_PARAMETERS = frozenset({"query", "format", "output"})
 
 # operations whose answer depends on the build only: computed once per build
 PER_BUILD_OPERATIONS = frozenset({"statistics"})
@@ -212,6 +217,34 @@ class LocalStore:
             return run_read(opened.store, operation, args)
         except ValueError as exc:
             raise QueryFailed(f"{operation} failed: {exc}") from exc
+
+    def answers_inline(self, method: str, path: str, query_string: str, content_type: str,
+                       body: bytes | None) -> bool:
+        """True when a request is a /sparql lookup that `try_lookup` answers from the build already open:
+        the front end may then answer it in its main loop (server/wsgi.py). This reading of the request
+        only chooses the thread that runs it; the app reads the request again and decides everything.
+        Conservative: any parameter besides the query and the output format, any other body, a
+        build not opened yet or a query that would leave the cheap lane, and the answer is no."""
+        if path != SPARQL_PATH or (body is None) or (method not in ("GET", "POST")):
+            return False
+        opened = self._opened
+        if opened is None or opened.dataset is None:
+            return False
+        params = parse_qs(query_string, keep_blank_values=True) if query_string else {}
+        mimetype = content_type.split(";", 1)[0].strip().lower()
+        if method == "POST" and mimetype == "application/sparql-query":
+            try:
+                params.setdefault("query", []).append(body.decode("utf-8"))
+            except UnicodeDecodeError:
+                return False
+        elif method == "POST" and mimetype == "application/x-www-form-urlencoded":
+            for name, values in parse_qs(body.decode("latin-1"), keep_blank_values=True).items():
+                params.setdefault(name, []).extend(values)
+        elif method == "POST" or body:
+            return False
+        queries = params.get("query", ())
+        return (len(queries) == 1 and params.keys() <= INLINE_PARAMETERS and is_lookup(queries[0])
+                and not _NO_NAMESPACE.refuses_text(queries[0]))
 
     def try_lookup(self, job: SparqlJob) -> SparqlAnswer | None:
         """Answer the job here, exactly as a query worker would, when it is a lookup over the default
