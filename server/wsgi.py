@@ -23,12 +23,14 @@ from __future__ import annotations
 import logging
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable
 
 from flask import Flask
 from waitress.adjustments import Adjustments
-from waitress.channel import HTTPChannel
+from waitress.buffers import OverflowableBuffer
+from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
@@ -90,6 +92,28 @@ class DeadlineChannel(HTTPChannel):
             self.request_started = None
         return result
 
+    def write_soon(self, data) -> int:
+        """Queue response bytes. An inline answer (in the main loop) only queues them: the loop sends
+        head and body in one go when it next polls, instead of one send() per write, and it must
+        never wait for itself to drain the buffers, as a request thread does."""
+        if not self.in_main_loop or not isinstance(data, bytes):
+            return super().write_soon(data)
+        if not self.connected:
+            raise ClientDisconnected
+        with self.outbuf_lock:
+            if self.current_outbuf_count >= self.adj.outbuf_high_watermark:
+                # as waitress does: a new buffer once the current one is full, so none grows unbounded
+                self.outbufs.append(OverflowableBuffer(self.adj.outbuf_overflow))
+                self.current_outbuf_count = 0
+            self.outbufs[-1].append(data)
+            self.current_outbuf_count += len(data)
+            self.total_outbufs_len += len(data)
+        return len(data)
+
+    def _flush_outbufs_below_high_watermark(self) -> None:
+        if not self.in_main_loop:
+            super()._flush_outbufs_below_high_watermark()
+
 
 class DeadlineServer(TcpWSGIServer):
     """waitress's TCP server, also closing connections whose request is not read in `read_timeout`."""
@@ -99,6 +123,17 @@ class DeadlineServer(TcpWSGIServer):
     # which complete requests are answered in the main loop instead of a request thread (None: none)
     inline: Callable[[HTTPRequestParser], bool] | None = None
 
+    loop_thread: int | None = None  # the thread running the main loop
+
+    def run(self) -> None:
+        self.loop_thread = threading.get_ident()
+        super().run()
+
+    def pull_trigger(self) -> None:
+        """Wake the main loop, unless the main loop is the caller (an inline answer): it polls next anyway."""
+        if threading.get_ident() != self.loop_thread:
+            super().pull_trigger()
+
     def add_task(self, channel) -> None:
         """Hand a channel's first queued request on: to a request thread, or, when `inline` says the
         request is a single-pattern lookup (server/lookup.py, `answers_inline`), to the main loop.
@@ -107,10 +142,19 @@ class DeadlineServer(TcpWSGIServer):
         thread switches and GIL hand-overs (issue 10), so the main loop answers it itself. Only
         requests whose cost is bounded qualify: an arbitrary query would stall every connection."""
         if (self.inline is not None and isinstance(channel, DeadlineChannel) and channel.in_main_loop
-                and not channel.inline_pending and channel.requests and self.inline(channel.requests[0])):
+                and not channel.inline_pending and channel.requests and self._is_inline(channel.requests[0])):
             channel.inline_pending = True
             return
         super().add_task(channel)
+
+    def _is_inline(self, request: HTTPRequestParser) -> bool:
+        if request.error:
+            return False
+        try:
+            return bool(self.inline and self.inline(request))
+        except Exception:  # a request the reading chokes on simply takes a request thread
+            log.exception("choosing the lane of %s %s", request.command, request.path)
+            return False
 
     def maintenance(self, now: float) -> None:
         super().maintenance(now)
@@ -179,7 +223,7 @@ def _small_body(request: HTTPRequestParser) -> bytes | None:
         return b""
     if request.content_length > INLINE_BODY_BYTES:
         return None
-    return body.get(INLINE_BODY_BYTES)
+    return body.getbuf().get(INLINE_BODY_BYTES)  # reads without consuming: the app reads it again
 
 
 class AccessLog:
