@@ -36,7 +36,22 @@ from .media import (
     offered_media_types,
     prefers_html,
 )
+from .query_text import QueryText, analyse
+from .rdf import serialize_graph
+from .service_policy import allowed, parse_allowlist
+from .state import state
 
+log = logging.getLogger(__name__)
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+READ_ONLY = (
+    "This endpoint is read-only: SPARQL Update operations (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, "
+    "ADD, MOVE, COPY) are refused. Rebuild the graph with `policykg build` to change it."
+)
+TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -55,22 +70,6 @@ def accept_choice(accept: str | None) -> AcceptChoice:
     distinct ones, so it is remembered (boundedly) instead of parsed four times a request."""
     return AcceptChoice(prefers_html(accept, GRAPH_FORMATS), prefers_html(accept, RESULT_FORMATS),
                         negotiate(accept, RESULT_FORMATS), negotiate(accept, GRAPH_FORMATS))
-from .query_text import QueryText, analyse
-from .rdf import serialize_graph
-from .service_policy import allowed, parse_allowlist
-from .state import state
-
-log = logging.getLogger(__name__)
-bp = Blueprint("sparql", __name__)
-
-FORM = "application/x-www-form-urlencoded"
-SPARQL_QUERY = "application/sparql-query"
-SPARQL_UPDATE = "application/sparql-update"
-READ_ONLY = (
-    "This endpoint is read-only: SPARQL Update operations (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, "
-    "ADD, MOVE, COPY) are refused. Rebuild the graph with `policykg build` to change it."
-)
-TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
