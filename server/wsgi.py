@@ -39,6 +39,7 @@ from .admission import SharedClientShares
 from .app import create_app
 from .config import ServerConfig
 from .errors import GraphUnavailable
+from .lookup import LocalStore
 from .prefork import listening_socket, run_children
 from .state import EXTENSION_KEY
 
@@ -72,13 +73,13 @@ class DeadlineChannel(HTTPChannel):
     requests the server marks as inline (see `DeadlineServer.add_task`) in the main loop."""
 
     request_started: float | None = None
-    in_main_loop = False  # received() or an inline answer is running (in the main loop's thread)
+    in_received = False  # the main loop is in received() (and the inline answers it runs)
     inline_pending = False  # the first queued request is to be answered inline once received() returns
 
     def received(self, data: bytes) -> bool:
         if data and self.request_started is None:
             self.request_started = time.time()
-        self.in_main_loop = True
+        self.in_received = True
         try:
             result = super().received(data)
             # waitress holds the channel's request lock while it hands a request on, and service()
@@ -87,7 +88,7 @@ class DeadlineChannel(HTTPChannel):
                 self.inline_pending = False
                 self.service()  # hands the next queued request on, inline or to a thread
         finally:
-            self.in_main_loop = False
+            self.in_received = False
         if self.request is None:  # nothing half-read: the request went to a thread (or none began)
             self.request_started = None
         return result
@@ -96,7 +97,7 @@ class DeadlineChannel(HTTPChannel):
         """Queue response bytes. An inline answer (in the main loop) only queues them: the loop sends
         head and body in one go when it next polls, instead of one send() per write, and it must
         never wait for itself to drain the buffers, as a request thread does."""
-        if not self.in_main_loop or not isinstance(data, bytes):
+        if not self.answering_inline or not isinstance(data, bytes):
             return super().write_soon(data)
         if not self.connected:
             raise ClientDisconnected
@@ -111,8 +112,14 @@ class DeadlineChannel(HTTPChannel):
         return len(data)
 
     def _flush_outbufs_below_high_watermark(self) -> None:
-        if not self.in_main_loop:
+        if not self.answering_inline:
             super()._flush_outbufs_below_high_watermark()
+
+    @property
+    def answering_inline(self) -> bool:
+        """True in the main loop's thread while it is in received(): a request thread serving this
+        channel meanwhile (waitress reads ahead while a request runs) sees False."""
+        return self.in_received and threading.get_ident() == getattr(self.server, "loop_thread", None)
 
 
 class DeadlineServer(TcpWSGIServer):
@@ -141,7 +148,7 @@ class DeadlineServer(TcpWSGIServer):
         A lookup costs a fraction of a millisecond; handing it to a thread costs as much again in
         thread switches and GIL hand-overs (issue 10), so the main loop answers it itself. Only
         requests whose cost is bounded qualify: an arbitrary query would stall every connection."""
-        if (self.inline is not None and isinstance(channel, DeadlineChannel) and channel.in_main_loop
+        if (self.inline is not None and isinstance(channel, DeadlineChannel) and channel.answering_inline
                 and not channel.inline_pending and channel.requests and self._is_inline(channel.requests[0])):
             channel.inline_pending = True
             return
@@ -216,6 +223,16 @@ def create_front_end(app, config: ServerConfig, query_lane: int, sock: socket.so
     return MultiSocketServer(socket_map, adj, listening, dispatcher, servers[-1].log_info)
 
 
+def inline_lookups(local: LocalStore) -> Callable[[HTTPRequestParser], bool]:
+    """The `inline` choice of `create_front_end`: the /sparql lookups the cheap lane answers."""
+
+    def inline(request: HTTPRequestParser) -> bool:
+        return local.answers_inline(request.command, request.path, request.query,
+                                    request.headers.get("CONTENT_TYPE", ""), _small_body(request))
+
+    return inline
+
+
 def _small_body(request: HTTPRequestParser) -> bytes | None:
     """The request body when it is small enough to be a lookup's (the body stays unread), else None."""
     body = request.body_rcv
@@ -279,9 +296,7 @@ def serve_front_end(config: ServerConfig, sock: socket.socket | None = None,
     except GraphUnavailable as exc:
         log.warning("query workers not started: %s", exc)
     server = create_front_end(AccessLog(app), config, state.admission.capacity, sock,
-                              inline=lambda request: state.local.answers_inline(
-                                  request.command, request.path, request.query,
-                                  request.headers.get("CONTENT_TYPE", ""), _small_body(request)))
+                              inline=inline_lookups(state.local))
 
     def stop(signum, frame):
         raise SystemExit(0)
