@@ -250,6 +250,8 @@ class AccessLog:
         self.app = app
 
     def __call__(self, environ, start_response):
+        if not access_log.isEnabledFor(logging.INFO):
+            return self.app(environ, start_response)
         started = time.monotonic()
         seen: dict = {}
 
