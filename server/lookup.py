@@ -45,6 +45,7 @@ SPARQL_PATH = "/sparql"
 IN_MEMORY_TRIPLES = 250_000
 # the parameters a request answered in the front end's main loop may carry (see `answers_inline`)
 INLINE_PARAMETERS = frozenset({"query", "format", "output"})
+INLINE_QUERY_CHARS = 4096  # a lookup is short; a longer text is not even tokenised in the main loop
 
 # operations whose answer depends on the build only: computed once per build
 PER_BUILD_OPERATIONS = frozenset({"statistics"})
@@ -253,7 +254,8 @@ class LocalStore:
         elif method == "POST" or body:
             return False
         queries = params.get("query", ())
-        return (len(queries) == 1 and params.keys() <= INLINE_PARAMETERS and is_lookup(queries[0])
+        return (len(queries) == 1 and len(queries[0]) <= INLINE_QUERY_CHARS and params.keys() <= INLINE_PARAMETERS
+                and is_lookup(queries[0])
                 and not _NO_NAMESPACE.refuses_text(queries[0]))
 
     def try_lookup(self, job: SparqlJob) -> SparqlAnswer | None:

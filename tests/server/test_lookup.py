@@ -149,6 +149,7 @@ def test_a_lookup_that_mentions_service_is_answered_by_the_workers(client, app, 
     ("GET", "/sparql", "query=" + quote(LOOKUPS[0]) + "&query=" + quote(LOOKUPS[0]), "", b"", False),
     ("GET", "/sparql", "query=" + quote(LOOKUPS[0]) + "&timeout=1", "", b"", False),
     ("GET", "/sparql", "", "", b"", False),
+    ("GET", "/sparql", "query=" + quote(LOOKUPS[0] + " " * 5000), "", b"", False),  # too long to read here
     ("GET", "/other", "query=" + quote(LOOKUPS[0]), "", b"", False),
     ("POST", "/sparql", "", "application/sparql-query", None, False),  # a body too large to read here
     ("POST", "/sparql", "", "text/plain", LOOKUPS[0].encode(), False),
