@@ -19,6 +19,8 @@ import logging
 import os
 import signal
 import socket
+import threading
+import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,9 @@ def run_children(count: int, child: Callable[[int], None]) -> int:
 def _child_main(index: int, child: Callable[[int], None], handlers: dict) -> None:
     for sig, handler in handlers.items():
         signal.signal(sig, handler)
+    # Ctrl-C reaches the whole process group: the parent turns it into one SIGTERM per child
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _stop_when_orphaned(os.getppid())
     code = 0
     try:
         child(index)
@@ -89,6 +94,17 @@ def _child_main(index: int, child: Callable[[int], None], handlers: dict) -> Non
     finally:
         logging.shutdown()
         os._exit(code)  # never return into the parent's code (nor run its atexit handlers)
+
+
+def _stop_when_orphaned(parent: int, poll_seconds: float = 1.0) -> None:
+    """SIGTERM this process once its parent is gone (killed outright), so that no front end keeps the port."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True, name="policykg-parent-watch").start()
 
 
 def _signal_all(children: dict[int, int], sig: int) -> None:

@@ -64,3 +64,16 @@ def test_a_child_that_ends_on_its_own_stops_the_others():
     time.sleep(0.2)
     with pytest.raises(OSError):
         answer(port)
+
+
+def test_the_children_stop_when_the_parent_is_killed_outright():
+    process, port = start("serve")
+    child = answer(port)
+    process.kill()
+    process.wait(timeout=30)
+    for _ in range(100):
+        if not os.path.exists(f"/proc/{child}") or "Z" in open(f"/proc/{child}/stat").read().rsplit(")", 1)[1][:3]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("a front-end process outlived its parent")
