@@ -295,6 +295,7 @@ def serve_front_end(config: ServerConfig, sock: socket.socket | None = None,
     state = app.extensions[EXTENSION_KEY]
     try:
         state.executor.start()  # load the graph into the query workers before the first request
+        state.local.build  # noqa: B018 - and open it for the cheap lane, so that lookups are inline at once
     except GraphUnavailable as exc:
         log.warning("query workers not started: %s", exc)
     server = create_front_end(AccessLog(app), config, state.admission.capacity, sock,
