@@ -154,6 +154,20 @@ def is_lookup(query: str) -> bool:
     return form == "ASK" or bool(bound_ends)
 
 
+def _bounded_fan_out(query: str) -> bool:
+    """For a query `is_lookup` accepts: an ASK (one match ends it), or a pattern whose subject is an IRI
+    (a resource's own description). `?s ?p <class>` may match every instance of a class: such a lookup
+    stays in the cheap lane but takes a request thread, so that it cannot hold the main loop."""
+    tokens = _lookup_tokens(query) or []
+    groups = [index for index, token in enumerate(tokens) if token == ("punct", "{")]
+    if not groups:
+        return False
+    if any(kind == "word" and text.upper() == "ASK" for kind, text in tokens[: groups[0]]):
+        return True
+    subject = tokens[groups[-1] + 1] if groups[-1] + 1 < len(tokens) else ("", "")
+    return subject[0] in ("iri", "pname")
+
+
 @dataclass
 class _Opened:
     link: str
@@ -255,7 +269,7 @@ class LocalStore:
             return False
         queries = params.get("query", ())
         return (len(queries) == 1 and len(queries[0]) <= INLINE_QUERY_CHARS and params.keys() <= INLINE_PARAMETERS
-                and is_lookup(queries[0])
+                and is_lookup(queries[0]) and _bounded_fan_out(queries[0])
                 and not _NO_NAMESPACE.refuses_text(queries[0]))
 
     def try_lookup(self, job: SparqlJob) -> SparqlAnswer | None:

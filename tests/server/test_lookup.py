@@ -150,6 +150,11 @@ def test_a_lookup_that_mentions_service_is_answered_by_the_workers(client, app, 
     ("GET", "/sparql", "query=" + quote(LOOKUPS[0]) + "&timeout=1", "", b"", False),
     ("GET", "/sparql", "", "", b"", False),
     ("GET", "/sparql", "query=" + quote(LOOKUPS[0] + " " * 5000), "", b"", False),  # too long to read here
+    ("GET", "/sparql", "query=" + quote(f"ASK {{ ?s ?p <{DOC}> }}"), "", b"", True),
+    ("GET", "/sparql", "query=" + quote(f"CONSTRUCT {{ <{DOC}> ?p ?o }} WHERE {{ <{DOC}> ?p ?o }}"), "", b"", True),
+    # an IRI object may have any number of subjects (every instance of a class): a request thread
+    ("GET", "/sparql", "query=" + quote(f"SELECT ?s {{ ?s a <{DOC}> }}"), "", b"", False),
+    ("GET", "/sparql", "query=" + quote(f"CONSTRUCT WHERE {{ ?s ?p <{DOC}> }}"), "", b"", False),
     ("GET", "/other", "query=" + quote(LOOKUPS[0]), "", b"", False),
     ("POST", "/sparql", "", "application/sparql-query", None, False),  # a body too large to read here
     ("POST", "/sparql", "", "text/plain", LOOKUPS[0].encode(), False),
