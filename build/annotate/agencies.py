@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from policykg.build.annotate.draft import Draft, Span
-from policykg.build.annotate.lexicon import MINISTRY_SUFFIX_RE, Lexicon, key, strip_place
+from policykg.build.annotate.lexicon import AGENCY_SUFFIX_RE, MINISTRY_SUFFIX_RE, Lexicon, key, strip_place
 from policykg.build.annotate.places import NATIONAL, Places, short_name
 from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 
@@ -23,7 +23,11 @@ ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|
                              r"中央)$")
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
 LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{0,10}?(?:厅|局|委|政府)")
+# a ministry by its function's short form (国家人社部): 国家 + a function the corpus knows + a ministry suffix
+NATIONAL_SHORT_RE = re.compile(r"国家(?P<function>[\u4e00-\u9fff]{2,8}?)(?:总局|部|委|局|署)")
 DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要(?!求|点|素)|应(?!用|对|急)|会同|按照职责)")
+# A会同B…: B shares the task (会同 / 配合 / 协同 name a partner in it, not a body named in passing)
+DUTY_BEFORE_RE = re.compile(r"(?:会同|配合|协同)(?:当地|各地|各级)?$")
 # 发展改革、教育、财政、人力资源社会保障……等部门(和单位)要…: each function name is a department with a duty
 DEPARTMENT_LIST_RE = re.compile(r"(?P<local>各地|各级|市县)?((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?"
                                 r"(?:等(?:有关)?部门|等(?:单位|多方)?共同参与)")
@@ -37,6 +41,7 @@ COLLECTIVE_RE = re.compile(
     r"|各(?:地|市|县\(市、区\)|县市区|县区)(?:、?功能区)?(?![\u4e00-\u9fff]{0,1}[级区门间]|有)")  # 各市有品牌
 # an organisation of the localities printed right after 各地 (各地工商联及所属商会): a word ending like one
 LOCAL_BODY_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:联|会|委|团)(?=[及和与、，,])")
+COLLECTIVE_GOVERNMENT_RE = re.compile(r"(?<=.{2})(?:人民政府|政府)$")
 ALSO_DUTY_RE = re.compile(r"、各[\u4e00-\u9fff]{1,6}?(?:要|应)")
 # the words around a collective that make it only mentioned (抽调各县…的同志, 征求…各县…意见), not given a duty
 MENTIONED_BEFORE_RE = re.compile(r"(?:抽调|征求|以及|和|与|及|向|对|、)$")
@@ -103,6 +108,14 @@ class AgencyResolver:
         """A bare function (教育, 人力资源社会保障部门), not an organisation's own name (各县区政府)."""
         return form in self.lex.functions or form in self.lex.national
 
+    def _function(self, form: str) -> str | None:
+        """The function of a form, as printed (财政厅) or by its stem when that level's suffix is new to the
+        corpus (发展改革委: the corpus has 发展和改革委员会 and 发展改革 in lists)."""
+        found = self.lex.functions.get(form)
+        if found is None and AGENCY_SUFFIX_RE.search(form):
+            found = self.lex.functions.get(AGENCY_SUFFIX_RE.sub("", form))
+        return found
+
     def _names_place(self, form: str) -> bool:
         return self.lex.places.prefix_code(form) is not None
 
@@ -126,16 +139,19 @@ class AgencyResolver:
         if slug is None and counts and self._names_place(k):
             slug = counts.most_common(1)[0][0]
         if slug is None and juris == NATIONAL and not collective:
-            slug = self.lex.national.get(k) or self.lex.national.get(MINISTRY_SUFFIX_RE.sub("", k))
+            slug = (self.lex.national.get(k) or self.lex.national.get(MINISTRY_SUFFIX_RE.sub("", k))
+                    or national_by_function(self.lex, k))
         if slug is None and (division := self._division(k)) is not None:
             return division
         if slug is None:
-            function = self.lex.functions.get(strip_place(k))
+            function = self._function(strip_place(k))
             if function is not None and (juris != NATIONAL or collective):  # 全国各地…部门: china-local-…
                 local = "local-" if collective and not function.startswith("local-") else ""
                 slug, confidence = f"{self._prefix(juris)}-{local}{function}", 0.75
             elif juris != NATIONAL or collective:  # a collective keeps the corpus's `local-` part
-                name = pinyin_slug(strip_place(k) or k, "local" if collective and not k.startswith("各") else "")
+                # 各县区政府 and 各县区 are one collective (the governments of that level): one slug
+                bare = COLLECTIVE_GOVERNMENT_RE.sub("", k) if k.startswith("各") else k
+                name = pinyin_slug(strip_place(bare) or bare, "local" if collective and not k.startswith("各") else "")
                 slug, confidence = f"{self._prefix(juris)}-{name}", 0.5
             else:
                 slug, confidence = pinyin_slug(k), 0.5
@@ -151,6 +167,22 @@ class AgencyResolver:
                 notes["zh"] = full
         notes["confidence"] = str(confidence)
         return notes
+
+
+def national_by_function(lex: Lexicon, form: str) -> str | None:
+    """国家人社部 → mohrss: the ministry whose printed name (人力资源社会保障部) has the function that the
+    short form names (人社 → hrss), both as the curated files teach them."""
+    m = NATIONAL_SHORT_RE.fullmatch(form)
+    function = lex.functions.get(m.group("function")) if m else None
+    if function is None:
+        return None
+    if "national-by-function" not in lex.cache:
+        by_function: dict[str, set[str]] = {}
+        for name, slug in lex.national.items():
+            if (f := lex.functions.get(name)) is not None:
+                by_function.setdefault(f, set()).add(slug)
+        lex.cache["national-by-function"] = {f: next(iter(s)) for f, s in by_function.items() if len(s) == 1}
+    return lex.cache["national-by-function"].get(function)
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton | None:
@@ -213,11 +245,15 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
     for m in LOCAL_RE.finditer(text, body_start):
         if strip_place(m.group()) in lex.functions and not any(s < m.end() and m.start() < e for s, e in taken):
             hits.append((m.start(), m.end(), m.group()))
+    for m in NATIONAL_SHORT_RE.finditer(text, body_start):
+        if national_by_function(lex, m.group()) and not any(s < m.end() and m.start() < e for s, e in taken):
+            hits.append((m.start(), m.end(), m.group()))
     for s, e, _ in sorted(hits):
         s, e = _extend(text, lex, s, e)
         if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle", "CitedDocument"):
             continue  # (an agency inside a cited title is part of the title)
-        role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"
+        duty = DUTY_AFTER_RE.match(text[e:e + 8]) or DUTY_BEFORE_RE.search(text[max(0, s - 6):s])
+        role = "Duty" if duty else "Mentioned"
         agency_span(draft, resolver, s, e, role, collective=True if text[max(0, s - 2):s] == "当地" else None)
     lists = []
     for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
