@@ -254,7 +254,7 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
             continue  # (an agency inside a cited title is part of the title)
         duty = DUTY_AFTER_RE.match(text[e:e + 8]) or DUTY_BEFORE_RE.search(text[max(0, s - 6):s])
         role = "Duty" if duty else "Mentioned"
-        agency_span(draft, resolver, s, e, role, collective=True if text[max(0, s - 2):s] == "当地" else None)
+        agency_span(draft, resolver, s, e, role, collective=_local_body(text, s, e))
     lists = []
     for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
         local = bool(m.group("local") or LOCAL_FRAME_RE.search(_frame(text, m.start())))
@@ -273,6 +273,17 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
                 agency_span(draft, resolver, a, b, "Duty", collective=local)
     _find_collectives(draft, resolver, body_start, lists)
     find_approvals(draft, resolver, 0)
+
+
+def _local_body(text: str, s: int, e: int) -> bool | None:
+    """当地人力资源社会保障部门, or a bare 人力资源社会保障部门 in the frame of 各地要… (GUIDELINES: the local
+    bodies, like a bare list in that frame); None: read it from the name itself (各级…)."""
+    if text[max(0, s - 2):s] == "当地":
+        return True
+    if text.endswith("部门", s, e) and not text.startswith(("各", "省", "市", "县", "区"), s) and LOCAL_FRAME_RE.search(
+            _frame(text, s)):
+        return True
+    return None
 
 
 def _frame(text: str, pos: int) -> str:
