@@ -252,7 +252,8 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
         s, e = _extend(text, lex, s, e)
         if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle", "CitedDocument"):
             continue  # (an agency inside a cited title is part of the title)
-        duty = DUTY_AFTER_RE.match(text[e:e + 8]) or DUTY_BEFORE_RE.search(text[max(0, s - 6):s])
+        duty = (DUTY_AFTER_RE.match(text[e:e + 8]) or DUTY_BEFORE_RE.search(text[max(0, s - 6):s])
+                or text.endswith("发挥", 0, s) and text.startswith("作用", e))  # 发挥各级…领导小组作用: its part
         role = "Duty" if duty else "Mentioned"
         agency_span(draft, resolver, s, e, role, collective=_local_body(text, s, e))
     lists = []

@@ -46,6 +46,7 @@ def find_groups(draft: Draft, lex: Lexicon, body_start: int) -> None:
 
 GROUP_SIMILARITY = 0.75
 GAP = 4  # at most this many characters of a modifier left out or added inside a known name
+GAP_SCORE = 0.9
 
 
 def _group_heads(lex: Lexicon) -> dict[str, list[tuple[str, set[str], str]]]:
@@ -103,10 +104,10 @@ def _closest_group(text: str, start_min: int, end: int, forms) -> tuple[float, i
         for form, form_grams, slug in forms:
             if abs(len(form) - length) <= GAP:
                 score = 2 * len(grams & form_grams) / (len(grams) + len(form_grams))
-                if score < GROUP_SIMILARITY and _gap_match(candidate, form):
-                    score = GROUP_SIMILARITY
-                if score >= GROUP_SIMILARITY and (best is None or (length, score) > (end - best[1], best[0])):
-                    best = (score, start, slug)  # the longest name that matches, as for exact forms
+                if score < GAP_SCORE and _gap_match(candidate, form):
+                    score = GAP_SCORE  # same start and end as a known name: surer than shared bigrams alone
+                if score >= GROUP_SIMILARITY and (best is None or (score, length) > (best[0], end - best[1])):
+                    best = (score, start, slug)  # (on a tie the longer name)
     return best
 
 

@@ -53,3 +53,31 @@ def test_the_prefix_rule_is_learnt_from_english_names(lexicon):
     assert english_prefix("Tai'an City") == "taian" and english_prefix("Shandong Province") == "shandong"
     assert lexicon.juris_prefix["100000"] == "china"
     assert lexicon.units["办公室"] == "office"
+
+
+def test_a_ministry_by_the_short_form_of_its_function(annotate):
+    found = annotate(HEAD + "一、重点任务\n\n推介选用国家人社部、省人社厅遴选的培训平台。\n")
+    assert found.one("Agency", "国家人社部").notes["id"] == "mohrss"  # 人社 → hrss → the ministry of hrss
+    assert found.one("Agency", "省人社厅").notes["id"] == "hebei-hrss"
+
+
+def test_a_collective_with_and_without_governments_is_one_body(annotate):
+    found = annotate(HEAD + "一、组织实施\n\n推动各县区积极开展职业技能竞赛。\n\n"
+                            "各县区政府要切实承担主体责任，部署和推动规划的落实。\n")
+    assert found.one("Agency", "各县区").notes["id"] == found.one("Agency", "各县区政府").notes["id"]
+
+
+def test_a_partner_named_after_huitong_shares_the_duty_and_a_bare_department_in_a_local_frame_is_local(annotate):
+    found = annotate(HEAD + "一、组织实施\n\n可由各地工商联会同当地人力资源社会保障部门，统一协调开展学徒制培训。\n\n"
+                            "各地要切实承担主体责任，完善人力资源社会保障部门牵头、有关部门参与的协调机制。\n")
+    partner = [s for s in found.draft.of_type("Agency") if found.draft.text_of(s) == "人力资源社会保障部门"]
+    assert [s.attributes["Role"] for s in partner] == ["Duty", "Duty"]
+    assert {s.notes["id"] for s in partner} == {"hebei-local-hrss"}  # 当地…, and bare in a 各地 frame
+
+
+def test_a_function_by_its_stem_when_the_level_suffix_is_new(lexicon_without):
+    from policykg.build.annotate.agencies import AgencyResolver, Area
+
+    lex = lexicon_without("004")  # the plans that print 发展和改革委员会 and 发展改革 (in lists), not 发展改革委
+    assert "发展改革委" not in lex.functions
+    assert AgencyResolver(lex, Area("130000", "河北省")).resolve("发展改革委")["id"] == "hebei-drc"
