@@ -94,7 +94,7 @@ class AgencyResolver:
 
     def _division(self, form: str) -> dict[str, str] | None:
         """山东省人力资源和社会保障厅办公室: a division the corpus names by its parent and a learnt suffix."""
-        for suffix, tail in self.lex.units.items():
+        for suffix, tail in division_suffixes(self.lex):
             if form.endswith(suffix) and len(form) > len(suffix):
                 parent = self.resolve(form[:-len(suffix)], collective=False)
                 if float(parent["confidence"]) >= 0.75:  # a parent the corpus knows, or knows the function of
@@ -167,6 +167,25 @@ class AgencyResolver:
                 notes["zh"] = full
         notes["confidence"] = str(confidence)
         return notes
+
+
+def division_suffixes(lex: Lexicon) -> list[tuple[str, str]]:
+    """The learnt division suffixes (办公室 → office, 职业能力建设司 → vocational-capacity-dept), then the ones
+    composed from their parts: a suffix is a stem and a level character (司, 处 …) and its slug tail the stem's
+    words and the level's word (秘书一处 → secretariat-div-1: 处 → div), so 职业能力建设处 → vocational-capacity-div."""
+    if "division-suffixes" not in lex.cache:
+        stems: dict[str, str] = {}
+        levels: dict[str, str] = {}
+        for suffix, tail in lex.units.items():
+            words = [w for w in tail.split("-") if not w.isdigit()]
+            if len(suffix) >= 3 and len(words) >= 2:  # (a one-word tail has no stem apart from its level)
+                levels.setdefault(suffix[-1], words[-1])
+                if not re.search(r"[一二三四五六七八九十\d]$", suffix[:-1]):
+                    stems.setdefault(suffix[:-1], "-".join(words[:-1]))
+        composed = [(stem + level, f"{stem_tail}-{level_tail}") for stem, stem_tail in stems.items()
+                    for level, level_tail in levels.items() if stem + level not in lex.units]
+        lex.cache["division-suffixes"] = list(lex.units.items()) + composed
+    return lex.cache["division-suffixes"]
 
 
 def national_by_function(lex: Lexicon, form: str) -> str | None:
@@ -317,10 +336,20 @@ def _find_collectives(draft: Draft, resolver: AgencyResolver, body_start: int, l
             s, e = e, function_end
         if s in lists or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument", "Recipient"):
             continue
+        if _not_below(text[s:e], resolver.area.code):
+            continue
         # 各地、各部门要…: the duty of both (a collective only named in passing stands before 、，的 …)
         mentioned = (MENTIONED_BEFORE_RE.search(text[max(0, s - 2):s])
                      or text[e:e + 1] in "、，。；,;的" and not ALSO_DUTY_RE.match(text, e))
         agency_span(draft, resolver, s, e, "Mentioned" if mentioned else "Duty", collective=True)
+
+
+def _not_below(collective: str, area: str) -> bool:
+    """各市 in a city's own plan (a sentence copied from a provincial text): no city lies below the plan's area,
+    so the words name no body of this plan (a county plan's 各县 likewise)."""
+    level = {"各市": 2, "各县": 3}.get(collective)
+    depth = 1 if area.endswith("0000") else 2 if area.endswith("00") else 3
+    return level is not None and area != NATIONAL and depth >= level
 
 
 def find_approvals(draft: Draft, resolver: AgencyResolver, start: int) -> None:

@@ -41,6 +41,7 @@ PERSON_ROLES = {"联系人": "Contact", "责任领导": "ResponsibleLeader", "�
 EDITOR_RE = re.compile(r"编辑\s*[:：]\s*(?P<unit>[\u4e00-\u9fff]{1,12}?(?:厅|局|委|办公室|办公厅|中心|处))?"
                        r"(?P<name>[\u4e00-\u9fff]{2,3})(?=\s|$)", re.M)
 FRONT_LINES = 60
+SOURCE_RE = re.compile(r"来源\s*[:：]\s*(?P<unit>[\u4e00-\u9fff]{2,20})(?=\s|$)", re.M)
 # one named body, not a collective (各市…, 国务院各部委) or a class (省直有关单位) or a list (…、…)
 ONE_BODY_RE = re.compile(r"(?!各)(?:(?!各|有关|直属|、)[\u4e00-\u9fff])+")
 
@@ -166,6 +167,7 @@ def find_front(draft: Draft, lex: Lexicon) -> Front:
                 plan_period = draft.add("Period", s, s + len(ym.group()), 0.6)
         draft.relate("planPeriod", title_span, plan_period)
     _issuers(draft, lex, text, lines, notice_line, front_end, area)
+    _source_unit(draft, AgencyResolver(lex, area), front_end)
     own_titles = {key(plan_title), key(plan_name)}
     return Front(area, doc_year, plan, plan_period, plan_title, title_pos[0] if title_pos else 0,
                  title_pos[1] if title_pos else 0,
@@ -205,6 +207,24 @@ def _contacts(draft: Draft, lex: Lexicon, text: str, front_end: int, resolver: A
         _person(draft, lex, m.start("name"), m.end("name"), "Editor")
         if m.group("unit") and resolver is not None:  # the unit the editor works for: only named here
             agency_span(draft, resolver, m.start("unit"), m.end("unit"), "Mentioned")
+
+
+def _source_unit(draft: Draft, resolver: AgencyResolver, front_end: int) -> None:
+    """来源:厅职业能力建设处, a web copy's source: a unit of the issuer, which it names by the last character of
+    the issuer's name (厅 of 辽宁省人力资源和社会保障厅); only mentioned."""
+    issuer = next((s for s in draft.of_type("Agency") if s.attributes.get("Role") == "Issuer"), None)
+    text = draft.shadow.text
+    for m in SOURCE_RE.finditer(text, 0, front_end):
+        unit = m.group("unit")
+        if issuer is None or not ORGANISATION_RE.search(unit):
+            continue
+        own = draft.text_of(issuer).replace(" ", "")
+        form = own + unit[1:] if unit[0] == own[-1] else unit  # 厅职业能力建设处 → the issuer's 职业能力建设处
+        notes = resolver.resolve(form)
+        confidence = float(notes.pop("confidence"))
+        span = draft.add("Agency", m.start("unit"), m.end("unit"), confidence, **notes)
+        if span is not None:
+            span.attributes.setdefault("Role", "Mentioned")
 
 
 def _person(draft: Draft, lex: Lexicon, start: int, end: int, role: str) -> None:

@@ -81,3 +81,19 @@ def test_a_function_by_its_stem_when_the_level_suffix_is_new(lexicon_without):
     lex = lexicon_without("004")  # the plans that print 发展和改革委员会 and 发展改革 (in lists), not 发展改革委
     assert "发展改革委" not in lex.functions
     assert AgencyResolver(lex, Area("130000", "河北省")).resolve("发展改革委")["id"] == "hebei-drc"
+
+
+def test_a_division_suffix_composed_from_a_learnt_stem_and_level(lexicon_without):
+    from policykg.build.annotate.agencies import AgencyResolver, Area
+
+    lex = lexicon_without("003")  # knows 职业能力建设司 (…-dept) and 秘书一处 (…-div-1), not 职业能力建设处
+    assert "职业能力建设处" not in lex.units
+    notes = AgencyResolver(lex, Area("210000", "辽宁省")).resolve("辽宁省人力资源和社会保障厅职业能力建设处")
+    assert notes["id"] == "liaoning-hrss-vocational-capacity-div" and notes["parent"] == "liaoning-hrss"
+
+
+def test_each_city_in_a_citys_own_plan_names_no_body(annotate):
+    head = ("泰安市人力资源和社会保障局关于印发泰安市职业技能提升行动实施方案的通知\n\n"
+            "泰安市职业技能提升行动实施方案\n\n三、工作要求\n\n")
+    found = annotate(head + "各市要充分认识开展活动的重要意义。各县（市、区）要结合当地产业特色开发培训项目。\n")
+    assert "各市" not in found.quotes("Agency") and "各县（市、区）" in found.quotes("Agency")

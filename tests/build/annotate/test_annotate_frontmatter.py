@@ -71,6 +71,8 @@ def test_editor_line_proofreader_and_a_single_body_addressed(annotate):
     unit = found.one("Agency", "省人社厅")
     assert unit.notes["id"] == "liaoning-hrss" and unit.attributes["Role"] == "Mentioned"
     assert found.one("Person", "武健").attributes["PersonRole"] == "Proofreader"
+    source = found.one("Agency", "厅职业能力建设处")  # the issuer's (厅) division, named on the source line
+    assert source.notes["parent"] == "liaoning-hrss" and source.attributes["Role"] == "Mentioned"
     assert found.quotes("Recipient") == ["各市人民政府", "沈抚示范区管委会"]
     assert found.one("Agency", "沈抚示范区管委会").attributes["Role"] == "Recipient"
     assert not [s for s in found.draft.of_type("Agency") if found.draft.text_of(s) == "各市人民政府"]
