@@ -42,6 +42,7 @@ COLLECTIVE_RE = re.compile(
 # an organisation of the localities printed right after 各地 (各地工商联及所属商会): a word ending like one
 LOCAL_BODY_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:联|会|委|团)(?=[及和与、，,])")
 COLLECTIVE_GOVERNMENT_RE = re.compile(r"(?<=.{2})(?:人民政府|政府)$")
+VAGUE_COLLECTIVE_RE = re.compile(r"各(?:有关|相关)")
 ALSO_DUTY_RE = re.compile(r"、各[\u4e00-\u9fff]{1,6}?(?:要|应)")
 # the words around a collective that make it only mentioned (抽调各县…的同志, 征求…各县…意见), not given a duty
 MENTIONED_BEFORE_RE = re.compile(r"(?:抽调|征求|以及|和|与|及|向|对|、)$")
@@ -341,7 +342,26 @@ def _find_collectives(draft: Draft, resolver: AgencyResolver, body_start: int, l
         # 各地、各部门要…: the duty of both (a collective only named in passing stands before 、，的 …)
         mentioned = (MENTIONED_BEFORE_RE.search(text[max(0, s - 2):s])
                      or text[e:e + 1] in "、，。；,;的" and not ALSO_DUTY_RE.match(text, e))
+        if mentioned and VAGUE_COLLECTIVE_RE.match(text, s):
+            continue  # 经得起各有关部门的监督检查: bodies named in passing by no name of their own are no one
         agency_span(draft, resolver, s, e, "Mentioned" if mentioned else "Duty", collective=True)
+    _local_is_county_level(draft, resolver)
+
+
+def _local_is_county_level(draft: Draft, resolver: AgencyResolver) -> None:
+    """各地 in a city's plan is its counties and districts: the collective the plan names 各县区(政府) (IDS.md:
+    one slug for 各县区政府 / 各县区 / 各地 of a city), when it names one; a province's 各地 stays its own."""
+    area = resolver.area.code
+    if area.endswith("0000") or not area.endswith("00"):
+        return
+    text, shadow = draft.shadow.text, draft.shadow
+    spans = draft.of_type("Agency")
+    county = next((a for a in spans if text.startswith("各县", shadow.from_original(a.start))), None)
+    if county is None:
+        return
+    for span in spans:
+        if text[shadow.from_original(span.start):shadow.from_original(span.end)] == "各地":
+            span.notes.update({k: v for k, v in county.notes.items() if k in ("id", "juris", "en", "zh")})
 
 
 def _not_below(collective: str, area: str) -> bool:

@@ -97,3 +97,12 @@ def test_each_city_in_a_citys_own_plan_names_no_body(annotate):
             "泰安市职业技能提升行动实施方案\n\n三、工作要求\n\n")
     found = annotate(head + "各市要充分认识开展活动的重要意义。各县（市、区）要结合当地产业特色开发培训项目。\n")
     assert "各市" not in found.quotes("Agency") and "各县（市、区）" in found.quotes("Agency")
+
+
+def test_a_citys_localities_are_its_county_collective_and_vague_bodies_in_passing_are_no_one(annotate):
+    head = ("石家庄市人力资源和社会保障局关于印发石家庄市职业技能培训规划的通知\n\n"
+            "石家庄市职业技能培训规划\n\n一、组织实施\n\n")
+    found = annotate(head + "各县区政府要切实承担主体责任。"
+                            "各地要加强资金保障，确保资金使用经得起各有关部门的监督检查。\n")
+    assert found.one("Agency", "各地").notes["id"] == found.one("Agency", "各县区政府").notes["id"]
+    assert "各有关部门" not in found.quotes("Agency")
