@@ -6,20 +6,12 @@ import re
 from dataclasses import dataclass
 
 from policykg.build import normalize
-from policykg.build.annotate.agencies import (
-    AGENCY_RE,
-    ORGANISATION_RE,
-    AgencyResolver,
-    Area,
-    agency_automaton,
-    agency_span,
-    longest_matches,
-    resolve_area,
-)
+from policykg.build.annotate.agencies import AGENCY_RE, ORGANISATION_RE, agency_automaton, agency_span, longest_matches
 from policykg.build.annotate.citations import DOC_NUMBER_RE
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon, key
 from policykg.build.annotate.periods import FYP_NUM_RE, period_notes
+from policykg.build.annotate.resolver import AgencyResolver, Area, resolve_area
 from policykg.build.annotate.slugs import person_slug, pinyin_slug, placeholder_en
 
 CN_DIGIT = "〇零一二三四五六七八九"

@@ -76,7 +76,7 @@ def test_a_partner_named_after_huitong_shares_the_duty_and_a_bare_department_in_
 
 
 def test_a_function_by_its_stem_when_the_level_suffix_is_new(lexicon_without):
-    from policykg.build.annotate.agencies import AgencyResolver, Area
+    from policykg.build.annotate.resolver import AgencyResolver, Area
 
     lex = lexicon_without("004")  # the plans that print 发展和改革委员会 and 发展改革 (in lists), not 发展改革委
     assert "发展改革委" not in lex.functions
@@ -84,7 +84,7 @@ def test_a_function_by_its_stem_when_the_level_suffix_is_new(lexicon_without):
 
 
 def test_a_division_suffix_composed_from_a_learnt_stem_and_level(lexicon_without):
-    from policykg.build.annotate.agencies import AgencyResolver, Area
+    from policykg.build.annotate.resolver import AgencyResolver, Area
 
     lex = lexicon_without("003")  # knows 职业能力建设司 (…-dept) and 秘书一处 (…-div-1), not 职业能力建设处
     assert "职业能力建设处" not in lex.units

@@ -1,7 +1,7 @@
 """boxes, programmes, groups, agencies, jurisdictions and citations."""
 
 
-from policykg.build.annotate.agencies import AgencyResolver, Area
+from policykg.build.annotate.resolver import AgencyResolver, Area
 
 
 def test_box_and_its_numbered_items(annotate):
