@@ -49,11 +49,11 @@ GAP = 4  # at most this many characters of a modifier left out or added inside a
 GAP_SCORE = 0.9
 
 
-def _group_heads(lex: Lexicon) -> dict[str, list[tuple[str, set[str], str]]]:
-    """Known group forms of at least five characters by their last two (their head noun: 劳动者, 职工 …), as
-    (form, bigrams, slug). A head the curated files use interchangeably for one group (新招用员工 / 新招用职工,
-    创业培训讲师 / 创业培训师资: two forms of one slug that differ only in it) also files the form under the
-    other head."""
+def _group_heads(lex: Lexicon) -> dict[str, dict[int, list[tuple[str, set[str], str]]]]:
+    """Known group forms of at least five characters by their last two (their head noun: 劳动者, 职工 …) and
+    their length, as (form, bigrams, slug). A head the curated files use interchangeably for one group
+    (新招用员工 / 新招用职工, 创业培训讲师 / 创业培训师资: two forms of one slug that differ only in it) also
+    files the form under the other head."""
     if "group-heads" not in lex.cache:
         forms = [(f, lex.lookup("TargetGroup", f)) for f in lex.all_forms("TargetGroup")]
         by_body: dict[tuple[str, str], set[str]] = {}
@@ -64,12 +64,16 @@ def _group_heads(lex: Lexicon) -> dict[str, list[tuple[str, set[str], str]]]:
         for group in by_body.values():
             for head in group:
                 synonyms.setdefault(head, set()).update(group - {head})
-        heads: dict[str, list[tuple[str, set[str], str]]] = {}
+        heads: dict[str, dict[int, list[tuple[str, set[str], str]]]] = {}
+        seen: set[tuple[str, str]] = set()
         for form, slug in forms:
             if len(form) >= 5:
-                for head in {form[-2:]} | synonyms.get(form[-2:], set()):
+                for head in sorted({form[-2:]} | synonyms.get(form[-2:], set())):
                     variant = form[:-2] + head
-                    heads.setdefault(head, []).append((variant, bigrams(variant), slug))
+                    if (variant, slug) not in seen:
+                        seen.add((variant, slug))
+                        entry = (variant, bigrams(variant), slug)
+                        heads.setdefault(head, {}).setdefault(len(variant), []).append(entry)
         lex.cache["group-heads"] = heads
         # a tail that several groups share (从业人员, 人员) names no group by itself
         tails: dict[str, set[str]] = {}
@@ -92,19 +96,21 @@ def _gap_match(candidate: str, form: str) -> bool:
 
 
 def _closest_group(text: str, start_min: int, end: int, forms) -> tuple[float, int, str] | None:
-    """The best (score, start, slug) of the candidates ending at `end` against the known forms of one head."""
+    """The best (score, start, slug) of the candidates ending at `end` against the known forms of one head
+    (`forms`: by length, as `_group_heads` files them)."""
     best = None
-    shortest = max(3, min(len(f) for f, _, _ in forms) - GAP)
-    for length in range(shortest, max(len(f) for f, _, _ in forms) + GAP + 1):
+    lengths = forms.keys()
+    longest = max(lengths) + GAP
+    run = CJK_TAIL_RE.search(text, max(start_min, end - longest), end)  # a candidate never holds punctuation
+    for length in range(max(3, min(lengths) - GAP), min(longest, end - run.start()) + 1):
         start = end - length
-        if start < start_min or not CJK_RUN_RE.fullmatch(text, start, end):
-            break  # a longer candidate would hold this punctuation too
         candidate = text[start:end]
         grams = bigrams(candidate)
-        for form, form_grams, slug in forms:
-            if abs(len(form) - length) <= GAP:
-                score = 2 * len(grams & form_grams) / (len(grams) + len(form_grams))
-                if score < GAP_SCORE and _gap_match(candidate, form):
+        size, prefix = len(grams), candidate[:2]
+        for n in range(length - GAP, length + GAP + 1):
+            for form, form_grams, slug in forms.get(n, ()):
+                score = 2 * len(grams & form_grams) / (size + len(form_grams))
+                if score < GAP_SCORE and form.startswith(prefix) and _gap_match(candidate, form):
                     score = GAP_SCORE  # same start and end as a known name: surer than shared bigrams alone
                 if score >= GROUP_SIMILARITY and (best is None or (score, length) > (best[0], end - best[1])):
                     best = (score, start, slug)  # (on a tie the longer name)
@@ -166,7 +172,7 @@ def _similar_groups(draft: Draft, lex: Lexicon, body_start: int, seen: set[tuple
             groups.append(added)
 
 
-CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+CJK_TAIL_RE = re.compile(r"[\u4e00-\u9fff]*$")  # (searched in a window: the CJK run ending at its end)
 
 
 def find_programmes(draft: Draft, lex: Lexicon, body_start: int) -> None:
