@@ -134,7 +134,27 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
             if 2 <= len(part) <= 10 and not draft.overlaps(*draft.shadow.to_original(a, b), "Agency"):
                 agency_span(draft, resolver, a, b, "Duty", collective=local)
     _find_collectives(draft, resolver, body_start, lists)
+    _named_again(draft, body_start)
     find_approvals(draft, resolver, 0)
+
+
+def _named_again(draft: Draft, body_start: int) -> None:
+    """各级就业工作领导小组 …, later 在就业工作领导小组框架下: a body the plan has named with 各级/各地 is the same
+    body when its own name comes back bare (the same slug; a duty or a mention by the words around it)."""
+    text, shadow = draft.shadow.text, draft.shadow
+    for span in draft.of_type("Agency"):
+        s, e = shadow.from_original(span.start), shadow.from_original(span.end)
+        name = text[s + 2:e] if text.startswith(("各级", "各地"), s) else ""
+        if len(name) < 4 or not ORGANISATION_RE.search(name):
+            continue
+        for m in re.finditer(re.escape(name), text[body_start:]):
+            a, b = body_start + m.start(), body_start + m.end()
+            if text[max(0, a - 2):a] in ("各级", "各地", "当地") or draft.overlaps(*shadow.to_original(a, b), "Agency"):
+                continue
+            role = "Duty" if DUTY_AFTER_RE.match(text[b:b + 8]) else "Mentioned"
+            notes = {k: v for k, v in span.notes.items() if k in ("id", "juris", "en", "zh", "parent")}
+            if (again := draft.add("Agency", a, b, span.confidence, **notes)) is not None:
+                again.attributes.setdefault("Role", role)
 
 
 def _local_body(text: str, s: int, e: int) -> bool | None:

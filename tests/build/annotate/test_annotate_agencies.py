@@ -106,3 +106,10 @@ def test_a_citys_localities_are_its_county_collective_and_vague_bodies_in_passin
                             "各地要加强资金保障，确保资金使用经得起各有关部门的监督检查。\n")
     assert found.one("Agency", "各地").notes["id"] == found.one("Agency", "各县区政府").notes["id"]
     assert "各有关部门" not in found.quotes("Agency")
+
+
+def test_a_body_named_with_geji_is_the_same_body_when_named_bare(annotate):
+    found = annotate(HEAD + "一、组织实施\n\n发挥各级技能竞赛工作领导小组作用，构建竞赛格局。\n\n"
+                            "在技能竞赛工作领导小组框架下，完善协调机制。\n")
+    first, again = found.one("Agency", "各级技能竞赛工作领导小组"), found.one("Agency", "技能竞赛工作领导小组")
+    assert again.notes["id"] == first.notes["id"] and again.attributes["Role"] == "Mentioned"
