@@ -32,11 +32,11 @@ import pyoxigraph as ox
 
 from policykg.build import iris
 from policykg.build.annotations import AnnotatedDocument
+from policykg.build.iris import CV, DCTERMS, ELI, EU_LANGUAGE, ORG, PKG, RDF, SKOS, WD
 from policykg.build.normalize import fold
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError
 from policykg.kg import divisions
-from policykg.kg.namespaces import CV, DCTERMS, ELI, EU_LANGUAGE, ORG, PKG, RDF, SKOS, WD
 
 CPSV_PUBLIC_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
 CV_COMPETENT_AUTHORITY = "http://data.europa.eu/m8g/hasCompetentAuthority"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 
 from policykg.build.annotations import AnnotatedDocument, Entity
 from policykg.build.emit.terms import GraphWriter, en, typed, zh
-from policykg.build.iris import DocumentIRIs
+from policykg.build.iris import ITSRDF, NIF, PKG, PROV, RDF, RDFS, XSD, DocumentIRIs
 from policykg.build.registry import Registry
 from policykg.errors import AnnotationError, NormalizationError
-from policykg.kg.namespaces import ITSRDF, NIF, PKG, PROV, RDF, RDFS, XSD
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,11 @@ class Context:
     reg: Registry
     out: GraphWriter
     units: UnitTables
+    # annotation id → the IRIs of its spans, once they are written (most annotations are asked for twice:
+    # identified, then derived from)
+    _spans: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
 
-    @property
+    @cached_property
     def iris(self) -> DocumentIRIs:
         return self.reg.documents[self.doc.stem]
 
@@ -54,19 +57,23 @@ class Context:
         One span may carry several annotations (an Indicator and a TargetGroup on 贫困劳动力): each is
         its own nif:AnnotationUnit with its brat ID and type, so neither loses which is which.
         """
-        result = []
-        unit = self.iris.annotation(entity.id)
+        written = self._spans.get(entity.id)
+        if written is not None:
+            return written
+        result = self._spans[entity.id] = []
+        iris, text = self.iris, self.doc.text
+        unit = iris.annotation(entity.id)
         out = self.out
         out.add(unit, RDF.type, NIF.AnnotationUnit)
         out.add(unit, PKG.annotationType, ox.Literal(entity.type))
         out.add(unit, PKG.annotationId, ox.Literal(entity.id))
         for start, end in entity.fragments:
-            span = self.iris.span(start, end)
+            span = iris.span(start, end)
             out.add(span, RDF.type, PKG.TextSpan)
-            out.add(span, NIF.referenceContext, self.iris.text)
+            out.add(span, NIF.referenceContext, iris.text)
             out.add(span, NIF.beginIndex, typed(start, XSD.nonNegativeInteger))
             out.add(span, NIF.endIndex, typed(end, XSD.nonNegativeInteger))
-            out.add(span, NIF.anchorOf, ox.Literal(self.doc.text[start:end]))
+            out.add(span, NIF.anchorOf, ox.Literal(text[start:end]))
             out.add(span, NIF.annotationUnit, unit)
             result.append(span)
         return result

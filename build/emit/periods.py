@@ -10,7 +10,7 @@ from policykg.build import iris, normalize
 from policykg.build.annotations import Entity
 from policykg.build.emit.context import Context
 from policykg.build.emit.terms import GraphWriter, date_literal, en, typed, zh
-from policykg.kg.namespaces import PKG, RDF, RDFS, SKOS, TIME, XSD
+from policykg.build.iris import PKG, RDF, RDFS, SKOS, TIME, XSD
 
 PlanPeriod = normalize.Interval | None  # the plan's own period, if its title names one
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 
 import pyoxigraph as ox
 
-from policykg.kg.namespaces import XSD
+from policykg.build.iris import XSD
 
 Object = str | ox.NamedNode | ox.Literal  # an IRI as a string is made a NamedNode
 
@@ -24,8 +25,13 @@ def en(text: str) -> ox.Literal:
     return ox.Literal(text, language="en")
 
 
+@cache
+def _datatype(iri: str) -> ox.NamedNode:
+    return N(iri)  # a handful of XSD types, asked for on every number and date
+
+
 def typed(value: object, datatype: str) -> ox.Literal:
-    return ox.Literal(str(value), datatype=N(datatype))
+    return ox.Literal(str(value), datatype=_datatype(datatype))
 
 
 def decimal_literal(value: Decimal) -> ox.Literal:
@@ -46,8 +52,20 @@ class GraphWriter:
     def __init__(self, graph: str) -> None:
         self.graph = N(graph)
         self.quads: set[ox.Quad] = set()
+        # IRI string → its NamedNode: a document names a few hundred resources thousands of times, and
+        # making a NamedNode parses and checks its IRI
+        self._nodes: dict[object, ox.NamedNode] = {}
+
+    def node(self, iri: str | ox.NamedNode) -> ox.NamedNode:
+        found = self._nodes.get(iri)
+        if found is None:
+            found = iri if isinstance(iri, ox.NamedNode) else N(iri)
+            self._nodes[iri] = found
+        return found
 
     def add(self, s: str | ox.NamedNode, p: str, o: Object) -> None:
-        s_node = s if isinstance(s, ox.NamedNode) else N(s)
-        o_node = o if isinstance(o, ox.NamedNode | ox.Literal) else N(o)
-        self.quads.add(ox.Quad(s_node, N(p), o_node, self.graph))
+        nodes = self._nodes
+        s_node = nodes.get(s) or self.node(s)
+        p_node = nodes.get(p) or self.node(p)
+        o_node = o if type(o) is ox.Literal else nodes.get(o) or self.node(o)
+        self.quads.add(ox.Quad(s_node, p_node, o_node, self.graph))
