@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from pypinyin import lazy_pinyin
 
@@ -63,23 +64,24 @@ class DocumentIRIs:
 
     slug: str
 
-    @property
+    # made once: the emitter asks for them hundreds of thousands of times in a large build
+    @cached_property
     def notice(self) -> str:
         return f"{BASE}doc/{self.slug}"
 
-    @property
+    @cached_property
     def plan(self) -> str:
         return f"{self.notice}/plan"
 
-    @property
+    @cached_property
     def text(self) -> str:
         return f"{self.notice}/text"
 
-    @property
+    @cached_property
     def graph(self) -> str:
         return f"{BASE}graph/{self.slug}"
 
-    @property
+    @cached_property
     def receipt(self) -> str:
         return f"{self.notice}/receipt"
 
