@@ -160,7 +160,9 @@ def _public_services(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:
     is one; brands, honours, competitions, platforms, institutions and campaigns are not, and neither is a
     programme the text aims at no one (an industrial or policy action such as 技能中国行动)."""
     plan = reg.documents[doc.stem].plan
-    set_out = {entity.notes["id"] for entity in doc.of_type("NamedProgram") if _sets_out(doc, entity)}
+    regions = _setting_out_regions(doc)
+    set_out = {entity.notes["id"] for entity in doc.of_type("NamedProgram")
+               if any(start <= entity.start and entity.end <= end for start, end in regions)}
     for entity in doc.of_type("NamedProgram"):
         ident = reg.get("programme", entity.notes["id"])
         groups = doc.targets_of(entity, "serves")
@@ -180,18 +182,15 @@ def _public_services(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:
                     out.add(node, CV_COMPETENT_AUTHORITY, iris.agency(agency.notes["id"]))
 
 
-def _sets_out(doc: AnnotatedDocument, entity) -> bool:
-    """The plan sets a programme out (and is its legal resource) where a 专栏 box title or a numbered
-    item's short title (up to its first 。) names it. A mention in running text may only refer to a
-    programme that exists apart from the plan (支持…参加青年实习生交流计划), so it is not enough."""
-    for box in doc.of_type("Program"):
-        if box.start <= entity.start and entity.end <= box.end:
-            return True
+def _setting_out_regions(doc: AnnotatedDocument) -> list[tuple[int, int]]:
+    """Where the plan sets a programme out (and is its legal resource): a 专栏 box title, or a numbered
+    item's short title (up to its first 。). A mention in running text may only refer to a programme
+    that exists apart from the plan (支持…参加青年实习生交流计划), so it is not enough."""
+    regions = [(box.start, box.end) for box in doc.of_type("Program")]
     for item in doc.of_type("ProgramItem"):
         title_end = doc.text.find("。", item.start)
-        if item.start <= entity.start and entity.end <= (title_end if title_end >= 0 else len(doc.text)):
-            return True
-    return False
+        regions.append((item.start, title_end if title_end >= 0 else len(doc.text)))
+    return regions
 
 
 def _jurisdictions(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:

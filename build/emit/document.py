@@ -3,13 +3,10 @@ returned: the plan's period, the indicators' concepts, the statements' IRIs)."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pyoxigraph as ox
 
 from policykg.build.annotations import AnnotatedDocument
+from policykg.build.corpus import collector_paused
 from policykg.build.emit.agents import emit_people_and_agencies
 from policykg.build.emit.citations import emit_citations
 from policykg.build.emit.context import Context, UnitTables
@@ -24,26 +21,6 @@ from policykg.build.emit.terms import GraphWriter, NQuadsWriter, Writer
 from policykg.build.profiles import write_profiles
 from policykg.build.provenance import emit_provenance
 from policykg.build.registry import Registry
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector, if it runs, while one document is emitted.
-
-    Every term and quad pyoxigraph makes is a container the collector counts, so emitting one document
-    (~5,000 quads) would start a few dozen collections, and every tenth of those a pass over every
-    object alive: the loaded corpus and the quads emitted so far, a million objects at 250 documents.
-    That cost half the emission's CPU. The emitters make no reference cycles; what they make is freed by
-    reference counting, or kept, as before, and the collector counts it once it runs again.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def emit_document(doc: AnnotatedDocument, reg: Registry, units: dict[str, str],

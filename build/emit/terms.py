@@ -103,8 +103,11 @@ class NQuadsWriter:
         self.lines[f"{get(s) or self.term(s)} {get(p) or self.term(p)} {obj}{self._tail}"] = None
 
     def add_facts(self, s: str, facts: Iterable[tuple[str, Object]]) -> None:
+        get, term, tail, lines = self._terms.get, self.term, self._tail, self.lines
+        subject = get(s) or term(s)
         for p, o in facts:
-            self.add(s, p, o)
+            obj = str(o) if type(o) is Literal else get(o) or term(o)
+            lines[f"{subject} {get(p) or term(p)} {obj}{tail}"] = None
 
     def nquads(self) -> bytes:
         return "".join(self.lines).encode("utf-8")
