@@ -5,7 +5,7 @@
 A Flask app answering /sparql from an in-memory pyoxigraph store loaded from the build's dumps, the
 same dataset policykg serves (the merged default graph, every named graph; kg.store.open_store), with
 the same predeclared prefixes; `/describe?iri=` answers a resource's description as policykg's
-linked-data pages compute it (kg.query.description_ntriples). No limits, no isolation, no admission
+linked-data pages compute it (kg.page_reads.description_ntriples). No limits, no isolation, no admission
 control, no access log: the cost of the engine plus the thinnest web layer.
 """
 
@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from flask import Flask, Response, request
 
 from policykg.kg.namespaces import PREFIXES
-from policykg.kg.query import description_ntriples
+from policykg.kg.page_reads import description_ntriples
 from policykg.kg.store import current_build, open_store
 
 GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}

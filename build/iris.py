@@ -4,12 +4,39 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from pypinyin import lazy_pinyin
 
 from policykg.errors import BuildError
+from policykg.kg import namespaces as ns
 from policykg.kg.namespaces import BASE
 
+
+class Terms:
+    """A vocabulary whose terms (rdflib URIRefs, as `kg.namespaces` gives them) are made once each: reading
+    an attribute of an rdflib namespace makes and checks a new URIRef every time, a million times in
+    the emission of a few hundred documents."""
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:  # only for a term not read before
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> str:
+        return getattr(self, name)
+
+
+# the vocabularies the builder writes with (build.emit, build.profiles)
+CV, DCTERMS, ELI, EU_LANGUAGE, FOAF, ITSRDF, NIF, ORG, PKG, PROV, QB, RDF, RDFS, SKOS, TIME, WD, XSD = (
+    Terms(namespace) for namespace in (ns.CV, ns.DCTERMS, ns.ELI, ns.EU_LANGUAGE, ns.FOAF, ns.ITSRDF, ns.NIF,
+                                       ns.ORG, ns.PKG, ns.PROV, ns.QB, ns.RDF, ns.RDFS, ns.SKOS, ns.TIME, ns.WD,
+                                       ns.XSD))
 UNIT_PREFIX = BASE + "unit/"  # the project's units (ontology/units.ttl)
 DOC_NUMBER_RE = re.compile(r"^(?P<series>.+?)[〔\[［(（](?P<year>\d{4})[〕\]］)）](?P<number>\d+)号$")
 
@@ -37,23 +64,24 @@ class DocumentIRIs:
 
     slug: str
 
-    @property
+    # made once: the emitter asks for them hundreds of thousands of times in a large build
+    @cached_property
     def notice(self) -> str:
         return f"{BASE}doc/{self.slug}"
 
-    @property
+    @cached_property
     def plan(self) -> str:
         return f"{self.notice}/plan"
 
-    @property
+    @cached_property
     def text(self) -> str:
         return f"{self.notice}/text"
 
-    @property
+    @cached_property
     def graph(self) -> str:
         return f"{BASE}graph/{self.slug}"
 
-    @property
+    @cached_property
     def receipt(self) -> str:
         return f"{self.notice}/receipt"
 

@@ -1,6 +1,6 @@
 """Standard profiles asserted in the data, not only inferred: ELI, ORG/CPOV, SKOS, shared identifiers.
 
-Called once per document by build.emit; everything comes from the annotations and the registry:
+Written once per document by build.emit; everything comes from the annotations and the registry:
 
 - ELI: the notice and the plan it issues are works (eli:LegalResource) with eli:type_document,
   eli:jurisdiction, eli:passed_by (issuing agencies) and eli:is_realized_by their Chinese expression
@@ -27,16 +27,17 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from policykg.build import iris
 from policykg.build.annotations import AnnotatedDocument
+from policykg.build.iris import CV, DCTERMS, ELI, EU_LANGUAGE, ORG, PKG, RDF, SKOS, WD
 from policykg.build.normalize import fold
 from policykg.build.registry import Registry, identity_key
 from policykg.errors import AnnotationError
 from policykg.kg import divisions
-from policykg.kg.namespaces import CV, DCTERMS, ELI, EU_LANGUAGE, ORG, PKG, RDF, SKOS, WD
 
 CPSV_PUBLIC_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
 CV_COMPETENT_AUTHORITY = "http://data.europa.eu/m8g/hasCompetentAuthority"
@@ -47,10 +48,6 @@ LINKS_FILE = Path("links") / "wikidata.tsv"
 ISSUING_ROLES = ("Issuer", "CoIssuer")
 NUMBER_RE = re.compile(r"〔\d{4}〕\d+号$")  # a cited document known by its number (build.emit)
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕"})
-
-
-def N(iri) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
 
 
 def normalise_number(printed: str) -> str:
@@ -70,25 +67,19 @@ def wikidata_links(corpus_dir: Path) -> dict[str, tuple[str, str]]:
     return {row["code"]: (row["item"], row["source"]) for row in rows}
 
 
-class _Quads:
-    def __init__(self, graph: str) -> None:
-        self.graph = N(graph)
-        self.quads: set[ox.Quad] = set()
+class _Out(Protocol):
+    """Where the profiles are written: build.emit's writer of the document's graph (an IRI as a string)."""
 
-    def add(self, s, p, o) -> None:
-        obj = o if isinstance(o, ox.Literal | ox.NamedNode) else N(o)
-        self.quads.add(ox.Quad(N(s), N(p), obj, self.graph))
+    def add(self, s: str, p: str, o: str | ox.Literal) -> None: ...
 
 
-def emit_profiles(doc: AnnotatedDocument, reg: Registry, graph: str) -> set[ox.Quad]:
-    """The ELI, ORG/CPOV, SKOS and identifier triples of one document, in its named graph."""
-    out = _Quads(graph)
+def write_profiles(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:
+    """The ELI, ORG/CPOV, SKOS and identifier triples of one document, into its named graph's writer."""
     _eli(doc, reg, out)
     _agencies(doc, reg, out)
     _concepts(doc, out)
     _public_services(doc, reg, out)
     _jurisdictions(doc, reg, out)
-    return out.quads
 
 
 def _one_text(doc: AnnotatedDocument, etype: str) -> str | None:
@@ -96,7 +87,7 @@ def _one_text(doc: AnnotatedDocument, etype: str) -> str | None:
     return found[0].reading if len(found) == 1 else None  # as a reader writes it (GUIDELINES: labels)
 
 
-def _eli(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
+def _eli(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:
     d = reg.documents[doc.stem]
     titles = {d.notice: _one_text(doc, "NoticeTitle"), d.plan: _one_text(doc, "PlanTitle")}
     kinds = {d.notice: "notice", d.plan: "plan"}
@@ -146,7 +137,7 @@ def cited_title(ident, printed: str) -> str:
     return ident.note("zh") or printed
 
 
-def _agencies(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
+def _agencies(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:
     for entity in doc.of_type("Agency"):
         ident = reg.get("agency", entity.notes["id"])
         node = iris.agency(ident.key)
@@ -157,26 +148,28 @@ def _agencies(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
             out.add(node, DCTERMS.spatial, iris.jurisdiction(juris))
 
 
-def _concepts(doc: AnnotatedDocument, out: _Quads) -> None:
+def _concepts(doc: AnnotatedDocument, out: _Out) -> None:
     for entity in doc.of_type("TargetGroup"):
         key = identity_key(entity)
         out.add(iris.target_group(key[1]), RDF.type, SKOS.Concept)
 
 
-def _public_services(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
+def _public_services(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:
     """CPSV-AP: "a mandatory or discretionary set of activities performed … by or on behalf of a public
     organisation, publicly funded and arise from public policy". A programme of measures aimed at a group
     is one; brands, honours, competitions, platforms, institutions and campaigns are not, and neither is a
     programme the text aims at no one (an industrial or policy action such as 技能中国行动)."""
     plan = reg.documents[doc.stem].plan
-    set_out = {entity.notes["id"] for entity in doc.of_type("NamedProgram") if _sets_out(doc, entity)}
+    regions = _setting_out_regions(doc)
+    set_out = {entity.notes["id"] for entity in doc.of_type("NamedProgram")
+               if any(start <= entity.start and entity.end <= end for start, end in regions)}
     for entity in doc.of_type("NamedProgram"):
         ident = reg.get("programme", entity.notes["id"])
         groups = doc.targets_of(entity, "serves")
         if ident.note("kind") != "programme" or not groups:
             continue
         node = iris.named_programme(ident.key)
-        out.add(node, RDF.type, N(CPSV_PUBLIC_SERVICE))
+        out.add(node, RDF.type, CPSV_PUBLIC_SERVICE)
         out.add(node, DCTERMS.identifier, ox.Literal(ident.key))
         out.add(node, DCTERMS.title, ox.Literal(ident.label_zh, language="zh"))
         if ident.key in set_out:  # the plan is its legal resource only where it sets it out
@@ -189,21 +182,18 @@ def _public_services(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None
                     out.add(node, CV_COMPETENT_AUTHORITY, iris.agency(agency.notes["id"]))
 
 
-def _sets_out(doc: AnnotatedDocument, entity) -> bool:
-    """The plan sets a programme out (and is its legal resource) where a 专栏 box title or a numbered
-    item's short title (up to its first 。) names it. A mention in running text may only refer to a
-    programme that exists apart from the plan (支持…参加青年实习生交流计划), so it is not enough."""
-    for box in doc.of_type("Program"):
-        if box.start <= entity.start and entity.end <= box.end:
-            return True
+def _setting_out_regions(doc: AnnotatedDocument) -> list[tuple[int, int]]:
+    """Where the plan sets a programme out (and is its legal resource): a 专栏 box title, or a numbered
+    item's short title (up to its first 。). A mention in running text may only refer to a programme
+    that exists apart from the plan (支持…参加青年实习生交流计划), so it is not enough."""
+    regions = [(box.start, box.end) for box in doc.of_type("Program")]
     for item in doc.of_type("ProgramItem"):
         title_end = doc.text.find("。", item.start)
-        if item.start <= entity.start and entity.end <= (title_end if title_end >= 0 else len(doc.text)):
-            return True
-    return False
+        regions.append((item.start, title_end if title_end >= 0 else len(doc.text)))
+    return regions
 
 
-def _jurisdictions(doc: AnnotatedDocument, reg: Registry, out: _Quads) -> None:
+def _jurisdictions(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:
     links = wikidata_links(doc.ann_path.parent)
     for entity in doc.of_type("Jurisdiction"):
         code = entity.notes["code"]

@@ -43,7 +43,8 @@ class Identity:
 
     @property
     def alt_labels(self) -> list[str]:
-        return sorted(f for f in self.forms if f != self.label_zh)
+        preferred = self.label_zh
+        return sorted(f for f in self.forms if f != preferred)
 
     def note(self, key: str) -> str | None:
         found = self.notes.get(key)

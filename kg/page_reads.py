@@ -29,6 +29,8 @@ LABEL_PREDICATES = (
     "http://purl.org/dc/terms/title",
     "http://www.w3.org/2000/01/rdf-schema#label",
 )
+_LABEL_NODES = tuple(ox.NamedNode(p) for p in LABEL_PREDICATES)
+_INFERRED = ox.NamedNode(INFERRED_GRAPH)
 CONTEXT_CHARS = 60
 INCOMING_LIMIT = 500
 
@@ -76,27 +78,44 @@ def is_graph_name(store: ox.Store, iri: str) -> bool:
 
 def labels(store: ox.Store, iris: Iterable[str]) -> dict[str, dict[str, list[str]]]:
     """Labels by IRI, then by language tag ("" for none), from the usual label properties of the asserted
-    graphs, the preferred one first (LABEL_PREDICATES order, then the label itself)."""
-    nodes = sorted({iri for iri in iris if iri})
+    graphs, the preferred one first (LABEL_PREDICATES order, then the label itself).
+
+    The answer of `SELECT DISTINCT ?x ?p ?label WHERE { VALUES ?x {…} VALUES ?p {LABEL_PREDICATES}
+    GRAPH ?g { ?x ?p ?label } FILTER(isLiteral(?label) && ?g != graph/inferred) }`, read straight from
+    the indexes: one lookup per IRI and property costs microseconds where that query costs ~6 ms a
+    page (issue 10). skos:prefLabel comes first, and never a label the reasoner inferred (OWL-RL makes
+    every skos:altLabel, e.g. 我国 for China, an rdfs:label): the page shows the preferred name, not an
+    alias."""
+    rows: set[tuple[str, int, str, str]] = set()
+    for iri in {iri for iri in iris if iri}:
+        node = _iri_node(iri)
+        for rank, predicate in enumerate(_LABEL_NODES):
+            for quad in _asserted_quads(store, node, predicate, None):
+                if isinstance(quad.object, ox.Literal):
+                    rows.add((iri, rank, quad.object.value, quad.object.language or ""))
     found: dict[str, dict[str, list[str]]] = {}
-    rank = {p: i for i, p in enumerate(LABEL_PREDICATES)}
-    for start in range(0, len(nodes), 400):
-        values = " ".join(str(_iri_node(iri)) for iri in nodes[start : start + 400])
-        # skos:prefLabel first, and never a label the reasoner inferred (OWL-RL makes every skos:altLabel,
-        # e.g. 我国 for China, an rdfs:label): the page shows the preferred name, not an alias
-        predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-        rows = select(
-            store,
-            f"SELECT DISTINCT ?x ?p ?label WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }} "
-            f"GRAPH ?g {{ ?x ?p ?label }} FILTER(isLiteral(?label) && ?g != <{INFERRED_GRAPH}>) }}",
-        )
-        rows.sort(key=lambda row: (row["x"].value, rank[row["p"].value], row["label"].value))
-        for row in rows:
-            by_lang = found.setdefault(row["x"].value, {})
-            values_for_lang = by_lang.setdefault(row["label"].language or "", [])
-            if row["label"].value not in values_for_lang:
-                values_for_lang.append(row["label"].value)
+    for iri, _, value, language in sorted(rows):
+        values_for_lang = found.setdefault(iri, {}).setdefault(language, [])
+        if value not in values_for_lang:
+            values_for_lang.append(value)
     return found
+
+
+def page_kind(store: ox.Store, iri: str) -> dict:
+    """What a page must know before it reads the rest: whether the resource is described at all (a triple
+    about it, or one from an IRI to it, in a named graph: what `describe_resource` shows), whether it
+    names a graph, and its types (from every named graph): a document text gets the document view,
+    which does not need the description (its thousand incoming links and their labels)."""
+    node = _iri_node(iri)
+    types = {quad.object.value for quad in store.quads_for_pattern(node, _RDF_TYPE, None, None)
+             if not isinstance(quad.graph_name, ox.DefaultGraph) and isinstance(quad.object, ox.NamedNode)}
+    described = bool(types) or any(
+        not isinstance(quad.graph_name, ox.DefaultGraph) for quad in store.quads_for_pattern(node, None, None, None)
+    ) or any(
+        not isinstance(quad.graph_name, ox.DefaultGraph) and isinstance(quad.subject, ox.NamedNode)
+        for quad in store.quads_for_pattern(None, None, node, None)
+    )
+    return {"described": described, "is_graph": store.contains_named_graph(node), "types": sorted(types)}
 
 
 def describe_resource(store: ox.Store, iri: str, incoming_limit: int = INCOMING_LIMIT) -> dict:
@@ -156,6 +175,9 @@ _DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
 _SPAN_REQUIRED = {name: ox.NamedNode(PREFIXES["nif"] + local)
                   for name, local in (("context", "referenceContext"), ("begin", "beginIndex"), ("end", "endIndex"))}
 _SPAN_OPTIONAL = {"anchor": ox.NamedNode(PREFIXES["nif"] + "anchorOf")}
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_TEXT = ox.NamedNode(PREFIXES["pkg"] + "text")
+_IS_STRING = ox.NamedNode(PREFIXES["nif"] + "isString")
 _ANNOTATION_UNIT = ox.NamedNode(PREFIXES["nif"] + "annotationUnit")
 _IDENTIFIES = ox.NamedNode(PREFIXES["itsrdf"] + "taIdentRef")
 _UNIT_FIELDS = {"type": ox.NamedNode(PREFIXES["pkg"] + "annotationType"),
@@ -219,57 +241,105 @@ def _number(term: ox.Term) -> float:
 
 
 def _context_strings(store: ox.Store, contexts: set[str]) -> dict[str, str]:
+    """Each context's nif:isString (one of them, as `SELECT … { GRAPH ?g { ?c nif:isString ?text } }
+    LIMIT 1` would give), read from the index."""
     found = {}
     for context in contexts:
-        query = "SELECT ?c ?text WHERE { GRAPH ?g { ?c nif:isString ?text } } LIMIT 1"
-        rows = select(store, query, c=_iri_node(context))
-        if rows:
-            found[context] = rows[0]["text"].value
+        for quad in store.quads_for_pattern(_iri_node(context), _IS_STRING, None, None):
+            if not isinstance(quad.graph_name, ox.DefaultGraph) and isinstance(quad.object, ox.Literal):
+                found[context] = quad.object.value
+                break
     return found
 
 
 def document_view(store: ox.Store, text_iri: str) -> dict | None:
-    """A document's full text with every annotated span and the resources derived from each."""
+    """A document's full text with every annotated span and the resources derived from each.
+
+    The spans are the groups of `SELECT ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r)) AS
+    ?derived) WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex
+    ?end . OPTIONAL { ?span nif:annotationUnit ?unit . ?unit pkg:annotationType ?type ; pkg:annotationId
+    ?id } } OPTIONAL { { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } } UNION { GRAPH ?g3 { ?unit
+    itsrdf:taIdentRef ?r } } } } GROUP BY … ORDER BY ?begin DESC(?end) ?id`, read from the indexes: the
+    query took ~60 ms a document (issue 10). A span's derived resources are sorted (the query left their
+    order to the engine); the marked text links to the first."""
     node = _iri_node(text_iri)
     text = _context_strings(store, {text_iri}).get(text_iri)
     if text is None:
         return None
-    rows = select(
-        store,
-        """SELECT ?x ?span ?begin ?end ?type ?id (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?derived)
-           WHERE { GRAPH ?g { ?span nif:referenceContext ?x ; nif:beginIndex ?begin ; nif:endIndex ?end .
-                   OPTIONAL { ?span nif:annotationUnit ?unit . ?unit pkg:annotationType ?type ; pkg:annotationId ?id } }
-                   OPTIONAL { { GRAPH ?g2 { ?r prov:wasDerivedFrom ?span } }
-                              UNION { GRAPH ?g3 { ?unit itsrdf:taIdentRef ?r } } } }
-           GROUP BY ?x ?span ?begin ?end ?type ?id ORDER BY ?begin DESC(?end) ?id""",
-        x=node,
-    )
+    groups: dict[tuple, dict[str, None]] = {}
+    for quad in _named_quads(store, None, _SPAN_REQUIRED["context"], node):
+        span, graph = quad.subject, quad.graph_name
+        units = [(unit, kind, number) for unit in _named_objects(store, span, _ANNOTATION_UNIT, graph)
+                 for kind in _named_objects(store, unit, _UNIT_FIELDS["type"], graph)
+                 for number in _named_objects(store, unit, _UNIT_FIELDS["id"], graph)] or [(None, None, None)]
+        derived = [q.subject for q in _named_quads(store, None, _DERIVED_FROM, span)]
+        for begin in _named_objects(store, span, _SPAN_REQUIRED["begin"], graph):
+            for end in _named_objects(store, span, _SPAN_REQUIRED["end"], graph):
+                for unit, kind, number in units:
+                    # with no unit, `?unit itsrdf:taIdentRef ?r` joins any unit (the query's OPTIONAL)
+                    identified = [q.object for q in _named_quads(store, unit, _IDENTIFIES, None)]
+                    group = groups.setdefault((span, begin, end, kind, number), {})
+                    group.update((term.value, None) for term in derived + identified
+                                 if not isinstance(term, ox.BlankNode))
     spans = [
-        {
-            "span": row["span"].value,
-            "begin": int(row["begin"].value),
-            "end": int(row["end"].value),
-            "type": row["type"].value if "type" in row else "",
-            "id": row["id"].value if "id" in row else "",
-            "derived": row["derived"].value.split() if "derived" in row else [],
-        }
-        for row in rows
+        {"span": span.value, "begin": int(begin.value), "end": int(end.value), "type": kind.value if kind else "",
+         "id": number.value if number else "", "derived": sorted(derived)}
+        for (span, begin, end, kind, number), derived in groups.items()
     ]
-    notices = [r["n"].value for r in select(store, "SELECT ?x ?n WHERE { GRAPH ?g { ?n pkg:text ?x } }", x=node)]
+    spans.sort(key=lambda s: (s["begin"], -s["end"], s["id"], s["span"], s["type"]))
+    notices = [quad.subject.value for quad in _named_quads(store, None, _TEXT, node)]
     mentioned = {text_iri, *notices, *(iri for span in spans for iri in span["derived"])}
     return {"iri": text_iri, "text": text, "spans": spans, "notices": notices, "labels": labels(store, mentioned)}
 
 
-def description_ntriples(store: ox.Store, iri: str) -> bytes:
-    """N-Triples of the resource's asserted description: its triples (following blank nodes) and the
-    triples that point at it; for a named graph IRI, the graph's triples."""
+def _named_quads(store: ox.Store, subject, predicate, obj) -> list[ox.Quad]:
+    """The quads matching the pattern in any named graph (graph/inferred too), as `GRAPH ?g { … }`."""
+    return [quad for quad in store.quads_for_pattern(subject, predicate, obj, None)
+            if not isinstance(quad.graph_name, ox.DefaultGraph)]
+
+
+def _named_objects(store: ox.Store, subject, predicate, graph) -> list[ox.Term]:
+    return [quad.object for quad in store.quads_for_pattern(subject, predicate, None, graph)]
+
+
+def description(store: ox.Store, iri: str, media_type: str = "application/n-triples",
+                prefixes: dict[str, str] | None = None) -> bytes:
+    """The resource's asserted description in the RDF format of `media_type`, written by the engine's
+    serialiser (with `prefixes` where the format has them): its triples (following blank nodes) and
+    the triples that point at it, each once, sorted (the resource's own first); for a named graph IRI,
+    the graph's triples. Empty bytes when there is no triple to describe.
+
+    The triples of `CONSTRUCT { ?x ?p ?o . ?o ?bp ?bo . ?s ?ip ?x } WHERE {
+      { GRAPH ?g { ?x ?p ?o OPTIONAL { ?o ?bp ?bo FILTER(isBlank(?o)) } } FILTER(?g != graph/inferred) }
+      UNION { GRAPH ?g { ?s ?ip ?x } FILTER(?g != graph/inferred) } }`, read from the indexes (issue 10:
+    the query, and a round trip through rdflib, cost more than the rest of the page)."""
     node = _iri_node(iri)
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None or fmt.supports_datasets:
+        raise ValueError(f"{media_type} is not an RDF graph format the engine writes")
     if store.contains_named_graph(node):
-        return graph_ntriples(store, iri)
-    query = f"""CONSTRUCT {{ ?x ?p ?o . ?o ?bp ?bo . ?s ?ip ?x }} WHERE {{
-        {{ GRAPH ?g {{ ?x ?p ?o OPTIONAL {{ ?o ?bp ?bo FILTER(isBlank(?o)) }} }} FILTER(?g != <{INFERRED_GRAPH}>) }}
-        UNION {{ GRAPH ?g {{ ?s ?ip ?x }} FILTER(?g != <{INFERRED_GRAPH}>) }} }}"""
-    return store.query(query, substitutions=_substitutions({"x": node})).serialize(format=ox.RdfFormat.N_TRIPLES)
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, node)]
+    else:
+        found: set[ox.Triple] = set()
+        for quad in _asserted_quads(store, node, None, None):
+            found.add(quad.triple)
+            if isinstance(quad.object, ox.BlankNode):  # the blank node's triples in the same graph
+                found.update(q.triple for q in store.quads_for_pattern(quad.object, None, None, quad.graph_name))
+        found.update(quad.triple for quad in _asserted_quads(store, None, None, node))
+        triples = sorted(found, key=lambda t: (t.subject != node, str(t.subject), str(t.predicate), str(t.object)))
+    return ox.serialize(triples, format=fmt, prefixes=prefixes) if triples else b""
+
+
+def description_ntriples(store: ox.Store, iri: str) -> bytes:
+    """The resource's description (see `description`) as N-Triples."""
+    return description(store, iri)
+
+
+def _asserted_quads(store: ox.Store, subject, predicate, obj) -> list[ox.Quad]:
+    """The quads matching the pattern in the named graphs that hold asserted triples (not the default
+    graph, which merges them, nor graph/inferred)."""
+    return [quad for quad in store.quads_for_pattern(subject, predicate, obj, None)
+            if quad.graph_name != _INFERRED and not isinstance(quad.graph_name, ox.DefaultGraph)]
 
 
 def graph_ntriples(store: ox.Store, graph_iri: str = VOCABULARY_GRAPH) -> bytes:

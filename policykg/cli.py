@@ -206,7 +206,9 @@ def port_is_free(host: str, port: int) -> bool:
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, env POLICYKG_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default 8000, env POLICYKG_PORT).")
 @click.option("--workers", type=int, default=None, help="Query worker processes.")
-def serve(host: str | None, port: int | None, workers: int | None) -> None:
+@click.option("--processes", type=int, default=None,
+              help="Front-end processes sharing the port (default one per core, env POLICYKG_PROCESSES).")
+def serve(host: str | None, port: int | None, workers: int | None, processes: int | None) -> None:
     """Serve the SPARQL endpoint, query page, analysis views and linked data.
 
     Builds the graph first when $POLICYKG_DATA has none; fails at once when the port is in use.
@@ -216,7 +218,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from policykg.server.config import ServerConfig
     from policykg.server.wsgi import serve as run_server
 
-    cfg = ServerConfig.from_env(data_dir=config.data_dir(), host=host, port=port, workers=workers)
+    cfg = ServerConfig.from_env(data_dir=config.data_dir(), host=host, port=port, workers=workers,
+                                processes=processes)
     if not port_is_free(cfg.host, cfg.port):
         _fail(StoreError(f"cannot listen on {cfg.host}:{cfg.port}: the port is in use (choose another with "
                          "--port, POLICYKG_PORT or `make serve PORT=…`)"))

@@ -20,8 +20,10 @@ requests always find a thread.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
+import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,10 +46,59 @@ class _Ticket:
     admitted: bool = False
 
 
+class ClientShares:
+    """How many queries each client has running or waiting, in this process."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+
+    def take(self, client: str, limit: int) -> int:
+        """Count one more query for `client` and return 0, or return its count when it is at `limit`."""
+        if self._counts[client] >= limit:
+            return self._counts[client]
+        self._counts[client] += 1
+        return 0
+
+    def give_back(self, client: str) -> None:
+        self._counts[client] -= 1
+        if self._counts[client] <= 0:
+            del self._counts[client]
+
+
+class SharedClientShares(ClientShares):
+    """The same counts kept in memory shared by every front-end process (server/prefork.py), so that a
+    client's share is one for the whole server, not one per process. Created before the processes
+    fork. Clients are counted in hash buckets: two clients that share a bucket share one share, which
+    can only refuse more, never admit more."""
+
+    BUCKETS = 4096
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shared = multiprocessing.get_context("fork").Array("i", self.BUCKETS)  # zeroed, with a lock
+
+    def _bucket(self, client: str) -> int:
+        return zlib.crc32(client.encode("utf-8", "replace")) % self.BUCKETS
+
+    def take(self, client: str, limit: int) -> int:
+        bucket = self._bucket(client)
+        with self._shared.get_lock():
+            if self._shared[bucket] >= limit:
+                return self._shared[bucket]
+            self._shared[bucket] += 1
+            return 0
+
+    def give_back(self, client: str) -> None:
+        bucket = self._bucket(client)
+        with self._shared.get_lock():
+            self._shared[bucket] = max(0, self._shared[bucket] - 1)
+
+
 class QueryAdmission:
     """Counts running and waiting queries and decides which may start."""
 
-    def __init__(self, running: int, queued: int, per_client: int, max_wait: float, retry_after: int = 5) -> None:
+    def __init__(self, running: int, queued: int, per_client: int, max_wait: float, retry_after: int = 5,
+                 shares: ClientShares | None = None) -> None:
         self.running_limit = max(1, running)
         self.queue_limit = max(0, queued)
         self.per_client = max(1, per_client)
@@ -56,7 +107,7 @@ class QueryAdmission:
         self._cond = threading.Condition()
         self._running = 0
         self._waiting: deque[_Ticket] = deque()
-        self._per_client: Counter[str] = Counter()
+        self._shares = shares or ClientShares()
 
     @property
     def capacity(self) -> int:
@@ -85,9 +136,10 @@ class QueryAdmission:
 
     def _enter(self, client: str) -> _Ticket:
         with self._cond:
-            if self._per_client[client] >= self.per_client:
+            held = self._shares.take(client, self.per_client)
+            if held:
                 raise self._refuse(
-                    f"this client already has {self._per_client[client]} queries running or waiting, "
+                    f"this client already has {held} queries running or waiting, "
                     f"the most one client may have at once ({self.per_client})."
                 )
             ticket = _Ticket(client)
@@ -97,8 +149,8 @@ class QueryAdmission:
             elif len(self._waiting) < self.queue_limit:
                 self._waiting.append(ticket)
             else:
+                self._shares.give_back(client)
                 raise self._refuse("every query slot is busy and the queue of waiting queries is full.")
-            self._per_client[client] += 1
             return ticket
 
     def _wait_for_turn(self, ticket: _Ticket, disconnected: Callable[[], bool]) -> None:
@@ -115,9 +167,7 @@ class QueryAdmission:
 
     def _leave(self, ticket: _Ticket) -> None:
         with self._cond:
-            self._per_client[ticket.client] -= 1
-            if self._per_client[ticket.client] <= 0:
-                del self._per_client[ticket.client]
+            self._shares.give_back(ticket.client)
             if ticket.admitted:
                 self._running -= 1
             else:

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from policykg import __version__
 
 from . import result_cache
+from .admission import ClientShares
 from .config import ServerConfig
 from .errors import GraphUnavailable, HttpError, InsufficientStorage, ResourceNotFound
 from .media import HTML_PAGE, RESOURCE_FORMATS, prefers_html
@@ -38,14 +39,17 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 
+_DEFAULT_HEADERS = tuple((name, value, name.lower()) for name, value in {**CORS_HEADERS, **SECURITY_HEADERS}.items())
 
-def create_app(config: ServerConfig | None = None) -> Flask:
-    """Build the app for `config` (default: from POLICYKG_* environment variables)."""
+
+def create_app(config: ServerConfig | None = None, shares: ClientShares | None = None) -> Flask:
+    """Build the app for `config` (default: from POLICYKG_* environment variables); `shares`: the
+    per-client counts of admission control when several front-end processes share them."""
     config = config or ServerConfig.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    install(app, config)
+    install(app, config, shares)
     result_cache.install(app)
 
     from . import analysis, dataset_pages, pages, resources, sparql, vocabulary
@@ -57,8 +61,7 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.register_blueprint(vocabulary.bp)
     app.register_blueprint(resources.bp)  # last: it serves every other path as a resource IRI
     app.add_url_rule("/health", "health", health)
-    app.after_request(add_cors_headers)
-    app.after_request(add_security_headers)
+    app.after_request(add_default_headers)
     app.register_error_handler(HttpError, error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(OSError, os_error_response)
@@ -99,10 +102,12 @@ def health() -> Response:
     )
 
 
-def add_cors_headers(response: Response) -> Response:
-    """Public read-only data: any origin may read it, without credentials."""
-    for name, value in CORS_HEADERS.items():
-        response.headers.setdefault(name, value)
+def add_default_headers(response: Response) -> Response:
+    """CORS (public read-only data: any origin may read it, without credentials) and the security
+    headers, each unless the response set its own. One pass over the response's headers: werkzeug's
+    `setdefault` looks a header up by raising and catching an exception, eleven times a request."""
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(name, value) for name, value, lower in _DEFAULT_HEADERS if lower not in present])
     return response
 
 
@@ -116,12 +121,6 @@ def os_error_response(error: OSError) -> Response:
         ))
     log.exception("unexpected OS error")
     return error_response(HttpError(f"the server could not complete the request: {error.strerror}"))
-
-
-def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
 
 
 def error_response(error: HttpError) -> Response:

@@ -44,6 +44,9 @@ class ServerConfig:
     worker_memory_headroom: int = 1 << 30
     worker_recycle_growth: int = 256 << 20
     workers: int = field(default_factory=_default_workers)
+    # front-end processes sharing the listening socket (server/prefork.py); 0: one per core, at most
+    # one per query worker (each front end needs a worker of its own)
+    processes: int = 0
     threads: int = 16
     # admission control (server/admission.py): arbitrary queries beyond the running ones wait in a
     # queue of `query_queue`; one client (its address) runs or waits for at most `client_queries`
@@ -88,6 +91,8 @@ class ServerConfig:
                 values[key] = parse_bytes(env[name], name)
         if env.get("POLICYKG_WORKERS"):
             values["workers"] = int(env["POLICYKG_WORKERS"])
+        if env.get("POLICYKG_PROCESSES"):
+            values["processes"] = int(env["POLICYKG_PROCESSES"])
         if env.get("POLICYKG_THREADS"):
             values["threads"] = int(env["POLICYKG_THREADS"])
         for name, key, kind in _LIMIT_VARIABLES:
@@ -104,6 +109,26 @@ class ServerConfig:
 
     def with_changes(self, **changes) -> ServerConfig:
         return replace(self, **changes)
+
+    def front_ends(self) -> int:
+        """How many front-end processes to run: `processes`, or one per core; never more than workers."""
+        wanted = self.processes if self.processes > 0 else (os.cpu_count() or 1)
+        return max(1, min(wanted, self.workers))
+
+    def share(self, count: int, index: int) -> ServerConfig:
+        """The settings of front end `index` of `count`: its part of the query workers, of the queue of
+        waiting queries and of the connections, so that the totals stay what was configured (the
+        per-client share is counted across the front ends instead, server/admission.py)."""
+        if count <= 1:
+            return self
+        return replace(self, workers=_part(self.workers, count, index),
+                       query_queue=_part(self.query_queue, count, index),
+                       connection_limit=max(1, _part(self.connection_limit, count, index)))
+
+
+def _part(total: int, count: int, index: int) -> int:
+    """Share `index` of `total` split as evenly as possible into `count` shares."""
+    return total // count + (1 if index < total % count else 0)
 
 
 def parse_bytes(text: str, name: str) -> int:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
@@ -38,6 +39,13 @@ from .worker import answer
 log = logging.getLogger(__name__)
 
 _NO_NAMESPACE = Sandbox(isolated=False, reason="the web process answers lookups in its own namespace")
+
+SPARQL_PATH = "/sparql"
+# builds up to this many triples are served from memory (each front-end process holds a copy)
+IN_MEMORY_TRIPLES = 250_000
+# the parameters a request answered in the front end's main loop may carry (see `answers_inline`)
+INLINE_PARAMETERS = frozenset({"query", "format", "output"})
+INLINE_QUERY_CHARS = 4096  # a lookup is short; a longer text is not even tokenised in the main loop
 
 # operations whose answer depends on the build only: computed once per build
 PER_BUILD_OPERATIONS = frozenset({"statistics"})
@@ -146,6 +154,20 @@ def is_lookup(query: str) -> bool:
     return form == "ASK" or bool(bound_ends)
 
 
+def _bounded_fan_out(query: str) -> bool:
+    """For a query `is_lookup` accepts: an ASK (one match ends it), or a pattern whose subject is an IRI
+    (a resource's own description). `?s ?p <class>` may match every instance of a class: such a lookup
+    stays in the cheap lane but takes a request thread, so that it cannot hold the main loop."""
+    tokens = _lookup_tokens(query) or []
+    groups = [index for index, token in enumerate(tokens) if token == ("punct", "{")]
+    if not groups:
+        return False
+    if any(kind == "word" and text.upper() == "ASK" for kind, text in tokens[: groups[0]]):
+        return True
+    subject = tokens[groups[-1] + 1] if groups[-1] + 1 < len(tokens) else ("", "")
+    return subject[0] in ("iri", "pname")
+
+
 @dataclass
 class _Opened:
     link: str
@@ -184,14 +206,22 @@ class LocalStore:
     def _open(self, target: str) -> _Opened:
         try:
             build = self._select()
-            # a build laid out without its on-disk store (dumps only) is loaded into memory instead
-            store = open_store(build, in_memory=not build.store_path.is_dir())
+            # a build laid out without its on-disk store (dumps only) is loaded into memory instead, and
+            # so is a small one: a lookup reads it in half the time (0.05 against 0.10 ms, seed build)
+            in_memory = not build.store_path.is_dir() or build.manifest.triples <= IN_MEMORY_TRIPLES
+            store = open_store(build, in_memory=in_memory)
         except StoreError as exc:
             raise GraphUnavailable(str(exc)) from exc
         # a store without the merged default graph (an older layout) answers page reads only
         dataset = QueryDatasets(store) if has_merged_default_graph(store) else None
         log.info("cheap lane serving build %s", build.path.name)
         return _Opened(target, build, store, dataset, {})
+
+    def _still_current(self, opened: _Opened) -> bool:
+        try:
+            return os.readlink(self._link) == opened.link
+        except OSError:
+            return False
 
     @property
     def build(self) -> Build:
@@ -212,6 +242,35 @@ class LocalStore:
             return run_read(opened.store, operation, args)
         except ValueError as exc:
             raise QueryFailed(f"{operation} failed: {exc}") from exc
+
+    def answers_inline(self, method: str, path: str, query_string: str, content_type: str,
+                       body: bytes | None) -> bool:
+        """True when a request is a /sparql lookup that `try_lookup` answers from the build already open:
+        the front end may then answer it in its main loop (server/wsgi.py). This reading of the request
+        only chooses the thread that runs it; the app reads the request again and decides everything.
+        Conservative: any parameter besides the query and the output format, any other body, a
+        build not opened yet or a query that would leave the cheap lane, and the answer is no."""
+        if path != SPARQL_PATH or (body is None) or (method not in ("GET", "POST")):
+            return False
+        opened = self._opened
+        if opened is None or opened.dataset is None or not self._still_current(opened):
+            return False  # (re)opening a build is left to a request thread
+        params = parse_qs(query_string, keep_blank_values=True) if query_string else {}
+        mimetype = content_type.split(";", 1)[0].strip().lower()
+        if method == "POST" and mimetype == "application/sparql-query":
+            try:
+                params.setdefault("query", []).append(body.decode("utf-8"))
+            except UnicodeDecodeError:
+                return False
+        elif method == "POST" and mimetype == "application/x-www-form-urlencoded":
+            for name, values in parse_qs(body.decode("latin-1"), keep_blank_values=True).items():
+                params.setdefault(name, []).extend(values)
+        elif method == "POST" or body:
+            return False
+        queries = params.get("query", ())
+        return (len(queries) == 1 and len(queries[0]) <= INLINE_QUERY_CHARS and params.keys() <= INLINE_PARAMETERS
+                and is_lookup(queries[0]) and _bounded_fan_out(queries[0])
+                and not _NO_NAMESPACE.refuses_text(queries[0]))
 
     def try_lookup(self, job: SparqlJob) -> SparqlAnswer | None:
         """Answer the job here, exactly as a query worker would, when it is a lookup over the default

@@ -14,11 +14,13 @@ import pyoxigraph as ox
 from policykg.kg.dataset_reads import statistics
 from policykg.kg.page_reads import (
     describe_resource,
+    description,
     description_ntriples,
     document_view,
     graph_ntriples,
     is_graph_name,
     labels,
+    page_kind,
     similar_iris,
 )
 
@@ -27,8 +29,10 @@ from .errors import QueryFailed
 READ_OPERATIONS: dict[str, Callable[..., Any]] = {
     "is_graph_name": is_graph_name,
     "labels": labels,
+    "page_kind": page_kind,
     "describe_resource": describe_resource,
     "document_view": document_view,
+    "description": description,
     "description_ntriples": description_ntriples,
     "graph_ntriples": graph_ntriples,
     "similar_iris": similar_iris,

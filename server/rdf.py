@@ -1,8 +1,12 @@
-"""Serialising small graphs (resource descriptions, the service description, VoID) with rdflib."""
+"""Serialising small graphs (resource descriptions, the service description, VoID): the engine's
+writers wherever they serve, rdflib for the JSON-LD compaction with the published context."""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -11,6 +15,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from policykg.kg.formats import Format
 from policykg.kg.namespaces import PREFIXES, bind_prefixes
 
+T = TypeVar("T")
 # no prefix for the instance namespace: its local names hold slashes (as build.pipeline writes Turtle)
 _TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
 
@@ -34,6 +39,26 @@ def jsonld_context(vocabulary: Graph | None = None) -> dict:
                 term["@type"] = f"xsd:{str(ranges[0])[len(str(XSD)):]}"
             context[str(prop)[len(pkg):]] = term
     return {"@context": context}
+
+
+def once_per_vocabulary(compute: Callable[[Graph], T]) -> Callable[[Graph], T]:
+    """`compute(vocabulary)`, remembered for the last vocabulary graph it was asked about (the server
+    holds one per build, server/state.py): what the pages derive from the ontology is worked out once,
+    not on every request. Callers must not change the answer."""
+    last: list[tuple[Graph, T]] = []
+    lock = threading.Lock()
+
+    def cached(vocabulary: Graph) -> T:
+        with lock:
+            if not last or last[0][0] is not vocabulary:
+                last[:] = [(vocabulary, compute(vocabulary))]
+            return last[0][1]
+
+    return cached
+
+
+# walking the ontology costs milliseconds, more than the rest of a resource's JSON-LD
+vocabulary_jsonld_context = once_per_vocabulary(jsonld_context)
 
 
 def graph_from_ntriples(data: bytes) -> Graph:
@@ -60,12 +85,20 @@ def serialize_graph(graph: Graph, fmt: Format, context_url: str | None = None, c
     return _serialize_with_oxigraph(graph, fmt.engine)
 
 
+def engine_prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    """The prefixes the engine's writer declares in `fmt`: the project's, in Turtle and TriG."""
+    return _TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+
+
 def _serialize_with_oxigraph(graph: Graph, fmt: ox.RdfFormat) -> bytes:
     """Serialise with the engine's writer, which keeps every literal's lexical form: rdflib's Turtle
     writer turns "250000"^^xsd:decimal into 250000.0, a different RDF term than the endpoint and the
     dumps give (one graph through every door)."""
     triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return _serialize_triples(list(triples), fmt)
+
+
+def _serialize_triples(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples] \
-        if fmt.supports_datasets else list(triples)
-    prefixes = _TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(items, format=fmt, prefixes=prefixes)
+        if fmt.supports_datasets else triples
+    return ox.serialize(items, format=fmt, prefixes=engine_prefixes(fmt))

@@ -7,12 +7,14 @@ the document view: the full text with every annotated span marked.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
-from rdflib.namespace import RDF
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from policykg.kg.namespaces import INFERRED_GRAPH, NIF, PKG
 from policykg.kg.prefixed_names import compact
@@ -27,7 +29,7 @@ from .media import (
     negotiate,
     offered_media_types,
 )
-from .rdf import graph_from_ntriples, jsonld_context, serialize_graph
+from .rdf import engine_prefixes, graph_from_ntriples, once_per_vocabulary, serialize_graph, vocabulary_jsonld_context
 from .state import state
 from .views import Labels, href, segments, span_anchor
 
@@ -42,7 +44,7 @@ def jsonld_context_document() -> Response:
     """The JSON-LD @context that every JSON-LD description refers to (at iri_base + context.jsonld)."""
     import json
 
-    body = json.dumps(jsonld_context(state().vocabulary()), ensure_ascii=False, indent=2)
+    body = json.dumps(vocabulary_jsonld_context(state().vocabulary()), ensure_ascii=False, indent=2)
     return Response(body, content_type="application/ld+json; charset=utf-8")
 
 
@@ -51,13 +53,26 @@ def serve_resource(path: str) -> Response:
     iri, fmt = resolve(path)
     if fmt.name == "html":
         return _located(_html(iri), iri, fmt, path)
-    data = state().read("description_ntriples", iri)
-    if not data:
-        raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
-    # the context's stable IRI under the configured base, not the host of this request
-    body = serialize_graph(graph_from_ntriples(data), fmt, state().config.iri_base + "context.jsonld",
-                           jsonld_context(state().vocabulary()))
+    body = _description(iri, fmt)
     return _located(_negotiated(Response(body, content_type=fmt.content_type), iri), iri, fmt, path)
+
+
+def _description(iri: str, fmt: Format) -> bytes:
+    """The resource's description in `fmt`, written by the engine where it writes the format."""
+    if fmt.name != "jsonld":
+        if not isinstance(fmt.engine, ox.RdfFormat):
+            raise ValueError(f"{fmt.label or fmt.name} is not an RDF graph format")
+        body = state().read("description", iri, fmt.media_type, engine_prefixes(fmt.engine))
+    else:
+        body = state().read("description_ntriples", iri)
+    if not body:
+        raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
+    if fmt.name == "jsonld":
+        # compacted by rdflib with the context; the context's stable IRI under the configured base, not the
+        # host of this request
+        return serialize_graph(graph_from_ntriples(body), fmt, state().config.iri_base + "context.jsonld",
+                               vocabulary_jsonld_context(state().vocabulary()))
+    return body
 
 
 def _located(response: Response, iri: str, fmt: Format, path: str) -> Response:
@@ -97,15 +112,13 @@ def _negotiated(response: Response, iri: str) -> Response:
 
 
 def _html(iri: str) -> Response:
-    description = state().read("describe_resource", iri)
-    is_graph = state().read("is_graph_name", iri)
-    if not description["outgoing"] and not description["incoming"] and not is_graph:
+    kind = state().read("page_kind", iri)
+    if not kind["described"] and not kind["is_graph"]:
         raise ResourceNotFound(f"No resource has the IRI <{iri}>.", iri)
-    types = [t["o"]["value"] for t in description["outgoing"] if t["p"] == RDF_TYPE]
-    if TEXT_TYPES & set(types):
+    if TEXT_TYPES & set(kind["types"]):
         page = document_page(iri)
     else:
-        page = resource_page(description, is_graph)
+        page = resource_page(state().read("describe_resource", iri), kind["is_graph"])
     return _negotiated(Response(page, content_type=HTML_PAGE.content_type), iri)
 
 
@@ -125,9 +138,47 @@ class PropertyRow:
     values: list[Value] = field(default_factory=list)
 
 
+@dataclass
+class PageLabels(Labels):
+    """`Labels` whose fallback to the vocabulary graph is a table made once per build (`vocabulary_labels`)
+    instead of a walk of the rdflib graph for each label a page shows: the same answers."""
+
+    fallback: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def get(self, iri: str, lang: str) -> str:
+        values = self.found.get(iri, {}).get(lang)
+        if values:
+            return values[0]
+        return self.fallback.get(iri, {}).get(lang, "")
+
+
+def _vocabulary_labels(vocabulary: Graph) -> dict[str, dict[str, str]]:
+    """What `Labels.get` finds in the vocabulary graph: by IRI and language tag, the first rdfs:label
+    in that language, else the first skos:prefLabel (in the graph's order)."""
+    table: dict[str, dict[str, str]] = {}
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        for subject in dict.fromkeys(vocabulary.subjects(predicate, None)):
+            if isinstance(subject, URIRef):
+                for label in vocabulary.objects(subject, predicate):
+                    language = getattr(label, "language", None)
+                    if language is not None:
+                        table.setdefault(str(subject), {}).setdefault(language, str(label))
+    return table
+
+
+vocabulary_labels = once_per_vocabulary(_vocabulary_labels)
+# a page writes the same few dozen predicates and classes as prefixed names again and again
+compact_iri = functools.lru_cache(maxsize=1 << 14)(compact)
+
+
+def page_labels(found: dict[str, dict[str, list[str]]]) -> PageLabels:
+    """The labels a read operation found, falling back to the current build's vocabulary graph."""
+    return PageLabels(found, None, vocabulary_labels(state().vocabulary()))
+
+
 def resource_page(description: dict, is_graph: bool = False) -> str:
     iri = description["iri"]
-    labels = Labels(description["labels"], state().vocabulary())
+    labels = page_labels(description["labels"])
     types, rows = [], {}
     for triple in description["outgoing"]:
         inferred = triple["g"] == INFERRED_GRAPH
@@ -144,14 +195,14 @@ def resource_page(description: dict, is_graph: bool = False) -> str:
         iri=iri,
         labels=labels,
         types=types,
-        rows=sorted(rows.values(), key=lambda r: (compact(r.iri))),
+        rows=sorted(rows.values(), key=lambda r: compact_iri(r.iri)),
         incoming=incoming,
         incoming_truncated=description["incoming_truncated"],
         sources=description["sources"],
         graphs=description["graphs"],
         formats=RESOURCE_FORMATS[1:],
         href=href,
-        compact=compact,
+        compact=compact_iri,
         span_anchor=span_anchor,
         local=href(iri),
         is_graph=is_graph,
@@ -167,7 +218,7 @@ def document_page(text_iri: str) -> str:
     if view is None:
         raise ResourceNotFound(f"<{text_iri}> has no text.", text_iri)
     focus = _focus(request.args.get("span"))
-    labels = Labels(view["labels"], state().vocabulary())
+    labels = page_labels(view["labels"])
     return render_template(
         "document.html",
         iri=text_iri,
@@ -176,7 +227,7 @@ def document_page(text_iri: str) -> str:
         pieces=segments(view["text"], view["spans"], focus),
         focus=focus,
         href=href,
-        compact=compact,
+        compact=compact_iri,
         span_anchor=span_anchor,
         formats=RESOURCE_FORMATS[1:],
         local=href(text_iri),

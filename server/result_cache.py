@@ -158,7 +158,7 @@ class ResultCache:
         response.headers["Vary"] = "Accept"
         if hit:
             response.headers["Server-Timing"] = "cache;desc=hit"
-        if "If-None-Match" not in request.headers:
+        if request.headers.get("If-None-Match") is None:  # (`in` costs a raised exception in werkzeug)
             return response
         # werkzeug answers 304 for GET/HEAD only; for POST a matching If-None-Match changes nothing
         return response.make_conditional(request)

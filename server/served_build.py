@@ -65,12 +65,13 @@ class ServedBuild:
     def refuse(self, build_path: Path, reason: str) -> None:
         """A worker found the build corrupt while loading it: never serve it again in this state."""
         with self._lock:
-            build = Build(build_path, {})
+            prints: tuple = ()  # a build whose manifest cannot be read has no fingerprint to compare
             try:
-                build = current_build(self.data_dir) if candidate_path(self.data_dir) == build_path else build
+                if candidate_path(self.data_dir) == build_path:
+                    prints = fingerprint(current_build(self.data_dir))
             except StoreError:
                 pass
-            self._refused = (build_path, fingerprint(build), reason)
+            self._refused = (build_path, prints, reason)
             if self._good is not None and self._good[0].path == build_path:
                 self._good = None
             log.error("refusing build %s: %s", build_path.name, reason)

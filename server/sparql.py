@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -54,6 +55,24 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
+class AcceptChoice:
+    """What one Accept header selects at /sparql."""
+
+    html_over_graphs: bool  # a browser: the query page rather than the service description
+    html_over_results: bool  # a browser: the query page rather than results
+    results_format: Format | None
+    graph_format: Format | None
+
+
+@functools.lru_cache(maxsize=512)
+def accept_choice(accept: str | None) -> AcceptChoice:
+    """Content negotiation for one Accept header. It depends on the header alone and clients send few
+    distinct ones, so it is remembered (boundedly) instead of parsed four times a request."""
+    return AcceptChoice(prefers_html(accept, GRAPH_FORMATS), prefers_html(accept, RESULT_FORMATS),
+                        negotiate(accept, RESULT_FORMATS), negotiate(accept, GRAPH_FORMATS))
+
+
+@dataclass(frozen=True)
 class ProtocolRequest:
     """A query request as the SPARQL 1.1 Protocol defines it (§2.1), plus the server's extras."""
 
@@ -68,10 +87,10 @@ def endpoint() -> Response:
     """Answer a query (GET, POST form, POST application/sparql-query) or describe the service."""
     protocol_request = read_protocol_request(request)
     if protocol_request.query is None:
-        if prefers_html(request.headers.get("Accept"), GRAPH_FORMATS):
+        if accept_choice(request.headers.get("Accept")).html_over_graphs:
             return redirect(url_for("pages.query_page"))
         return service_description()
-    if protocol_request.format_name is None and prefers_html(request.headers.get("Accept"), RESULT_FORMATS):
+    if protocol_request.format_name is None and accept_choice(request.headers.get("Accept")).html_over_results:
         return redirect(url_for("pages.query_page") + "?" + urlencode({"query": protocol_request.query}))
     return run_query(protocol_request)
 
@@ -254,8 +273,8 @@ def choose_formats(format_name: str | None) -> tuple[Format | None, Format | Non
             )
         return results_format, graph_format
     accept = request.headers.get("Accept")
-    results_format = negotiate(accept, RESULT_FORMATS)
-    graph_format = negotiate(accept, GRAPH_FORMATS)
+    choice = accept_choice(accept)
+    results_format, graph_format = choice.results_format, choice.graph_format
     if results_format is None and graph_format is None:
         raise NotAcceptable(
             f"none of the media types in Accept: {accept} is available; this endpoint serves "

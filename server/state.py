@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from rdflib import Graph
 
-from .admission import QueryAdmission
+from .admission import ClientShares, QueryAdmission
 from .config import ServerConfig
 from .examples import ExampleQuery, load_examples
 from .executor import QueryExecutor, WorkerSettings
@@ -24,7 +24,7 @@ EXTENSION_KEY = "policykg"
 class ServerState:
     """Shared by every request of one web process."""
 
-    def __init__(self, config: ServerConfig) -> None:
+    def __init__(self, config: ServerConfig, shares: ClientShares | None = None) -> None:
         self.config = config
         settings = WorkerSettings(parse_allowlist(config.service_allowlist), config.worker_memory,
                                   config.worker_memory_headroom, config.worker_recycle_growth)
@@ -36,6 +36,7 @@ class ServerState:
             per_client=config.client_queries,
             max_wait=config.query_timeout,
             retry_after=config.retry_after,
+            shares=shares,
         )
         self._vocabulary: tuple[Path, Graph] | None = None
         self._lock = threading.Lock()
@@ -69,7 +70,7 @@ def state() -> ServerState:
     return current_app.extensions[EXTENSION_KEY]
 
 
-def install(app: Flask, config: ServerConfig) -> ServerState:
-    server_state = ServerState(config)
+def install(app: Flask, config: ServerConfig, shares: ClientShares | None = None) -> ServerState:
+    server_state = ServerState(config, shares)
     app.extensions[EXTENSION_KEY] = server_state
     return server_state

@@ -22,18 +22,25 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
+import threading
 import time
 from collections.abc import Callable
 
 from flask import Flask
 from waitress.adjustments import Adjustments
-from waitress.channel import HTTPChannel
+from waitress.buffers import OverflowableBuffer
+from waitress.channel import ClientDisconnected, HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
 
+from .admission import SharedClientShares
 from .app import create_app
 from .config import ServerConfig
 from .errors import GraphUnavailable
+from .lookup import LocalStore
+from .prefork import listening_socket, run_children
 from .state import EXTENSION_KEY
 
 log = logging.getLogger(__name__)
@@ -42,6 +49,7 @@ access_log = logging.getLogger("policykg.access")
 CHEAP_THREADS = 8  # request threads that admission control never lets arbitrary queries hold
 MAX_HEADER_BYTES = 64 << 10
 MAINTENANCE_SECONDS = 1  # how often deadlines are checked
+INLINE_BODY_BYTES = 8 << 10  # a POSTed lookup longer than this takes a request thread
 
 
 def create(config: ServerConfig | None = None) -> Flask:
@@ -61,17 +69,57 @@ _application: Flask | None = None
 
 
 class DeadlineChannel(HTTPChannel):
-    """A waitress channel that remembers when the request it is still reading began."""
+    """A waitress channel that remembers when the request it is still reading began, and answers
+    requests the server marks as inline (see `DeadlineServer.add_task`) in the main loop."""
 
     request_started: float | None = None
+    in_received = False  # the main loop is in received() (and the inline answers it runs)
+    inline_pending = False  # the first queued request is to be answered inline once received() returns
 
     def received(self, data: bytes) -> bool:
         if data and self.request_started is None:
             self.request_started = time.time()
-        result = super().received(data)
+        self.in_received = True
+        try:
+            result = super().received(data)
+            # waitress holds the channel's request lock while it hands a request on, and service()
+            # takes it again: so the inline answer runs here, after received() has let go of it
+            while self.inline_pending:
+                self.inline_pending = False
+                self.service()  # hands the next queued request on, inline or to a thread
+        finally:
+            self.in_received = False
         if self.request is None:  # nothing half-read: the request went to a thread (or none began)
             self.request_started = None
         return result
+
+    def write_soon(self, data) -> int:
+        """Queue response bytes. An inline answer (in the main loop) only queues them: the loop sends
+        head and body in one go when it next polls, instead of one send() per write, and it must
+        never wait for itself to drain the buffers, as a request thread does."""
+        if not self.answering_inline or not isinstance(data, bytes):
+            return super().write_soon(data)
+        if not self.connected:
+            raise ClientDisconnected
+        with self.outbuf_lock:
+            if self.current_outbuf_count >= self.adj.outbuf_high_watermark:
+                # as waitress does: a new buffer once the current one is full, so none grows unbounded
+                self.outbufs.append(OverflowableBuffer(self.adj.outbuf_overflow))
+                self.current_outbuf_count = 0
+            self.outbufs[-1].append(data)
+            self.current_outbuf_count += len(data)
+            self.total_outbufs_len += len(data)
+        return len(data)
+
+    def _flush_outbufs_below_high_watermark(self) -> None:
+        if not self.answering_inline:
+            super()._flush_outbufs_below_high_watermark()
+
+    @property
+    def answering_inline(self) -> bool:
+        """True in the main loop's thread while it is in received(): a request thread serving this
+        channel meanwhile (waitress reads ahead while a request runs) sees False."""
+        return self.in_received and threading.get_ident() == getattr(self.server, "loop_thread", None)
 
 
 class DeadlineServer(TcpWSGIServer):
@@ -79,6 +127,41 @@ class DeadlineServer(TcpWSGIServer):
 
     channel_class = DeadlineChannel
     read_timeout: float = 10.0
+    # which complete requests are answered in the main loop instead of a request thread (None: none)
+    inline: Callable[[HTTPRequestParser], bool] | None = None
+
+    loop_thread: int | None = None  # the thread running the main loop
+
+    def run(self) -> None:
+        self.loop_thread = threading.get_ident()
+        super().run()
+
+    def pull_trigger(self) -> None:
+        """Wake the main loop, unless the main loop is the caller (an inline answer): it polls next anyway."""
+        if threading.get_ident() != self.loop_thread:
+            super().pull_trigger()
+
+    def add_task(self, channel) -> None:
+        """Hand a channel's first queued request on: to a request thread, or, when `inline` says the
+        request is a single-pattern lookup (server/lookup.py, `answers_inline`), to the main loop.
+
+        A lookup costs a fraction of a millisecond; handing it to a thread costs as much again in
+        thread switches and GIL hand-overs (issue 10), so the main loop answers it itself. Only
+        requests whose cost is bounded qualify: an arbitrary query would stall every connection."""
+        if (self.inline is not None and isinstance(channel, DeadlineChannel) and channel.answering_inline
+                and not channel.inline_pending and channel.requests and self._is_inline(channel.requests[0])):
+            channel.inline_pending = True
+            return
+        super().add_task(channel)
+
+    def _is_inline(self, request: HTTPRequestParser) -> bool:
+        if request.error:
+            return False
+        try:
+            return bool(self.inline and self.inline(request))
+        except Exception:  # a request the reading chokes on simply takes a request thread
+            log.exception("choosing the lane of %s %s", request.command, request.path)
+            return False
 
     def maintenance(self, now: float) -> None:
         super().maintenance(now)
@@ -95,11 +178,14 @@ def thread_count(config: ServerConfig, query_lane: int) -> int:
     return max(config.threads, query_lane + CHEAP_THREADS)
 
 
-def create_front_end(app, config: ServerConfig, query_lane: int, **overrides) -> TcpWSGIServer | MultiSocketServer:
-    """A waitress server for `app` on config.host:config.port (port 0: any free port)."""
+def create_front_end(app, config: ServerConfig, query_lane: int, sock: socket.socket | None = None,
+                     inline: Callable[[HTTPRequestParser], bool] | None = None,
+                     **overrides) -> TcpWSGIServer | MultiSocketServer:
+    """A waitress server for `app` on config.host:config.port (port 0: any free port), or on `sock`, a
+    listening socket bound already (server/prefork.py); `inline` picks the requests answered in the
+    main loop (see `DeadlineServer.add_task`)."""
     settings = {
-        "host": config.host,
-        "port": config.port,
+        **({"sockets": [sock]} if sock is not None else {"host": config.host, "port": config.port}),
         "threads": thread_count(config, query_lane),
         "connection_limit": config.connection_limit,
         "channel_timeout": config.idle_timeout,
@@ -122,14 +208,39 @@ def create_front_end(app, config: ServerConfig, query_lane: int, **overrides) ->
     dispatcher.set_thread_count(adj.threads)
     socket_map: dict = {}
     servers = []
-    for sockinfo in adj.listen:
-        server = DeadlineServer(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=sockinfo)
+    if sock is not None:
+        servers.append(DeadlineServer(app, socket_map, _sock=sock, dispatcher=dispatcher, adj=adj, bind_socket=False,
+                                      sockinfo=(sock.family, sock.type, sock.proto, sock.getsockname())))
+    else:
+        servers.extend(DeadlineServer(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=sockinfo)
+                       for sockinfo in adj.listen)
+    for server in servers:
         server.read_timeout = config.read_timeout
-        servers.append(server)
+        server.inline = inline
     if len(servers) == 1:
         return servers[0]
     listening = [(s.effective_host, s.effective_port) for s in servers]
     return MultiSocketServer(socket_map, adj, listening, dispatcher, servers[-1].log_info)
+
+
+def inline_lookups(local: LocalStore) -> Callable[[HTTPRequestParser], bool]:
+    """The `inline` choice of `create_front_end`: the /sparql lookups the cheap lane answers."""
+
+    def inline(request: HTTPRequestParser) -> bool:
+        return local.answers_inline(request.command, request.path, request.query,
+                                    request.headers.get("CONTENT_TYPE", ""), _small_body(request))
+
+    return inline
+
+
+def _small_body(request: HTTPRequestParser) -> bytes | None:
+    """The request body when it is small enough to be a lookup's (the body stays unread), else None."""
+    body = request.body_rcv
+    if body is None:
+        return b""
+    if request.content_length > INLINE_BODY_BYTES:
+        return None
+    return body.getbuf().get(INLINE_BODY_BYTES)  # reads without consuming: the app reads it again
 
 
 class AccessLog:
@@ -139,6 +250,8 @@ class AccessLog:
         self.app = app
 
     def __call__(self, environ, start_response):
+        if not access_log.isEnabledFor(logging.INFO):
+            return self.app(environ, start_response)
         started = time.monotonic()
         seen: dict = {}
 
@@ -158,22 +271,42 @@ class AccessLog:
 
 
 def serve(config: ServerConfig, ensure_built: Callable[[], None]) -> None:
-    """Build the graph if it is missing, then serve it until SIGTERM/SIGINT."""
+    """Build the graph if it is missing, then serve it until SIGTERM/SIGINT: in this process, or in
+    `config.front_ends()` processes sharing one listening socket (server/prefork.py)."""
     ensure_built()
-    app = create_app(config)
+    count = config.front_ends()
+    if count == 1:
+        serve_front_end(config)
+        return
+    sock = listening_socket(config.host, config.port)
+    shares = SharedClientShares()  # one client's share of the query lane, counted across the front ends
+    log.info("serving %s on http://%s:%s/ with %d front-end processes", config.data_dir, config.host,
+             sock.getsockname()[1], count)
+    status = run_children(count, lambda index: serve_front_end(config.share(count, index), sock, shares))
+    sock.close()
+    if status:
+        raise SystemExit(status)
+
+
+def serve_front_end(config: ServerConfig, sock: socket.socket | None = None,
+                    shares: SharedClientShares | None = None) -> None:
+    """Run one front end (waitress, the app, its query workers) until SIGTERM/SIGINT."""
+    app = create_app(config, shares)
     state = app.extensions[EXTENSION_KEY]
     try:
         state.executor.start()  # load the graph into the query workers before the first request
+        state.local.build  # noqa: B018 - and open it for the cheap lane, so that lookups are inline at once
     except GraphUnavailable as exc:
         log.warning("query workers not started: %s", exc)
-    server = create_front_end(AccessLog(app), config, state.admission.capacity)
+    server = create_front_end(AccessLog(app), config, state.admission.capacity, sock,
+                              inline=inline_lookups(state.local))
 
     def stop(signum, frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    log.info("serving %s on http://%s:%s/ with waitress (%d threads)", config.data_dir, config.host, config.port,
-             server.adj.threads)
+    log.info("serving %s on http://%s:%s/ with waitress (%d threads, %d query workers)", config.data_dir,
+             config.host, getattr(server, "effective_port", config.port), server.adj.threads, config.workers)
     try:
         server.run()  # returns on SystemExit/KeyboardInterrupt after stopping the request threads
     finally:

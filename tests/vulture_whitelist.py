@@ -21,5 +21,6 @@ _.shacl_graph  # kg/validation: pySHACL's Validator
 _.__class__  # kg/validation: pySHACL's shapes given the project's shape class
 _.channel_class  # server/wsgi.py: waitress's server builds its channels from it
 _.will_close  # server/wsgi.py: waitress closes a channel that says so
+_.total_outbufs_len  # server/wsgi.py: waitress sends a channel's buffers while it counts queued bytes
 _.writable  # server/worker.py: the io.RawIOBase protocol
 signum  # server/wsgi.py: a signal handler's signature

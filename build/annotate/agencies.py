@@ -1,15 +1,15 @@
-"""Agencies (with role and jurisdiction) and jurisdictions, resolved against the document's own area."""
+"""Agencies in the text (with role and jurisdiction; names resolved by `resolver`) and jurisdictions."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import ahocorasick
 
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import MINISTRY_SUFFIX_RE, Lexicon, key, strip_place
-from policykg.build.annotate.places import NATIONAL, Places, short_name
+from policykg.build.annotate.places import NATIONAL
+from policykg.build.annotate.resolver import NATIONAL_SHORT_RE, AgencyResolver, Area, national_by_function
 from policykg.build.annotate.slugs import pinyin_slug, placeholder_en
 
 # full agency names as printed in a letterhead or signature block
@@ -24,6 +24,8 @@ ORGANISATION_RE = re.compile(r"(?:厅|局|委员会|政府|领导小组|部|委|
 # abbreviated forms in running text: 省人社厅, 市人社局, 省教育厅 …
 LOCAL_RE = re.compile(r"(?:省|市|县|区)[\u4e00-\u9fff]{0,10}?(?:厅|局|委|政府)")
 DUTY_AFTER_RE = re.compile(r"^[^，。；]{0,3}?(?:牵头|负责|要(?!求|点|素)|应(?!用|对|急)|会同|按照职责)")
+# A会同B…: B shares the task (会同 / 配合 / 协同 name a partner in it, not a body named in passing)
+DUTY_BEFORE_RE = re.compile(r"(?:会同|配合|协同)(?:当地|各地|各级)?$")
 # 发展改革、教育、财政、人力资源社会保障……等部门(和单位)要…: each function name is a department with a duty
 DEPARTMENT_LIST_RE = re.compile(r"(?P<local>各地|各级|市县)?((?:[\u4e00-\u9fff]{2,10}、){2,}[\u4e00-\u9fff]{2,10}?)、?"
                                 r"(?:等(?:有关)?部门|等(?:单位|多方)?共同参与)")
@@ -37,120 +39,11 @@ COLLECTIVE_RE = re.compile(
     r"|各(?:地|市|县\(市、区\)|县市区|县区)(?:、?功能区)?(?![\u4e00-\u9fff]{0,1}[级区门间]|有)")  # 各市有品牌
 # an organisation of the localities printed right after 各地 (各地工商联及所属商会): a word ending like one
 LOCAL_BODY_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:联|会|委|团)(?=[及和与、，,])")
+VAGUE_COLLECTIVE_RE = re.compile(r"各(?:有关|相关)")
 ALSO_DUTY_RE = re.compile(r"、各[\u4e00-\u9fff]{1,6}?(?:要|应)")
 # the words around a collective that make it only mentioned (抽调各县…的同志, 征求…各县…意见), not given a duty
 MENTIONED_BEFORE_RE = re.compile(r"(?:抽调|征求|以及|和|与|及|向|对|、)$")
 APPROVAL_RE = re.compile(r"经(?P<agency>[\u4e00-\u9fff]{2,12}?)(?:研究)?同意")
-NATIONAL_HINT = ("国务院", "国家", "中华人民共和国", "中央", "党中央", "全国")
-
-
-@dataclass
-class Area:
-    """The area a document covers: its GB/T 2260 code and name (山东省 → 370000)."""
-
-    code: str
-    name: str
-
-
-def resolve_area(title: str, places: Places) -> Area:
-    """The jurisdiction a plan covers, from the first place name in its title; national otherwise."""
-    best: tuple[int, str, str] | None = None
-    for name, code in places.by_name.items():
-        pos = title.find(name)
-        if pos >= 0 and (best is None or (pos, -len(name)) < (best[0], -len(best[1]))):
-            best = (pos, name, code)
-    if best is None:
-        return Area(NATIONAL, "全国")
-    return Area(best[2], places.name_of(best[2]) or best[1])
-
-
-class AgencyResolver:
-    """Turns a printed agency name into (slug, juris, en, parent, confidence), using the document's area."""
-
-    def __init__(self, lex: Lexicon, area: Area) -> None:
-        self.lex, self.area = lex, area
-
-    def _prefix(self, code: str) -> str:
-        if code in self.lex.juris_prefix:
-            return self.lex.juris_prefix[code]
-        name = self.lex.places.name_of(code) or self.area.name
-        return pinyin_slug(short_name(name))
-
-    def juris_of(self, form: str) -> str:
-        if code := self.lex.places.prefix_code(form):
-            return code
-        if form.startswith("省") and self.area.code != NATIONAL:
-            return self.lex.places.province_of(self.area.code)
-        if form.startswith(("市", "县", "区")) and self.area.code != NATIONAL:
-            return self.area.code
-        if form.startswith(NATIONAL_HINT) or form.endswith("部") or self.area.code == NATIONAL:
-            return NATIONAL
-        return self.area.code
-
-    def _division(self, form: str) -> dict[str, str] | None:
-        """山东省人力资源和社会保障厅办公室: a division the corpus names by its parent and a learnt suffix."""
-        for suffix, tail in self.lex.units.items():
-            if form.endswith(suffix) and len(form) > len(suffix):
-                parent = self.resolve(form[:-len(suffix)], collective=False)
-                if float(parent["confidence"]) >= 0.75:  # a parent the corpus knows, or knows the function of
-                    slug = f"{parent['id']}-{tail}"
-                    en = self.lex.note("Agency", slug, "en")
-                    return {"id": slug, "juris": parent["juris"], "parent": parent["id"],
-                            "en": en or placeholder_en(slug), "confidence": "0.7"}
-        return None
-
-    def _is_function(self, form: str) -> bool:
-        """A bare function (教育, 人力资源社会保障部门), not an organisation's own name (各县区政府)."""
-        return form in self.lex.functions or form in self.lex.national
-
-    def _names_place(self, form: str) -> bool:
-        return self.lex.places.prefix_code(form) is not None
-
-    def resolve(self, form: str, collective: bool | None = None) -> dict[str, str]:
-        """`collective`: the mention names the local bodies of a function (各地发展改革…部门), not one body."""
-        k = key(form)
-        juris = self.juris_of(k)
-        confidence = 0.9
-        if collective is None:
-            collective = k.startswith(("各", "当地"))  # 当地人力资源社会保障部门: the local departments
-        # the known agency of this form in this jurisdiction (省人社厅 in a Shandong plan is Shandong's)
-        k = re.sub(r"^(?:各级|各地|当地|有关|相关)", "", k) or k
-        if k.endswith("部门") and len(k) > 3:  # 人力资源社会保障部门 → the area's human resources department
-            k = k[:-2]
-        counts = self.lex.candidates("Agency", k)
-        same = [s for s, _ in counts.most_common() if self.lex.juris_of_slug(s) in (juris, None)]
-        # 教育 in 各地发展改革、教育…部门 is the local departments, in 发展改革、教育…部门 the province's own:
-        # neither takes the other's slug (a collective of a function the corpus has not seen gets a new one)
-        same = [slug for slug in same if ("-local-" in slug) == collective or not self._is_function(k)]
-        slug = same[0] if same else None
-        if slug is None and counts and self._names_place(k):
-            slug = counts.most_common(1)[0][0]
-        if slug is None and juris == NATIONAL and not collective:
-            slug = self.lex.national.get(k) or self.lex.national.get(MINISTRY_SUFFIX_RE.sub("", k))
-        if slug is None and (division := self._division(k)) is not None:
-            return division
-        if slug is None:
-            function = self.lex.functions.get(strip_place(k))
-            if function is not None and (juris != NATIONAL or collective):  # 全国各地…部门: china-local-…
-                local = "local-" if collective and not function.startswith("local-") else ""
-                slug, confidence = f"{self._prefix(juris)}-{local}{function}", 0.75
-            elif juris != NATIONAL or collective:  # a collective keeps the corpus's `local-` part
-                name = pinyin_slug(strip_place(k) or k, "local" if collective and not k.startswith("各") else "")
-                slug, confidence = f"{self._prefix(juris)}-{name}", 0.5
-            else:
-                slug, confidence = pinyin_slug(k), 0.5
-        notes = {"id": slug, "juris": self.lex.note("Agency", slug, "juris") or juris}
-        en = self.lex.note("Agency", slug, "en")
-        notes["en"] = en or placeholder_en(slug)
-        for name in ("zh", "parent"):
-            if value := self.lex.note("Agency", slug, name):
-                notes[name] = value
-        if en is None and k.startswith(("省", "市", "县", "区")):
-            full = (self.lex.places.name_of(juris) or "") + k[1:]
-            if full != k:
-                notes["zh"] = full
-        notes["confidence"] = str(confidence)
-        return notes
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton | None:
@@ -213,12 +106,17 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
     for m in LOCAL_RE.finditer(text, body_start):
         if strip_place(m.group()) in lex.functions and not any(s < m.end() and m.start() < e for s, e in taken):
             hits.append((m.start(), m.end(), m.group()))
+    for m in NATIONAL_SHORT_RE.finditer(text, body_start):
+        if national_by_function(lex, m.group()) and not any(s < m.end() and m.start() < e for s, e in taken):
+            hits.append((m.start(), m.end(), m.group()))
     for s, e, _ in sorted(hits):
         s, e = _extend(text, lex, s, e)
         if draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "PlanTitle", "NoticeTitle", "CitedDocument"):
             continue  # (an agency inside a cited title is part of the title)
-        role = "Duty" if DUTY_AFTER_RE.match(text[e:e + 8]) else "Mentioned"
-        agency_span(draft, resolver, s, e, role, collective=True if text[max(0, s - 2):s] == "当地" else None)
+        duty = (DUTY_AFTER_RE.match(text[e:e + 8]) or DUTY_BEFORE_RE.search(text[max(0, s - 6):s])
+                or text.endswith("发挥", 0, s) and text.startswith("作用", e))  # 发挥各级…领导小组作用: its part
+        role = "Duty" if duty else "Mentioned"
+        agency_span(draft, resolver, s, e, role, collective=_local_body(text, s, e))
     lists = []
     for m in DEPARTMENT_LIST_RE.finditer(text, body_start):
         local = bool(m.group("local") or LOCAL_FRAME_RE.search(_frame(text, m.start())))
@@ -236,7 +134,38 @@ def find_agencies(draft: Draft, lex: Lexicon, resolver: AgencyResolver, body_sta
             if 2 <= len(part) <= 10 and not draft.overlaps(*draft.shadow.to_original(a, b), "Agency"):
                 agency_span(draft, resolver, a, b, "Duty", collective=local)
     _find_collectives(draft, resolver, body_start, lists)
+    _named_again(draft, body_start)
     find_approvals(draft, resolver, 0)
+
+
+def _named_again(draft: Draft, body_start: int) -> None:
+    """各级就业工作领导小组 …, later 在就业工作领导小组框架下: a body the plan has named with 各级/各地 is the same
+    body when its own name comes back bare (the same slug; a duty or a mention by the words around it)."""
+    text, shadow = draft.shadow.text, draft.shadow
+    for span in draft.of_type("Agency"):
+        s, e = shadow.from_original(span.start), shadow.from_original(span.end)
+        name = text[s + 2:e] if text.startswith(("各级", "各地"), s) else ""
+        if len(name) < 4 or not ORGANISATION_RE.search(name):
+            continue
+        for m in re.finditer(re.escape(name), text[body_start:]):
+            a, b = body_start + m.start(), body_start + m.end()
+            if text[max(0, a - 2):a] in ("各级", "各地", "当地") or draft.overlaps(*shadow.to_original(a, b), "Agency"):
+                continue
+            role = "Duty" if DUTY_AFTER_RE.match(text[b:b + 8]) else "Mentioned"
+            notes = {k: v for k, v in span.notes.items() if k in ("id", "juris", "en", "zh", "parent")}
+            if (again := draft.add("Agency", a, b, span.confidence, **notes)) is not None:
+                again.attributes.setdefault("Role", role)
+
+
+def _local_body(text: str, s: int, e: int) -> bool | None:
+    """当地人力资源社会保障部门, or a bare 人力资源社会保障部门 in the frame of 各地要… (GUIDELINES: the local
+    bodies, like a bare list in that frame); None: read it from the name itself (各级…)."""
+    if text[max(0, s - 2):s] == "当地":
+        return True
+    if text.endswith("部门", s, e) and not text.startswith(("各", "省", "市", "县", "区"), s) and LOCAL_FRAME_RE.search(
+            _frame(text, s)):
+        return True
+    return None
 
 
 def _frame(text: str, pos: int) -> str:
@@ -269,10 +198,39 @@ def _find_collectives(draft: Draft, resolver: AgencyResolver, body_start: int, l
             s, e = e, function_end
         if s in lists or draft.overlaps(*draft.shadow.to_original(s, e), "Agency", "CitedDocument", "Recipient"):
             continue
+        if _not_below(text[s:e], resolver.area.code):
+            continue
         # 各地、各部门要…: the duty of both (a collective only named in passing stands before 、，的 …)
         mentioned = (MENTIONED_BEFORE_RE.search(text[max(0, s - 2):s])
                      or text[e:e + 1] in "、，。；,;的" and not ALSO_DUTY_RE.match(text, e))
+        if mentioned and VAGUE_COLLECTIVE_RE.match(text, s):
+            continue  # 经得起各有关部门的监督检查: bodies named in passing by no name of their own are no one
         agency_span(draft, resolver, s, e, "Mentioned" if mentioned else "Duty", collective=True)
+    _local_is_county_level(draft, resolver)
+
+
+def _local_is_county_level(draft: Draft, resolver: AgencyResolver) -> None:
+    """各地 in a city's plan is its counties and districts: the collective the plan names 各县区(政府) (IDS.md:
+    one slug for 各县区政府 / 各县区 / 各地 of a city), when it names one; a province's 各地 stays its own."""
+    area = resolver.area.code
+    if area.endswith("0000") or not area.endswith("00"):
+        return
+    text, shadow = draft.shadow.text, draft.shadow
+    spans = draft.of_type("Agency")
+    county = next((a for a in spans if text.startswith("各县", shadow.from_original(a.start))), None)
+    if county is None:
+        return
+    for span in spans:
+        if text[shadow.from_original(span.start):shadow.from_original(span.end)] == "各地":
+            span.notes.update({k: v for k, v in county.notes.items() if k in ("id", "juris", "en", "zh")})
+
+
+def _not_below(collective: str, area: str) -> bool:
+    """各市 in a city's own plan (a sentence copied from a provincial text): no city lies below the plan's area,
+    so the words name no body of this plan (a county plan's 各县 likewise)."""
+    level = {"各市": 2, "各县": 3}.get(collective)
+    depth = 1 if area.endswith("0000") else 2 if area.endswith("00") else 3
+    return level is not None and area != NATIONAL and depth >= level
 
 
 def find_approvals(draft: Draft, resolver: AgencyResolver, start: int) -> None:

@@ -56,6 +56,9 @@ def task_range(text: str, after: int) -> tuple[int, int, bool] | None:
     return None
 
 
+ITEM_OPENING = 4  # an agency this close to an item's number (3.人力资源社会保障、…等部门…) is the item's subject
+
+
 def _in_item(draft: Draft, agency: Span) -> Span | None:
     return next((item for item in draft.of_type("ProgramItem") if item.start <= agency.start < item.end), None)
 
@@ -75,27 +78,56 @@ def _named_together(draft: Draft, duty: list[Span]) -> list[list[Span]]:
     return runs
 
 
+# a numbered paragraph's heading: （三十三）构建新型职业技能竞赛格局。
+PARAGRAPH_HEADING_RE = re.compile(r"\s*[(（][一二三四五六七八九十]+[)）]\s*(?P<heading>[^，。；,;\n]{4,40})。")
+
+
+def _framed(text: str, start: int, end: int) -> bool:
+    """发挥各级就业工作领导小组作用 (the body is asked to play its part) or …、妇联等共同参与 (the bodies take part
+    in what the sentence builds): the body's measure is not the clause after it."""
+    before = text[max(0, start - 4):start]
+    return before.endswith("发挥") and text.startswith("作用", end) or text.startswith(("共同参与", "参与"), end)
+
+
+def _paragraph_measure(text: str, pos: int) -> tuple[int, int] | None:
+    """The heading of the numbered paragraph holding `pos`: the measure its sentences spell out."""
+    start = text.rfind("\n", 0, pos) + 1
+    m = PARAGRAPH_HEADING_RE.match(text, start)
+    return (m.start("heading"), m.end("heading")) if m and m.end() <= pos else None
+
+
+def _task_of(text: str, start: int, end: int) -> tuple[int, int, bool, bool] | None:
+    """(start, end, primary, lead) of the measure given to the bodies at shadow[start:end]."""
+    tail = re.match(r"(?:等(?:有关)?(?:部门|单位)(?:和单位)?|等)?", text[end:])
+    end += tail.end()
+    if _framed(text, start, end):
+        heading = _paragraph_measure(text, start)
+        return (*heading, False, False) if heading else None
+    lead = text.startswith(("牵头", "负责牵头"), end)
+    found = task_range(text, end + (2 if lead else 0))
+    return (*found, lead) if found else None
+
+
 def find_duties(draft: Draft) -> None:
     text = draft.shadow.text
     groups = draft.of_type("TargetGroup")
     duty = [a for a in draft.of_type("Agency") if a.attributes.get("Role") == "Duty"]
     for run in _named_together(draft, duty):
-        outside = []
-        for agency in run:
-            if (item := _in_item(draft, agency)) is not None:
+        # the subject of a 专栏 item is given the item; a body named later in it (…各地将…纳入…) the clause
+        # after it, as outside boxes, else the item it stands in
+        item = _in_item(draft, run[0])
+        if item is not None and run[0].start - item.start <= ITEM_OPENING:
+            for agency in run:
                 draft.relate("responsibleFor", agency, item)
-            else:
-                outside.append(agency)
-        if not outside:
             continue
-        end = draft.shadow.from_original(outside[-1].end)
-        tail = re.match(r"(?:等(?:有关)?(?:部门|单位)(?:和单位)?|等)?", text[end:])
-        end += tail.end()
-        lead = text.startswith(("牵头", "负责牵头"), end)
-        found = task_range(text, end + (2 if lead else 0))
+        outside = run
+        shadow = draft.shadow
+        found = _task_of(text, shadow.from_original(outside[0].start), shadow.from_original(outside[-1].end))
         if found is None:
+            for agency in outside if item is not None else ():
+                draft.relate("responsibleFor", agency, item)
             continue
-        s, e, primary = found
+        s, e, primary, lead = found
         task = draft.add("Task", s, e, 0.5)
         if task is None:
             continue

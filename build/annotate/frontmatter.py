@@ -6,19 +6,12 @@ import re
 from dataclasses import dataclass
 
 from policykg.build import normalize
-from policykg.build.annotate.agencies import (
-    AGENCY_RE,
-    AgencyResolver,
-    Area,
-    agency_automaton,
-    agency_span,
-    longest_matches,
-    resolve_area,
-)
+from policykg.build.annotate.agencies import AGENCY_RE, ORGANISATION_RE, agency_automaton, agency_span, longest_matches
 from policykg.build.annotate.citations import DOC_NUMBER_RE
 from policykg.build.annotate.draft import Draft, Span
 from policykg.build.annotate.lexicon import Lexicon, key
 from policykg.build.annotate.periods import FYP_NUM_RE, period_notes
+from policykg.build.annotate.resolver import AgencyResolver, Area, resolve_area
 from policykg.build.annotate.slugs import person_slug, pinyin_slug, placeholder_en
 
 CN_DIGIT = "〇零一二三四五六七八九"
@@ -33,9 +26,16 @@ RECEIPT_RE = re.compile(r"[\u4e00-\u9fff]{1,6}收\s*\([上下]\)\s*\d+号")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_RE = re.compile(r"(?:联系电话|电话)\s*[:：]\s*([\d\-—() ]{5,20}\d)")
 CONTACT_UNIT_RE = re.compile(r"联系单位\s*[:：]\s*([^)\n]+)")
-PERSON_RE = re.compile(r"(联系人|责任领导|协管领导)\s*[:：]\s*([\u4e00-\u9fff]{2,3}?)(?=\s|联系|电话|$)", re.M)
-PERSON_ROLES = {"联系人": "Contact", "责任领导": "ResponsibleLeader", "协管领导": "AssistingLeader"}
+PERSON_RE = re.compile(r"(联系人|责任领导|协管领导|校核人)\s*[:：]\s*([\u4e00-\u9fff]{2,3}?)(?=\s|联系|电话|$)", re.M)
+PERSON_ROLES = {"联系人": "Contact", "责任领导": "ResponsibleLeader", "协管领导": "AssistingLeader",
+                "校核人": "Proofreader"}
+# a web copy's editor line: 编辑:省人社厅张宇 (the editor's unit, then the name)
+EDITOR_RE = re.compile(r"编辑\s*[:：]\s*(?P<unit>[\u4e00-\u9fff]{1,12}?(?:厅|局|委|办公室|办公厅|中心|处))?"
+                       r"(?P<name>[\u4e00-\u9fff]{2,3})(?=\s|$)", re.M)
 FRONT_LINES = 60
+SOURCE_RE = re.compile(r"来源\s*[:：]\s*(?P<unit>[\u4e00-\u9fff]{2,20})(?=\s|$)", re.M)
+# one named body, not a collective (各市…, 国务院各部委) or a class (省直有关单位) or a list (…、…)
+ONE_BODY_RE = re.compile(r"(?!各)(?:(?!各|有关|直属|、)[\u4e00-\u9fff])+")
 
 
 @dataclass
@@ -159,6 +159,7 @@ def find_front(draft: Draft, lex: Lexicon) -> Front:
                 plan_period = draft.add("Period", s, s + len(ym.group()), 0.6)
         draft.relate("planPeriod", title_span, plan_period)
     _issuers(draft, lex, text, lines, notice_line, front_end, area)
+    _source_unit(draft, AgencyResolver(lex, area), front_end)
     own_titles = {key(plan_title), key(plan_name)}
     return Front(area, doc_year, plan, plan_period, plan_title, title_pos[0] if title_pos else 0,
                  title_pos[1] if title_pos else 0,
@@ -193,12 +194,38 @@ def _contacts(draft: Draft, lex: Lexicon, text: str, front_end: int, resolver: A
         if resolver is not None:
             agency_span(draft, resolver, m.start(1), m.end(1), "Contact")
     for m in PERSON_RE.finditer(text):
-        name = m.group(2)
-        slug = lex.lookup("Person", name) or person_slug(name)
-        en = lex.note("Person", slug, "en") or placeholder_en(slug)
-        span = draft.add("Person", m.start(2), m.end(2), 0.8, id=slug, en=en)
+        _person(draft, lex, m.start(2), m.end(2), PERSON_ROLES[m.group(1)])
+    for m in EDITOR_RE.finditer(text, 0, front_end):
+        _person(draft, lex, m.start("name"), m.end("name"), "Editor")
+        if m.group("unit") and resolver is not None:  # the unit the editor works for: only named here
+            agency_span(draft, resolver, m.start("unit"), m.end("unit"), "Mentioned")
+
+
+def _source_unit(draft: Draft, resolver: AgencyResolver, front_end: int) -> None:
+    """来源:厅职业能力建设处, a web copy's source: a unit of the issuer, which it names by the last character of
+    the issuer's name (厅 of 辽宁省人力资源和社会保障厅); only mentioned."""
+    issuer = next((s for s in draft.of_type("Agency") if s.attributes.get("Role") == "Issuer"), None)
+    text = draft.shadow.text
+    for m in SOURCE_RE.finditer(text, 0, front_end):
+        unit = m.group("unit")
+        if issuer is None or not ORGANISATION_RE.search(unit):
+            continue
+        own = draft.text_of(issuer).replace(" ", "")
+        form = own + unit[1:] if unit[0] == own[-1] else unit  # 厅职业能力建设处 → the issuer's 职业能力建设处
+        notes = resolver.resolve(form)
+        confidence = float(notes.pop("confidence"))
+        span = draft.add("Agency", m.start("unit"), m.end("unit"), confidence, **notes)
         if span is not None:
-            span.attributes["PersonRole"] = PERSON_ROLES[m.group(1)]
+            span.attributes.setdefault("Role", "Mentioned")
+
+
+def _person(draft: Draft, lex: Lexicon, start: int, end: int, role: str) -> None:
+    name = draft.shadow.text[start:end]
+    slug = lex.lookup("Person", name) or person_slug(name)
+    en = lex.note("Person", slug, "en") or placeholder_en(slug)
+    span = draft.add("Person", start, end, 0.8, id=slug, en=en)
+    if span is not None:
+        span.attributes["PersonRole"] = role
 
 
 def _issuers(draft: Draft, lex: Lexicon, text: str, lines, notice_line: int, front_end: int, area: Area) -> None:
@@ -230,7 +257,7 @@ def _issuers(draft: Draft, lex: Lexicon, text: str, lines, notice_line: int, fro
             _list_agencies(draft, local, tail, e, "Circulation")
             continue
         if not recipients_done and i > notice_line and re.search(r"[:：]$", line):
-            _recipients(draft, text, s, e)
+            _recipients(draft, resolver, s, e)
             recipients_done = True
             continue
         if DOC_NUMBER_RE.search(text, s, e):
@@ -313,7 +340,10 @@ def _looks_like_signature(line: str) -> bool:
     return not re.search(r"[，。；,、:：]", line) and len(line) < 60
 
 
-def _recipients(draft: Draft, text: str, s: int, e: int) -> None:
+def _recipients(draft: Draft, resolver: AgencyResolver, s: int, e: int) -> None:
+    """The address line's phrases; one that names a single organisation (沈抚示范区管委会, not 各市人民政府
+    or 省直有关单位) is also an Agency addressee (GUIDELINES: Role Recipient)."""
+    text = draft.shadow.text
     pos = s
     for part in re.split(r"([，,；;])", text[s:e]):
         a, b = _strip(text, pos, pos + len(part))
@@ -321,3 +351,5 @@ def _recipients(draft: Draft, text: str, s: int, e: int) -> None:
         phrase = text[a:b].rstrip(":：")
         if len(phrase) >= 2 and part not in "，,；;":
             draft.add("Recipient", a, a + len(phrase), 0.85)
+            if ONE_BODY_RE.fullmatch(phrase) and ORGANISATION_RE.search(phrase):
+                agency_span(draft, resolver, a, a + len(phrase), "Recipient")

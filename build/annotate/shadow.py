@@ -64,6 +64,7 @@ class Shadow:
 
 
 ROW_END_RE = re.compile(r"(?:预期性|约束性)\s*$")  # an indicator table row ends in its nature cell
+CJK_CHAR_RE = re.compile(r"[" + CJK + r"]")
 WRAP_MIN = 30  # a line at least this long that breaks mid-sentence was wrapped by a copy, not by its author
 NOT_A_CONTINUATION = re.compile(
     r"\s*(?:\d+[.、]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+、|专栏|其中|注[:：]|$|"
@@ -77,11 +78,16 @@ def _join_wrapped_lines(chars: list[str], keep: list[bool]) -> None:
     """Drop a single line break inside a paragraph (a hard-wrapped copy) from the shadow; tables, lists,
     headings and blank-line paragraphs keep theirs."""
     text = "".join(chars)
-    for m in re.finditer(r"(?<=[^\n])\n(?=[^\n])", text):
+    for m in re.finditer(r"(?<=[^\n])\n(?:[ \t]*\n)?(?=[^\n])", text):
         i = m.start()
         line_start = text.rfind("\n", 0, i) + 1
         previous = text[line_start:i]
-        following = text[i + 1:text.find("\n", i + 1) if text.find("\n", i + 1) >= 0 else len(text)]
+        following = text[m.end():text.find("\n", m.end()) if text.find("\n", m.end()) >= 0 else len(text)]
+        if m.end() - i > 1:  # a blank line inside a word (a page break of the copy: 创业创新带|头人)
+            inside_word = CJK_CHAR_RE.match(previous[-1:]) and CJK_CHAR_RE.match(following[:1])
+            if inside_word and _continues(previous, following) and not following.rstrip().endswith((":", "：")):
+                keep[i:m.end()] = [False] * (m.end() - i)  # (not before an address line: 各市人民政府：)
+            continue
         # a table row broken before its cells: a long line without cells, then the rest of the row
         # (or broken inside its cells: the two parts hold the row's two TABs between them)
         wrapped_row = (ROW_END_RE.search(following) and "\t" in following and not ROW_END_RE.search(previous)
@@ -89,12 +95,16 @@ def _join_wrapped_lines(chars: list[str], keep: list[bool]) -> None:
                        and ("\t" not in previous or previous.count("\t") + following.count("\t") == 2)
                        ) or (re.search(r"预期性|约束性", previous[-2:] + following[:2])  # 预|期性: a cell cut
                              and not ROW_END_RE.search(previous))
-        if wrapped_row or (
-                len(previous.strip()) >= WRAP_MIN and "\t" not in previous + following and "  " not in previous.strip()
-                and not previous.rstrip().endswith(("。", "；", "：", ":")) and not ROW_END_RE.search(previous)
-                and not TITLE_END_RE.search(previous)
-                and not NOT_A_CONTINUATION.match(following)):
+        if wrapped_row or _continues(previous, following):
             keep[i] = False
+
+
+def _continues(previous: str, following: str) -> bool:
+    """Whether `following` goes on with the sentence of a long `previous` line (not a table row, heading,
+    list item or a line that ends a sentence)."""
+    return (len(previous.strip()) >= WRAP_MIN and "\t" not in previous + following and "  " not in previous.strip()
+            and not previous.rstrip().endswith(("。", "；", "：", ":")) and not ROW_END_RE.search(previous)
+            and not TITLE_END_RE.search(previous) and not NOT_A_CONTINUATION.match(following))
 
 
 SPACE_IN_NAME_RE = re.compile(r"(?<=[" + CJK + r"]) (?=[" + CJK + r"])")

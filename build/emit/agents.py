@@ -7,7 +7,7 @@ from typing import NamedTuple
 from policykg.build import iris
 from policykg.build.annotations import AnnotatedDocument
 from policykg.build.emit.context import Context
-from policykg.kg.namespaces import PKG
+from policykg.build.iris import PKG
 
 
 class RoleLink(NamedTuple):

@@ -7,8 +7,8 @@ import pyoxigraph as ox
 from policykg.build import iris, normalize
 from policykg.build.emit.context import Context
 from policykg.build.emit.terms import en, zh
+from policykg.build.iris import ELI, PKG, RDF, RDFS, SKOS
 from policykg.build.profiles import NUMBER_RE, cited_title
-from policykg.kg.namespaces import ELI, PKG, RDF, RDFS, SKOS
 
 
 def emit_citations(ctx: Context) -> None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 
 from policykg.build.annotations import AnnotatedDocument, Entity
-from policykg.build.emit.terms import GraphWriter, en, typed, zh
-from policykg.build.iris import DocumentIRIs
+from policykg.build.emit.terms import Writer, en, typed, zh
+from policykg.build.iris import ITSRDF, NIF, PKG, PROV, RDF, RDFS, XSD, DocumentIRIs
 from policykg.build.registry import Registry
 from policykg.errors import AnnotationError, NormalizationError
-from policykg.kg.namespaces import ITSRDF, NIF, PKG, PROV, RDF, RDFS, XSD
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,15 @@ class Context:
 
     doc: AnnotatedDocument
     reg: Registry
-    out: GraphWriter
+    out: Writer
     units: UnitTables
+    # annotation id → the IRIs of its spans, once they are written (most annotations are asked for twice:
+    # identified, then derived from)
+    _spans: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    # annotation type → (start, end, annotation) of each, in of_type's order (by start)
+    _extents: dict[str, list[tuple[int, int, Entity]]] = field(default_factory=dict, init=False, repr=False)
 
-    @property
+    @cached_property
     def iris(self) -> DocumentIRIs:
         return self.reg.documents[self.doc.stem]
 
@@ -54,20 +59,20 @@ class Context:
         One span may carry several annotations (an Indicator and a TargetGroup on 贫困劳动力): each is
         its own nif:AnnotationUnit with its brat ID and type, so neither loses which is which.
         """
-        result = []
-        unit = self.iris.annotation(entity.id)
-        out = self.out
-        out.add(unit, RDF.type, NIF.AnnotationUnit)
-        out.add(unit, PKG.annotationType, ox.Literal(entity.type))
-        out.add(unit, PKG.annotationId, ox.Literal(entity.id))
+        written = self._spans.get(entity.id)
+        if written is not None:
+            return written
+        result = self._spans[entity.id] = []
+        iris, text, out = self.iris, self.doc.text, self.out
+        unit = iris.annotation(entity.id)
+        out.add_facts(unit, ((RDF.type, NIF.AnnotationUnit), (PKG.annotationType, ox.Literal(entity.type)),
+                             (PKG.annotationId, ox.Literal(entity.id))))
         for start, end in entity.fragments:
-            span = self.iris.span(start, end)
-            out.add(span, RDF.type, PKG.TextSpan)
-            out.add(span, NIF.referenceContext, self.iris.text)
-            out.add(span, NIF.beginIndex, typed(start, XSD.nonNegativeInteger))
-            out.add(span, NIF.endIndex, typed(end, XSD.nonNegativeInteger))
-            out.add(span, NIF.anchorOf, ox.Literal(self.doc.text[start:end]))
-            out.add(span, NIF.annotationUnit, unit)
+            span = iris.span(start, end)
+            out.add_facts(span, ((RDF.type, PKG.TextSpan), (NIF.referenceContext, iris.text),
+                                 (NIF.beginIndex, typed(start, XSD.nonNegativeInteger)),
+                                 (NIF.endIndex, typed(end, XSD.nonNegativeInteger)),
+                                 (NIF.anchorOf, ox.Literal(text[start:end])), (NIF.annotationUnit, unit)))
             result.append(span)
         return result
 
@@ -97,8 +102,14 @@ class Context:
 
     def containing(self, entity: Entity, etype: str) -> Entity | None:
         """The annotation of `etype` whose span contains `entity`'s span, if any."""
-        for other in self.doc.of_type(etype):
-            if other.start <= entity.start and entity.end <= other.end and other.id != entity.id:
+        extents = self._extents.get(etype)
+        if extents is None:
+            extents = self._extents[etype] = [(e.start, e.end, e) for e in self.doc.of_type(etype)]
+        start, end = entity.start, entity.end
+        for other_start, other_end, other in extents:
+            if other_start > start:  # sorted by start: no later one begins early enough
+                break
+            if end <= other_end and other.id != entity.id:
                 return other
         return None
 

@@ -12,8 +12,8 @@ from policykg.build.emit.context import Context
 from policykg.build.emit.levels import level_term
 from policykg.build.emit.periods import PlanPeriod, emit_period, period_of
 from policykg.build.emit.terms import date_literal, en, typed, zh
+from policykg.build.iris import ELI, NIF, PKG, RDF, RDFS, XSD
 from policykg.errors import UnknownDivisionError
-from policykg.kg.namespaces import ELI, NIF, PKG, RDF, RDFS, XSD
 
 # DateRole of a Date on the notice → its ELI date property (Received goes on the receipt record)
 NOTICE_DATES = {"Signed": ELI.date_document, "Published": ELI.date_publication}

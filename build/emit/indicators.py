@@ -9,7 +9,7 @@ from policykg.build import iris, normalize
 from policykg.build.annotations import Entity
 from policykg.build.emit.context import Context
 from policykg.build.emit.terms import en, zh
-from policykg.kg.namespaces import PKG, RDF, RDFS, SKOS
+from policykg.build.iris import PKG, RDF, RDFS, SKOS
 
 ConceptOf = dict[str, str]  # Indicator annotation id → its concept
 

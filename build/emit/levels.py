@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from policykg.build.iris import PKG
 from policykg.build.profiles import NATIONAL_CODE
 from policykg.kg import divisions
-from policykg.kg.namespaces import PKG
 
 LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Municipal"}
 

@@ -9,13 +9,13 @@ import pyoxigraph as ox
 from policykg.build import iris, normalize
 from policykg.build.annotations import Entity
 from policykg.build.emit.context import Context
-from policykg.build.emit.terms import GraphWriter, date_literal, en, typed, zh
-from policykg.kg.namespaces import PKG, RDF, RDFS, SKOS, TIME, XSD
+from policykg.build.emit.terms import Writer, date_literal, en, typed, zh
+from policykg.build.iris import PKG, RDF, RDFS, SKOS, TIME, XSD
 
 PlanPeriod = normalize.Interval | None  # the plan's own period, if its title names one
 
 
-def emit_period(out: GraphWriter, interval: normalize.Interval) -> str:
+def emit_period(out: Writer, interval: normalize.Interval) -> str:
     node = iris.period(interval.slug)
     out.add(node, RDF.type, TIME.ProperInterval)
     out.add(node, RDFS.label, ox.Literal(f"{interval.start.isoformat()}/{interval.end.isoformat()}"))
@@ -29,7 +29,7 @@ def emit_period(out: GraphWriter, interval: normalize.Interval) -> str:
     return node
 
 
-def emit_instant(out: GraphWriter, day: dt.date) -> str:
+def emit_instant(out: Writer, day: dt.date) -> str:
     """An OWL-Time instant: the time of a stock (a level at the end of that day)."""
     instant = iris.instant(day.isoformat())
     out.add(instant, RDF.type, TIME.Instant)
@@ -40,7 +40,7 @@ def emit_instant(out: GraphWriter, day: dt.date) -> str:
     return instant
 
 
-def emit_duration(out: GraphWriter, iso: str) -> str:
+def emit_duration(out: Writer, iso: str) -> str:
     """An OWL-Time duration (P2Y → 2 × time:unitYear), shared by every statement that recurs so often."""
     node = iris.duration(iso)
     n, unit = normalize.recurrence_parts(iso)

@@ -10,7 +10,7 @@ from policykg.build.annotations import Entity
 from policykg.build.emit.context import Context
 from policykg.build.emit.responsibilities import serve_and_duty
 from policykg.build.emit.terms import en, typed, zh
-from policykg.kg.namespaces import DCTERMS, PKG, RDF, RDFS, XSD
+from policykg.build.iris import DCTERMS, PKG, RDF, RDFS, XSD
 
 ITEM_NUMBER_RE = re.compile(r"^\s*[（(]?(\d+|[一二三四五六七八九十]+)[)）.．、]")
 ITEM_START_RE = re.compile(r"^\s*(?:[（(]?(?:\d+|[一二三四五六七八九十]+)[)）.．、]|专栏|——)")

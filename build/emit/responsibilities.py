@@ -9,7 +9,7 @@ from typing import NamedTuple
 from policykg.build import iris
 from policykg.build.annotations import Entity
 from policykg.build.emit.context import Context
-from policykg.kg.namespaces import PKG, RDF
+from policykg.build.iris import PKG, RDF
 
 
 class Duty(NamedTuple):

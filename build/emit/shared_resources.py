@@ -14,9 +14,9 @@ from policykg.build.annotations import Entity
 from policykg.build.emit.context import Context
 from policykg.build.emit.levels import level_term, parent_code
 from policykg.build.emit.terms import en, zh
+from policykg.build.iris import FOAF, ORG, PKG, RDF, RDFS, SKOS
 from policykg.build.registry import Identity, identity_key
 from policykg.errors import UnknownDivisionError
-from policykg.kg.namespaces import FOAF, ORG, PKG, RDF, RDFS, SKOS
 
 # kind= of a NamedProgram (corpus/GUIDELINES.md) → the concept of the pkg:ProgrammeKinds scheme
 PROGRAMME_KINDS = {"programme": "ProgrammeOfMeasures", "competition": "Competition", "honour": "Honour",
@@ -43,39 +43,44 @@ class Mentioned(NamedTuple):
 
 def emit_shared_resources(ctx: Context) -> None:
     """Labels and links of corpus-wide resources mentioned in this document."""
-    seen: set[tuple[str, str]] = set()
+    printed: dict[tuple[str, str], set[str]] = {}  # identity → the forms this document prints
+    first: list[Entity] = []  # the first mention of each identity, in file order
     for entity in ctx.doc.entities.values():
         key = identity_key(entity)
-        if key is None or key in seen or key[0] in DESCRIBED_ELSEWHERE:
+        if key is None or key[0] in DESCRIBED_ELSEWHERE:
             continue
-        seen.add(key)
-        kind, slug = key
+        if key not in printed:
+            printed[key] = set()
+            first.append(entity)
+        printed[key].add(entity.reading)
+    for entity in first:
+        kind, slug = key = identity_key(entity)
         mentioned = Mentioned(entity, ctx.reg.get(kind, slug), IRI_OF_KIND[kind](slug))
         DESCRIBE[kind](ctx, mentioned)
-        emit_names(ctx, mentioned, FOAF.name if kind == "person" else SKOS.prefLabel, rdfs_label=kind != "person")
+        emit_names(ctx, mentioned, FOAF.name if kind == "person" else SKOS.prefLabel, rdfs_label=kind != "person",
+                   printed_here=printed[key])
     for entity in ctx.doc.of_type(*MENTION_TYPES):
         kind, slug = identity_key(entity)
         ctx.identify(entity, IRI_OF_KIND[kind](slug))
 
 
-def emit_names(ctx: Context, mentioned: Mentioned, label: str, *, rdfs_label: bool) -> None:
+def emit_names(ctx: Context, mentioned: Mentioned, label: str, *, rdfs_label: bool, printed_here: set[str]) -> None:
     """The preferred label (zh, and en= if given), the other printed forms as skos:altLabel, and
     rdfs:label for every kind but people (foaf:name is theirs)."""
     out, node, ident = ctx.out, mentioned.node, mentioned.ident
-    out.add(node, label, zh(ident.label_zh))
-    # a document's graph holds the forms this document prints: an altLabel is a printed form, and
-    # 国家人社部 printed by one notice is not a wording of the others (the merge still has every form)
-    key = identity_key(mentioned.entity)
-    printed_here = {e.reading for e in ctx.doc.entities.values() if identity_key(e) == key}
+    label_zh, label_en = zh(ident.label_zh), ident.note("en")
+    out.add(node, label, label_zh)
+    # a document's graph holds the forms this document prints (`printed_here`): an altLabel is a printed
+    # form, and 国家人社部 printed by one notice is not a wording of the others (the merge has every form)
     for alt in ident.alt_labels:
         if alt in printed_here:
             out.add(node, SKOS.altLabel, zh(alt))
-    if ident.note("en"):
-        out.add(node, label, en(ident.note("en")))
+    if label_en:
+        out.add(node, label, en(label_en))
     if rdfs_label:
-        out.add(node, RDFS.label, zh(ident.label_zh))
-        if ident.note("en"):
-            out.add(node, RDFS.label, en(ident.note("en")))
+        out.add(node, RDFS.label, label_zh)
+        if label_en:
+            out.add(node, RDFS.label, en(label_en))
 
 
 def describe_agency(ctx: Context, mentioned: Mentioned) -> None:

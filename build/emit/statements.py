@@ -12,7 +12,7 @@ from policykg.build.emit.periods import PlanPeriod, emit_duration, emit_instant,
 from policykg.build.emit.programmes import item_iri
 from policykg.build.emit.statement_reading import StatementMention, read_statement, statement_key
 from policykg.build.emit.terms import decimal_literal, en, zh
-from policykg.kg.namespaces import PKG, QB, RDF, RDFS
+from policykg.build.iris import PKG, QB, RDF, RDFS
 
 NATURES = {"预期性": "Expected", "约束性": "Binding"}
 COMPARATOR_SIGNS = {"AtLeast": "≥", "MoreThan": ">", "AtMost": "≤", "LessThan": "<", "Exactly": "=",

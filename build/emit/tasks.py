@@ -10,7 +10,7 @@ from policykg.build.emit.periods import PlanPeriod, emit_duration, emit_period, 
 from policykg.build.emit.programmes import item_iri
 from policykg.build.emit.responsibilities import serve_and_duty
 from policykg.build.emit.terms import date_literal, en, zh
-from policykg.kg.namespaces import PKG, RDF, RDFS
+from policykg.build.iris import PKG, RDF, RDFS
 
 
 def emit_tasks_and_deadlines(ctx: Context, statements: dict[str, str], plan_period: PlanPeriod) -> None:

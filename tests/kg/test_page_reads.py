@@ -16,6 +16,7 @@ from policykg.kg.page_reads import (
     graph_ntriples,
     is_graph_name,
     labels,
+    page_kind,
     select,
     similar_iris,
     term_json,
@@ -90,6 +91,16 @@ def test_incoming_links_are_capped_and_say_so(store):
     assert page["incoming"] == [{"s": BASE + "doc/b/plan", "p": PKG + "jurisdiction", "g": BASE + "graph/doc-b"}]
     capped = describe_resource(store, CHINA, incoming_limit=0)
     assert capped["incoming"] == [] and capped["incoming_truncated"]
+
+
+def test_a_page_knows_first_whether_the_resource_is_described_and_what_it_is(store):
+    assert page_kind(store, TEXT)["types"] == sorted(
+        row["t"].value for row in select(store, "SELECT ?x ?t WHERE { GRAPH ?g { ?x a ?t } }", x=ox.NamedNode(TEXT)))
+    assert page_kind(store, TEXT)["described"] and not page_kind(store, TEXT)["is_graph"]
+    assert page_kind(store, CHINA)["described"]
+    graph = page_kind(store, BASE + "graph/doc-b")
+    assert graph["is_graph"] and graph["types"] == []
+    assert page_kind(store, BASE + "doc/unknown") == {"described": False, "is_graph": False, "types": []}
 
 
 def test_a_string_that_is_not_an_iri_is_refused(store):

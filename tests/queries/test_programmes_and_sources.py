@@ -205,7 +205,7 @@ def test_agency_duties(store, built):
         "local-governments")} | {f"liaoning-local-{s}" for s in (
         "hrss", "drc", "education", "industry-it", "civil-affairs", "justice", "finance", "housing", "agriculture",
         "health", "veterans-affairs", "emergency", "sasac", "rural-revitalization", "trade-unions", "youth-league",
-        "womens-federations", "disabled-federations", "federations-industry-commerce")}
+        "womens-federations", "disabled-persons-federations", "federations-industry-commerce")}
     # 由市人社局牵头 … 开展专账资金使用互查; 各县（市、区）、功能区 … 制定改进措施 / 提出…建议 / 组织5类项目制培训 …;
     # 各级人力资源社会保障部门 … 定期调度和总结 (not the city bureau alone)
     assert got[TAIAN] == {"taian-hrss", "taian-counties-and-functional-zones", "taian-hrss-all-levels"}

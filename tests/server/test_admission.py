@@ -5,13 +5,16 @@ block on an Event until the test releases them."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 from server_testkit import DOC, FIXTURES
 
-from policykg.server.admission import QueryAdmission
+from policykg.server.admission import QueryAdmission, SharedClientShares
 from policykg.server.app import create_app
 from policykg.server.config import ServerConfig
 from policykg.server.errors import Overloaded
@@ -42,6 +45,52 @@ def test_a_client_over_its_share_is_refused_with_retry_after():
         assert refused.value.status == 503 and refused.value.headers["Retry-After"] == "7"
         with admission.slot("b"):  # another client still gets in
             pass
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="front-end processes are forked")
+def test_a_clients_share_is_counted_across_front_end_processes():
+    shares = SharedClientShares()
+    here = QueryAdmission(running=4, queued=4, per_client=2, max_wait=60, shares=shares)
+    taken, done = os.pipe()
+    child = os.fork()
+    if child == 0:  # another front end: holds two of client a's queries until told to stop
+        there = QueryAdmission(running=4, queued=4, per_client=2, max_wait=60, shares=shares)
+        with there.slot("a"), there.slot("a"):
+            os.write(done, b"x")
+            time.sleep(30)
+        os._exit(0)
+    try:
+        assert os.read(taken, 1) == b"x"
+        with pytest.raises(Overloaded), here.slot("a"):
+            pass
+        with here.slot("b"):  # another client is not affected
+            pass
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        os.close(taken)
+        os.close(done)
+
+
+def test_a_refused_query_gives_its_share_back():
+    shares = SharedClientShares()
+    admission = QueryAdmission(running=1, queued=0, per_client=5, max_wait=60, shares=shares)
+    with admission.slot("a"):
+        for _ in range(3):  # queue full: refused, and the refusal does not use up a's share
+            with pytest.raises(Overloaded), admission.slot("a"):
+                pass
+    assert shares.take("a", 1) == 0  # nothing left counted for a
+
+
+def test_the_front_ends_split_the_workers_the_queue_and_the_connections():
+    config = ServerConfig(workers=3, query_queue=5, connection_limit=1000, processes=2)
+    assert config.front_ends() == 2
+    shares = [config.share(2, index) for index in range(2)]
+    assert [c.workers for c in shares] == [2, 1]
+    assert sum(c.query_queue for c in shares) == 5 and sum(c.connection_limit for c in shares) == 1000
+    assert all(c.client_queries == config.client_queries for c in shares)  # counted across them instead
+    assert ServerConfig(workers=1, processes=4).front_ends() == 1  # each front end needs a worker
+    assert ServerConfig(workers=2, processes=1).share(1, 0) == ServerConfig(workers=2, processes=1)
 
 
 def test_the_queue_is_bounded():

@@ -3,6 +3,8 @@ query workers do."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pyoxigraph as ox
 import pytest
 from server_testkit import DOC
@@ -134,3 +136,41 @@ def test_a_lookup_that_mentions_service_is_answered_by_the_workers(client, app, 
                           headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["results"]["bindings"] == [] and calls == [query]
+
+
+@pytest.mark.parametrize(("method", "path", "query_string", "content_type", "body", "inline"), [
+    ("GET", "/sparql", "query=" + quote(LOOKUPS[0]), "", b"", True),
+    ("GET", "/sparql", "query=" + quote(LOOKUPS[0]) + "&format=csv", "", b"", True),
+    ("POST", "/sparql", "", "application/sparql-query", LOOKUPS[0].encode(), True),
+    ("POST", "/sparql", "", "application/x-www-form-urlencoded", ("query=" + quote(LOOKUPS[0])).encode(), True),
+    # anything else takes a request thread
+    ("GET", "/sparql", "query=" + quote("ASK { ?s ?p ?o . ?o ?q ?r }"), "", b"", False),
+    ("GET", "/sparql", "query=" + quote(LOOKUPS[0]) + "&default-graph-uri=x", "", b"", False),
+    ("GET", "/sparql", "query=" + quote(LOOKUPS[0]) + "&query=" + quote(LOOKUPS[0]), "", b"", False),
+    ("GET", "/sparql", "query=" + quote(LOOKUPS[0]) + "&timeout=1", "", b"", False),
+    ("GET", "/sparql", "", "", b"", False),
+    ("GET", "/sparql", "query=" + quote(LOOKUPS[0] + " " * 5000), "", b"", False),  # too long to read here
+    ("GET", "/sparql", "query=" + quote(f"ASK {{ ?s ?p <{DOC}> }}"), "", b"", True),
+    ("GET", "/sparql", "query=" + quote(f"CONSTRUCT {{ <{DOC}> ?p ?o }} WHERE {{ <{DOC}> ?p ?o }}"), "", b"", True),
+    # an IRI object may have any number of subjects (every instance of a class): a request thread
+    ("GET", "/sparql", "query=" + quote(f"SELECT ?s {{ ?s a <{DOC}> }}"), "", b"", False),
+    ("GET", "/sparql", "query=" + quote(f"CONSTRUCT WHERE {{ ?s ?p <{DOC}> }}"), "", b"", False),
+    ("GET", "/other", "query=" + quote(LOOKUPS[0]), "", b"", False),
+    ("POST", "/sparql", "", "application/sparql-query", None, False),  # a body too large to read here
+    ("POST", "/sparql", "", "text/plain", LOOKUPS[0].encode(), False),
+    ("POST", "/sparql", "", "application/sparql-query", b"\xff" + LOOKUPS[0].encode(), False),
+    ("PUT", "/sparql", "query=" + quote(LOOKUPS[0]), "", b"", False),
+    ("GET", "/sparql", "query=" + quote("SELECT ?p ?o { <http://example.org/service> ?p ?o }"), "", b"", False),
+])
+def test_which_requests_the_front_end_answers_inline(app, client, method, path, query_string, content_type, body,
+                                                     inline):
+    local = app.extensions["policykg"].local
+    client.get("/sparql", query_string={"query": LOOKUPS[0]})  # the build is open
+    assert local.answers_inline(method, path, query_string, content_type, body) is inline
+
+
+def test_nothing_is_inline_before_the_build_is_open(tmp_path):
+    from policykg.server.lookup import LocalStore
+
+    local = LocalStore(tmp_path)
+    assert not local.answers_inline("GET", "/sparql", "query=" + quote(LOOKUPS[0]), "", b"")

@@ -54,10 +54,25 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def front_end_processes(pid: int) -> list[int]:
+    """The children of `pid` that run a front end (not multiprocessing helpers or query workers)."""
+    found = []
+    for child in descendants(pid):
+        try:
+            if Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                if "multiprocessing" not in Path(f"/proc/{child}/cmdline").read_text():
+                    found.append(child)
+        except OSError:
+            pass
+    return found
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the worker processes")
-def test_serve_under_waitress(data_dir):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_serve_under_waitress(data_dir, processes):
     port = free_port()
-    env = {**os.environ, "POLICYKG_DATA": str(data_dir), "POLICYKG_PORT": str(port), "POLICYKG_WORKERS": "2"}
+    env = {**os.environ, "POLICYKG_DATA": str(data_dir), "POLICYKG_PORT": str(port), "POLICYKG_WORKERS": "2",
+           "POLICYKG_PROCESSES": str(processes)}
     process = subprocess.Popen([sys.executable, "-c", SERVE], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -74,8 +89,14 @@ def test_serve_under_waitress(data_dir):
         assert health.status_code == 200
         answer = fetch(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
         assert answer.json()["boolean"] is True
+        for _ in range(4):  # every front end answers (the kernel spreads connections between them)
+            lookup = fetch(base + "/sparql", params={"query": "SELECT ?p ?o { <https://w3id.org/policykg/x> ?p ?o }"})
+            assert lookup.status_code == 200
         workers = descendants(process.pid)
         assert len(workers) >= 2  # the query worker processes
+        if processes > 1:  # the front ends share the listening socket, each with its share of the workers
+            assert len(front_end_processes(process.pid)) == processes
+            assert fetch(base + "/health").json()["workers"]["size"] == 1
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)

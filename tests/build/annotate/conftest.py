@@ -15,6 +15,19 @@ def lexicon():
     return learn_from_corpus(config.CORPUS_DIR)
 
 
+@pytest.fixture(scope="session")
+def lexicon_without():
+    """A lexicon that has not seen the curated plans named by the test (as a new plan's annotator)."""
+    cache: dict = {}
+
+    def learn(*prefixes: str):
+        if prefixes not in cache:
+            stems = {p.stem for p in config.CORPUS_DIR.glob("*.txt") if p.name.startswith(prefixes)}
+            cache[prefixes] = learn_from_corpus(config.CORPUS_DIR, exclude=stems)
+        return cache[prefixes]
+    return learn
+
+
 class Found:
     """A draft with lookups by type and quote."""
 

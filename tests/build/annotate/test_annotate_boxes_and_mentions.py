@@ -1,6 +1,7 @@
 """boxes, programmes, groups, agencies, jurisdictions and citations."""
 
-from policykg.build.annotate.agencies import AgencyResolver, Area
+
+from policykg.build.annotate.resolver import AgencyResolver, Area
 
 
 def test_box_and_its_numbered_items(annotate):
@@ -99,3 +100,29 @@ def test_a_programme_serves_the_groups_of_its_name_and_of_the_item_it_opens(anno
     served = set(found.related(named, "serves"))
     assert {"退役军人", "高校毕业生"} <= served
     assert any("农民工" in g for g in served)
+
+
+def _groups(lex, text: str) -> dict[str, str]:
+    from policykg.build.annotate import annotate_text
+
+    draft = annotate_text("一、主要措施\n\n" + text + "\n", lex)
+    return {draft.text_of(s): s.notes["id"] for s in draft.of_type("TargetGroup")}
+
+
+def test_a_group_named_with_a_modifier_left_out_is_the_known_group(lexicon_without):
+    lex = lexicon_without("001")  # knows 职业院校青年学生 (004), not 职业院校学生
+    assert "职业院校学生" not in lex.forms["TargetGroup"]
+    found = _groups(lex, "探索面向技术工人、职业院校学生招录（招聘）技能岗位。")
+    assert found["职业院校学生"] == "vocational-school-students" and "学生" not in found
+
+
+def test_a_head_the_corpus_uses_for_the_same_group(lexicon):
+    # 新录用人员 is known; 中小企业职工 / 中小企业人员 are one group's names, so 人员 and 职工 are heads of one group
+    assert "新录用职工" not in lexicon.forms["TargetGroup"]
+    assert _groups(lexicon, "鼓励企业对新录用职工开展岗前培训。")["新录用职工"] == "new-hires"
+
+
+def test_no_close_match_for_a_generic_tail_or_the_last_conjunct_of_a_modifier_list(lexicon_without):
+    lex = lexicon_without("003")  # knows 新业态新模式从业人员 (004), not Liaoning's four-part list
+    found = _groups(lex, "开展新技术、新产业、新业态、新模式从业人员技能培训。加强从业人员管理。")
+    assert "new-economy-workers" not in found.values() and "从业人员" not in found

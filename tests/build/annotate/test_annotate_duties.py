@@ -78,3 +78,18 @@ def test_sources_of_money_governed_by_or_paying_for_a_task(annotate):
     assert found.one("Funding", "就业补助资金").notes["id"] == "employment-subsidy-funds"
     paid = found.one("Task", "重点支持建设一批公共实训基地")
     assert found.related(paid, "fundedBy") == ["中央预算内投资"]
+
+
+def test_a_body_asked_to_play_its_part_gets_the_measure_of_its_paragraph(annotate):
+    found = annotate(HEAD + "二、保障措施\n\n  (三十三)构建新型职业技能竞赛格局。广泛开展职业技能竞赛。"
+                            "发挥各级就业工作领导小组作用,构建人力资源社会保障、教育、工会、妇联等共同参与的全省新型职业技能竞赛格局。\n")
+    for name in ("各级就业工作领导小组", "人力资源社会保障", "教育", "妇联"):
+        assert found.related(found.one("Agency", name), "responsibleFor") == ["构建新型职业技能竞赛格局"], name
+
+
+def test_a_body_inside_a_box_item_after_its_subject_gets_its_own_clause(annotate):
+    found = annotate(HEAD + "专栏 2 康养服务培训\n\n1.人力资源社会保障、民政、财政等部门组织开展康养服务培训。\n\n"
+                            "2.健全康养服务培训标准体系。开发康养职业技能标准,支持各地将有关专项职业能力培训纳入补贴性培训目录。\n")
+    subject = found.one("Agency", "民政")
+    assert found.related(subject, "responsibleFor")[0].startswith("1.人力资源社会保障")
+    assert found.related(found.one("Agency", "各地"), "responsibleFor") == ["将有关专项职业能力培训纳入补贴性培训目录"]

@@ -57,3 +57,22 @@ def test_web_page_clutter_and_crlf_around_the_text(annotate):
     assert found.one("Date", "二〇二二年六月十日").attributes["DateRole"] == "Signed"
     target = found.one("Target", "100万人次以上")
     assert found.draft.shadow.original[target.start:target.end] == "100万人次以上"
+
+
+def test_editor_line_proofreader_and_a_single_body_addressed(annotate):
+    text = ("辽宁省人力资源和社会保障厅\n关于印发《辽宁省职业技能培训规划》的通知\n"
+            "发布时间:2022年06月14日          编辑:省人社厅张宇         来源:厅职业能力建设处\n"
+            "辽人社发〔2022〕20号\n\n各市人民政府,沈抚示范区管委会:\n\n现将规划印发给你们。\n\n"
+            "辽宁省职业技能培训规划\n\n一、总体要求\n\n加强培训。\n\n"
+            "辽宁省人力资源和社会保障厅办公室 2022年6月10日印发\n\n校核人：武健\n")
+    found = annotate(text)
+    editor = found.one("Person", "张宇")
+    assert editor.attributes["PersonRole"] == "Editor"
+    unit = found.one("Agency", "省人社厅")
+    assert unit.notes["id"] == "liaoning-hrss" and unit.attributes["Role"] == "Mentioned"
+    assert found.one("Person", "武健").attributes["PersonRole"] == "Proofreader"
+    source = found.one("Agency", "厅职业能力建设处")  # the issuer's (厅) division, named on the source line
+    assert source.notes["parent"] == "liaoning-hrss" and source.attributes["Role"] == "Mentioned"
+    assert found.quotes("Recipient") == ["各市人民政府", "沈抚示范区管委会"]
+    assert found.one("Agency", "沈抚示范区管委会").attributes["Role"] == "Recipient"
+    assert not [s for s in found.draft.of_type("Agency") if found.draft.text_of(s) == "各市人民政府"]

@@ -36,3 +36,15 @@ def test_fragments_split_at_line_breaks():
     shadow = make_shadow(original)
     first, second = original.split("\n")
     assert shadow.fragments(0, len(shadow.text)) == [(0, len(first)), (len(first) + 1, len(original))]
+
+
+def test_a_blank_line_inside_a_word_is_joined_but_not_between_paragraphs():
+    long_line = "将有创业意愿和培训需求的劳动者纳入创业创新培训范围，实施农村创业创新带"
+    email = "电子邮箱：someone@example.cn" * 2
+    original = long_line + "\n\n头人培育行动。\n\n二、保障措施\n\n" + email + "\n\n泰安市人社局\n"
+    shadow = make_shadow(original)
+    assert "农村创业创新带头人培育行动" in shadow.text
+    assert _span_of(original, "带头人") == "带\n\n头人"
+    assert "。\n\n二、保障措施\n\n" in shadow.text and "cn\n\n泰安市" in shadow.text
+    title = "泰安市人力资源和社会保障局关于印发《泰安市职业技能提升行动质量年活动实施方案》的通知"
+    assert make_shadow(title + "\n\n各县人社局：").text == title + "\n\n各县人社局:"  # an address line

@@ -3,7 +3,7 @@
 import pyoxigraph as ox
 import pytest
 
-from policykg.build.emit import emit_document
+from policykg.build.emit import emit_document, emit_document_nquads
 from policykg.build.registry import build_registry
 from policykg.errors import AnnotationError
 from policykg.kg import namespaces as ns
@@ -48,3 +48,22 @@ def test_the_front_matter_is_checked_before_the_statements(doc, units):
     doc.entities["T31"].text = "指导性"  # statements, later
     with pytest.raises(AnnotationError, match="juris=371300"):
         emit(doc, units)
+
+
+def test_the_nquads_are_the_same_quads(doc, units):
+    doc.entities["T24"].notes["annotator"] = "policykg-annotate-1"  # build.provenance writes through it too
+    reg = build_registry([doc])
+    data = emit_document_nquads(doc, reg, units.forms, units.english)
+    lines = data.decode("utf-8").splitlines()
+    assert len(lines) == len(set(lines))  # one line per quad
+    assert set(ox.parse(data, format=ox.RdfFormat.N_QUADS)) == emit(doc, units)
+    assert emit_document_nquads(doc, reg, units.forms, units.english) == data  # in the same order
+
+
+def test_an_iri_is_checked_in_nquads_as_in_quads(doc, units):
+    for entity in doc.entities.values():  # a slug that the reader's checks would refuse, given after them
+        if entity.notes.get("id") == "migrant-workers":
+            entity.notes["id"] = "migrant workers"
+    for emitter in (emit_document, emit_document_nquads):
+        with pytest.raises(ValueError, match="Invalid IRI code point"):
+            emitter(doc, build_registry([doc]), units.forms, units.english)

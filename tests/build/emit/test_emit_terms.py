@@ -6,7 +6,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from policykg.build.emit.terms import GraphWriter, N, date_literal, decimal_literal, en, typed, zh
+from policykg.build.emit.terms import GraphWriter, N, NQuadsWriter, date_literal, decimal_literal, en, typed, zh
 from policykg.kg import namespaces as ns
 
 
@@ -35,3 +35,15 @@ def test_graph_writer_makes_strings_iris_and_keeps_one_quad_per_fact():
     assert {q.graph_name for q in out.quads} == {ox.NamedNode("https://example.org/g")}
     see_also = next(q for q in out.quads if q.predicate.value == str(ns.RDFS.seeAlso))
     assert see_also.object == ox.NamedNode("https://example.org/o")  # a string object is an IRI, not a literal
+
+
+def test_nquads_writer_writes_each_fact_once_in_nquads():
+    out = NQuadsWriter("https://example.org/g")
+    out.add("https://example.org/s", ns.RDFS.label, zh('甲"\n'))  # a quote and a line break are escaped
+    out.add(N("https://example.org/s"), ns.RDFS.label, zh('甲"\n'))
+    out.add_facts("https://example.org/s", [(ns.RDFS.seeAlso, "https://example.org/o")])
+    assert out.nquads().decode("utf-8").splitlines() == [
+        '<https://example.org/s> <http://www.w3.org/2000/01/rdf-schema#label> "甲\\"\\n"@zh <https://example.org/g> .',
+        "<https://example.org/s> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://example.org/o> "
+        "<https://example.org/g> .",
+    ]
