@@ -96,7 +96,7 @@ def find_tables(draft: Draft, lex: Lexicon, doc_year: int, plan: tuple[int, int]
             ns += sub.end()
         elif (num := NUMBER_RE.match(name)):
             ns += num.end()
-        columns = _cells(text, ns, ne) if "\t" in text[ns:ne] else []
+        columns = _cells(text, ns, ne) if CELL_GAP_RE.search(text, ns, ne) else []
         if columns:  # 指标\t单位\t2020年\t2025年\t属性: the name is the first cell only
             ne = columns[0][1]
         name = text[ns:ne]
@@ -144,14 +144,23 @@ UNIT_CELL_RE = re.compile(r"万?人次|万?人|个|家|所|项|类|%|万元|亿�
 YEAR_CELL_RE = re.compile(r"(?:\d{4}\s*[—–\-~至]\s*)?(\d{4})\s*年(?:目标|底|末)?")
 
 
+# cells are split by TABs or by a run of spaces (a single space is a stray one inside a name or number)
+CELL_GAP_RE = re.compile(r"[ ]*\t[ \t]*|[ ]{2,}")
+
+
 def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The tab-separated cells of text[start:end], each without its surrounding spaces."""
+    """The cells of text[start:end], each without its surrounding spaces."""
     cells, pos = [], start
-    for part in text[start:end].split("\t"):
-        left = len(part) - len(part.lstrip(" "))
-        if part.strip(" "):
-            cells.append((pos + left, pos + len(part.rstrip(" "))))
-        pos += len(part) + 1
+    for gap in [*CELL_GAP_RE.finditer(text, start, end), None]:
+        cell_end = gap.start() if gap else end
+        s, e = pos, cell_end
+        while s < e and text[s] == " ":
+            s += 1
+        while e > s and text[e - 1] == " ":
+            e -= 1
+        if e > s:
+            cells.append((s, e))
+        pos = gap.end() if gap else end
     return cells
 
 
@@ -163,7 +172,7 @@ def _header_cells(text: str, row_start: int) -> list[tuple[int, int]]:
         line_start = text.rfind("\n", 0, line_end) + 1
         line = text[line_start:line_end]
         if line.strip() and not re.search(NATURE + r"[ \t]*$", line):
-            return _cells(text, line_start, line_end) if "\t" in line else []
+            return _cells(text, line_start, line_end) if CELL_GAP_RE.search(line.strip()) else []
         line_end = line_start - 1
     return []
 

@@ -105,8 +105,9 @@ TAB_TABLE = ("某省“十四五”职业技能培训规划\n\n专栏1　主要�
              "开展补贴性职业技能培训\t万人次\t—\t≥300\t预期性\n高技能人才总量\t万人\t210\t〔260〕\t预期性\n")
 
 
-def test_tab_table_unit_and_year_columns(annotate):
-    found = annotate(TAB_TABLE)
+@pytest.mark.parametrize("gap", ["\t", "    "])  # TABs, or runs of spaces in a copy that lost them
+def test_tab_table_unit_and_year_columns(annotate, gap):
+    found = annotate(TAB_TABLE.replace("\t", gap))
     training = found.one("Indicator", "开展补贴性职业技能培训")  # the first cell only
     assert found.related(training, "measuredIn") == ["万人次"]
     target = found.one("Target", "≥300")
