@@ -80,6 +80,18 @@ def to_simplified(text: str) -> str:
     return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
 
 
+# GB/T 9704-2012 (党政机关公文格式) §7.2.4: the year of a document number is put in 六角括号 〔〕; copies
+# print it in [] 【】 （） () ［］. The identifier takes the standard form; the span keeps the printed one.
+_DOCUMENT_NUMBER_YEAR = re.compile(r"[〔\[【（(［]\s*(\d{4})\s*[〕\]】）)］]")
+
+
+def document_number(text: str) -> str:
+    """A document number as an identifier: simplified characters, ASCII digits, no spaces, the year in
+    〔〕 (人社部发[2021]102號 → 人社部发〔2021〕102号)."""
+    folded = "".join(fold(to_simplified(text)).split())
+    return _DOCUMENT_NUMBER_YEAR.sub(r"〔\1〕", folded, count=1)
+
+
 def fold(text: str) -> str:
     """Simplified characters (萬 → 万, 號 → 号), NFKC (full-width digits and signs to ASCII), without
     spaces, keeping 〔〕 and Chinese quotes: the form every value, date and number is read from."""

@@ -6,7 +6,7 @@ Written once per document by build.emit; everything comes from the annotations a
   eli:jurisdiction, eli:passed_by (issuing agencies) and eli:is_realized_by their Chinese expression
   (eli:LegalExpression, eli:language ZHO, eli:title as printed). The plan eli:is_part_of the notice.
   The English labels are the project's, not a published translation, so there is no English
-  expression. eli:id_local carries the document number as printed and, when it differs, normalised.
+  expression. eli:id_local (build.emit) is the document number in its standard form (normalize.document_number).
 - ORG/CPOV: every agency is an org:Organization; one with a jurisdiction is a cv:PublicOrganisation
   with dcterms:spatial.
 - SKOS: target groups and indicator concepts are skos:Concept in their scheme.
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -47,13 +46,6 @@ NATIONAL_CODE = "100000"  # the project's code for the whole country (not a GB/T
 LINKS_FILE = Path("links") / "wikidata.tsv"
 ISSUING_ROLES = ("Issuer", "CoIssuer")
 NUMBER_RE = re.compile(r"〔\d{4}〕\d+号$")  # a cited document known by its number (build.emit)
-BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕"})
-
-
-def normalise_number(printed: str) -> str:
-    """A document number in one canonical form: NFKC digits, 〔〕 around the year, no spaces."""
-    text = unicodedata.normalize("NFKC", printed).translate(BRACKETS)
-    return "".join(text.split())
 
 
 @cache
@@ -126,9 +118,6 @@ def _eli(doc: AnnotatedDocument, reg: Registry, out: _Out) -> None:
             out.add(expression, ELI.title_alternative, ox.Literal(cited.reading, language="zh"))
     out.add(d.plan, ELI.is_part_of, d.notice)
     out.add(d.notice, ELI.has_part, d.plan)
-    number = _one_text(doc, "DocNumber")
-    if number and normalise_number(number) != number:
-        out.add(d.notice, ELI.id_local, ox.Literal(normalise_number(number)))
 
 
 def cited_title(ident, printed: str) -> str:

@@ -52,6 +52,7 @@ def annotate_text(text: str, lex: Lexicon) -> Draft:
     duties.find_duties(draft)
     funding.find_funding(draft, lex, body)
     _drop_incomplete(draft)
+    _parents_declared(draft, lex)
     find_section_periods(draft, front.doc_year, front.plan, body)
     _harmonise(draft)
     _totals_are_stocks(draft, lex)
@@ -84,6 +85,20 @@ def _drop_incomplete(draft: Draft) -> None:
             if span.type in ("Indicator", "Period", "Task", "Nature", "Unit") and id(span) not in linked:
                 draft.remove(span)
                 changed = True
+
+
+def _parents_declared(draft: Draft, lex: Lexicon) -> None:
+    """A division's parent= must name an agency the corpus or this draft declares (the builder makes the
+    division org:subOrganizationOf it, and SHACL wants an Agency there): a parent minted from the name
+    alone (市委办公室 → <city>-party-committee) is left for the reviewer instead."""
+    declared = {slug for etype, slug in lex.notes if etype == "Agency"}
+    declared |= {span.notes.get("id") for span in draft.of_type("Agency")}
+    for span in draft.of_type("Agency"):
+        parent = span.notes.get("parent")
+        if parent and parent not in declared:
+            del span.notes["parent"]
+            draft.unresolved.append(f"{draft.text_of(span)!r}: its parent {parent} is not an agency of the corpus or "
+                                    "of this text; add parent= when reviewing")
 
 
 SHARED_NOTES = ("en", "zh", "parent", "juris", "doc")  # the builder's registry wants them equal per slug

@@ -25,7 +25,7 @@ def emit_citations(ctx: Context) -> None:
             out.add(target, RDF.type, PKG.CitedWork)
             # a printed title goes on the work's expression (build.profiles), the number on the work
             if NUMBER_RE.search(normalize.fold(cited.text)):
-                out.add(target, ELI.id_local, ox.Literal(normalize.to_simplified(cited.reading)))
+                out.add(target, ELI.id_local, ox.Literal(normalize.document_number(cited.reading)))
             else:  # one zh label, the work's title; the other printed titles are altLabels
                 title = cited_title(ident, cited.reading)
                 out.add(target, RDFS.label, zh(title))

@@ -48,8 +48,8 @@ def emit_notice(ctx: Context) -> None:
     out, d = ctx.out, ctx.iris
     number = ctx.one("DocNumber")
     out.add(d.notice, RDF.type, PKG.Notice)
-    # identifiers in simplified characters (號 → 号), so one number matches its traditional-character copies
-    out.add(d.notice, ELI.id_local, ox.Literal(normalize.to_simplified(number.text)))
+    # the number in its standard form (simplified, year in 〔〕), so one number matches every printed copy
+    out.add(d.notice, ELI.id_local, ox.Literal(normalize.document_number(number.text)))
     out.add(d.notice, PKG.text, d.text)
     out.add(d.notice, PKG.issuesPlan, d.plan)
     out.add(d.plan, PKG.issuedBy, d.notice)

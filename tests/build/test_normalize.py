@@ -7,6 +7,7 @@ import pytest
 
 from policykg.build.normalize import (
     chinese_integer,
+    document_number,
     five_year_plan,
     most_specific,
     read_date,
@@ -149,3 +150,16 @@ def test_no_recurrence_without_the_note():
 def test_bad_recurrence_is_refused(bad):
     with pytest.raises(NormalizationError, match="ISO 8601 duration"):
         read_recurrence({"every": bad})
+
+
+@pytest.mark.parametrize("printed, number", [
+    ("人社部发〔2021〕102号", "人社部发〔2021〕102号"),
+    ("鲁政办字[2021]58號", "鲁政办字〔2021〕58号"),
+    ("临政办发（2022）１２号", "临政办发〔2022〕12号"),
+    ("辽人社 〔 2021 〕 9 号", "辽人社〔2021〕9号"),
+    ("泰政办发【2021】3号", "泰政办发〔2021〕3号"),
+    ("泰政办字（２０１９）５９号", "泰政办字〔2019〕59号"),
+    ("鲁政发 〔2021〕 5号", "鲁政发〔2021〕5号"),
+])
+def test_document_number_takes_the_standard_form(printed, number):
+    assert document_number(printed) == number

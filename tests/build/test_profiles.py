@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.build.profiles import normalise_number, wikidata_links
+from policykg.build.profiles import wikidata_links
 from policykg.config import CORPUS_DIR
 from policykg.kg import divisions
 from policykg.kg.namespaces import INFERRED_GRAPH, PREFIXES
@@ -73,16 +73,6 @@ def test_wikidata_items_only_where_the_links_file_cites_a_source(store):
     expected = {(f"https://w3id.org/policykg/jurisdiction/{code}", f"http://www.wikidata.org/entity/{item}")
                 for code, (item, _) in links.items()}
     assert found == expected
-
-
-@pytest.mark.parametrize("printed, normalised", [
-    ("人社部发〔2021〕102号", "人社部发〔2021〕102号"),
-    ("鲁人社发[2022]7号", "鲁人社发〔2022〕7号"),
-    ("泰政办字（２０１９）５９号", "泰政办字〔2019〕59号"),
-    ("鲁政发 〔2021〕 5号", "鲁政发〔2021〕5号"),
-])
-def test_document_numbers_are_normalised(printed, normalised):
-    assert normalise_number(printed) == normalised
 
 
 def test_a_code_outside_the_gbt2260_list_is_an_annotation_error_naming_file_and_line(tmp_path, build_options):

@@ -107,3 +107,21 @@ def test_add_end_to_end_from_gb18030(tmp_path, monkeypatch):
                 "?s prov:wasGeneratedBy ?r . ?r prov:wasInformedBy ?draft } }")
     result = CliRunner().invoke(main, ["query", reviewed, "--format", "csv"])
     assert int(result.output.split()[-1]) == 1
+
+
+@pytest.mark.parametrize("name, number", [("city_plan.txt", "宜府办发〔2023〕15号"),
+                                          ("web_copy.txt", "闽人社文〔2021〕96号")])
+def test_add_a_plan_whose_number_prints_the_year_in_other_brackets(tmp_path, monkeypatch, name, number):
+    """宜府办发[2023]15号 and 閩人社文（2021）96號 are added; the notice's identifier takes the standard form
+    (GB/T 9704-2012: the year in 〔〕), while its span keeps the characters as printed."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(config.CORPUS_DIR, corpus)
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path / "data"))
+    source = Path(__file__).resolve().parents[2] / "data" / "unseen" / name
+    result = CliRunner().invoke(main, ["add", str(source), "--corpus", str(corpus), "--id", "005_unseen"])
+    assert result.exit_code == 0, result.output
+    query = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+             "SELECT ?n WHERE { ?notice a pkg:Notice ; eli:id_local ?n ; pkg:text/pkg:sourceFile \"005_unseen.txt\" }")
+    result = CliRunner().invoke(main, ["query", query, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.split()[1:] == [number]
