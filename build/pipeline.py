@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +20,16 @@ from tqdm import tqdm
 
 from policykg import __version__
 from policykg.build import dataset_description
+from policykg.build import dumps as dumps_module
 from policykg.build.corpus import load_corpus
 from policykg.build.emit import emit_document
 from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
-from policykg.kg.dataset import materialise_default_graph
+from policykg.kg.dataset import DEFAULT, asserted_graphs, data_with_shapes
 from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
-from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
+from policykg.kg.namespaces import BASE, INFERRED_GRAPH, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
 from policykg.kg.store import CURRENT_LINK, STORE_DIR, read_build, verify_build
 from policykg.kg.tables import TABLES_DIR, write_tables
 
@@ -71,29 +72,46 @@ def triple_key(t: ox.Triple) -> tuple[str, str, str]:
     return (str(t.subject), str(t.predicate), str(t.object))
 
 
-def collect_quads(opts: BuildOptions) -> tuple[list[ox.Quad], list[str], dict]:
-    """Every asserted quad (documents + vocabulary + shapes), the document graphs, and doc metadata."""
+def _emitted(opts: BuildOptions) -> tuple[Iterator[Iterable[ox.Quad]], list[str], dict]:
+    """The asserted quads (each document's, then the vocabulary's and the shapes') one batch at a time,
+    the document graphs, and the corpus file of each document graph."""
     docs = load_corpus(opts.corpus_dir)
     registry = build_registry(docs)
     units, unit_en = unit_tables(opts.ontology_dir / "units.ttl")
+
+    def batches() -> Iterator[Iterable[ox.Quad]]:
+        for doc in tqdm(docs, desc="documents", unit="doc", disable=not opts.progress):
+            yield emit_document(doc, registry, units, unit_en)
+        for path in sorted(opts.ontology_dir.glob("*.ttl")):
+            yield read_turtle(path, VOCABULARY_GRAPH)
+        for path in sorted(opts.shapes_dir.glob("*.ttl")):
+            yield read_turtle(path, SHAPES_GRAPH)
+
+    graphs = {registry.documents[d.stem].graph: d.stem for d in docs}
+    return batches(), sorted(graphs), graphs
+
+
+def collect_quads(opts: BuildOptions) -> tuple[list[ox.Quad], list[str], dict]:
+    """Every asserted quad (documents + vocabulary + shapes) as emitted, the document graphs, and doc metadata."""
+    batches, doc_graphs, files = _emitted(opts)
     quads: set[ox.Quad] = set()
-    doc_graphs = []
-    for doc in tqdm(docs, desc="documents", unit="doc", disable=not opts.progress):
-        quads |= emit_document(doc, registry, units, unit_en)
-        doc_graphs.append(registry.documents[doc.stem].graph)
-    for path in sorted(opts.ontology_dir.glob("*.ttl")):
-        quads.update(read_turtle(path, VOCABULARY_GRAPH))
-    for path in sorted(opts.shapes_dir.glob("*.ttl")):
-        quads.update(read_turtle(path, SHAPES_GRAPH))
-    files = {registry.documents[d.stem].graph: d.stem for d in docs}
-    return sorted(quads, key=quad_key), sorted(doc_graphs), files
+    for batch in batches:
+        quads.update(batch)
+    return sorted(quads, key=quad_key), doc_graphs, files
+
+
+def emit_corpus(opts: BuildOptions) -> tuple[ox.Store, list[str], dict]:
+    """collect_quads into an in-memory store, one document at a time (no set of the whole corpus)."""
+    batches, doc_graphs, files = _emitted(opts)
+    store = ox.Store()
+    for batch in batches:
+        store.extend(batch)
+    return store, doc_graphs, files
 
 
 def write_sorted(path: Path, items: list, fmt: ox.RdfFormat) -> None:
     """Serialise already-sorted quads or triples with the project prefixes (deterministic bytes)."""
-    # no prefix for the instance namespace: its local names hold slashes, which Turtle must escape
-    prefixes = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
-    prefixes = prefixes if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+    prefixes = dumps_module.TURTLE_PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
     data = ox.serialize(items, format=fmt, prefixes=prefixes)
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
         data = b"".join(sorted(set(data.splitlines(keepends=True))))
@@ -118,15 +136,12 @@ def _asserted(store: ox.Store, quad: ox.Quad) -> bool:
 
 def run_build(opts: BuildOptions) -> BuildSummary:
     """Build everything into a temporary folder and swap it in; on any error nothing changes."""
-    collected, doc_graphs, files = collect_quads(opts)
-    store = ox.Store()
-    store.extend(collected)
-    del collected
-    # the dumps hold what the store (and so the endpoint and the pages) holds: one graph through every
-    # door. Oxigraph normalises literals on load and cannot be told not to (oxigraph/oxigraph#526): a
-    # derived integer type such as xsd:nonNegativeInteger becomes xsd:integer ("5"^^xsd:nonNegativeInteger
-    # → "5"^^xsd:integer, the same value); Virtuoso does the same (openlink/virtuoso-opensource#193).
-    asserted = sorted(store, key=quad_key)
+    # The dumps hold what the store (and so the endpoint and the pages) holds: one graph through every
+    # door, so they are written from the store. Oxigraph normalises literals on load and cannot be told
+    # not to (oxigraph/oxigraph#526): a derived integer type such as xsd:nonNegativeInteger becomes
+    # xsd:integer ("5"^^xsd:nonNegativeInteger → "5"^^xsd:integer, the same value); Virtuoso does the
+    # same (openlink/virtuoso-opensource#193).
+    store, doc_graphs, files = emit_corpus(opts)
     ontology_path = opts.ontology_dir / "policykg.ttl"
     log.info("computing the OWL-RL closure")
     inferred = reasoning.infer(store, [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]], ontology_path)
@@ -141,7 +156,7 @@ def run_build(opts: BuildOptions) -> BuildSummary:
     with build_lock(opts.data_dir):
         tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=builds))
         try:
-            summary, digest = _write_artefacts(opts, tmp, store, asserted, inferred, doc_graphs, files, report)
+            summary, digest = _write_artefacts(opts, tmp, store, inferred, doc_graphs, files, report)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -150,33 +165,27 @@ def run_build(opts: BuildOptions) -> BuildSummary:
     return summary
 
 
-def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: list[ox.Quad],
-                     inferred: list[ox.Quad], doc_graphs: list[str], files: dict,
-                     report: object | None = None) -> tuple[BuildSummary, str]:
+def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, inferred: list[ox.Quad],
+                     doc_graphs: list[str], files: dict, report: object | None = None) -> tuple[BuildSummary, str]:
     """Dumps, VoID, the on-disk store and the manifest into `tmp`; the summary and the content digest."""
-    dumps = []
-    for name, media_type, fmt in DUMPS:
-        items = asserted if fmt != ox.RdfFormat.TURTLE else sorted(
-            {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}, key=triple_key)
-        write_sorted(tmp / name, items, fmt)
-        dumps.append(FileEntry.of(tmp / name, media_type))
+    work = Path(tempfile.mkdtemp(prefix=".work-", dir=tmp))
+    lines = dumps_module.write_graph_lines(store, asserted_graphs(store), work)
+    dumps_module.write_dumps(lines, tmp, work)
+    dumps = [FileEntry.of(tmp / name, media_type) for name, media_type, _ in DUMPS]
     write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
     dumps.append(FileEntry.of(tmp / "inferred.nq", "application/n-quads"))
+    data = data_with_shapes(store)  # the merge that tables and VoID count, made once
     tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
-              for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
+              for path in write_tables(store, tmp / TABLES_DIR, data=data)]  # the same files /tables/ serves
     metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")
-    void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir)
+    void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir, data=data)
+    del data
     write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
     void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples]
     store.extend(void_quads)
-    disk = ox.Store(str(tmp / STORE_DIR))
-    disk.bulk_load(path=str(tmp / "policykg.nq"), format=ox.RdfFormat.N_QUADS)
-    disk.bulk_load(path=str(tmp / "inferred.nq"), format=ox.RdfFormat.N_QUADS)
-    disk.extend(void_quads)
-    default_size = materialise_default_graph(disk)  # the one triple count (kg.dataset, kg.description)
-    disk.flush()
-    disk.optimize()
-    del disk
+    _write_store(tmp / STORE_DIR, tmp, lines, void_quads)
+    shutil.rmtree(work)
+    default_size = lines.triple_count  # the one triple count (kg.dataset, kg.description)
     summary = BuildSummary(tmp, triples=default_size, inferred=len(inferred), report=report)
     for graph in doc_graphs:
         summary.documents[files[graph]] = _class_counts(store, [graph])
@@ -196,6 +205,19 @@ def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: l
         tables=tuple(tables),
     ).write(tmp)
     return summary, digest
+
+
+def _write_store(path: Path, tmp: Path, lines: dumps_module.GraphLines, void_quads: list[ox.Quad]) -> None:
+    """The on-disk store: the dumps' quads, graph/inferred, graph/void and, in its default graph, the
+    merge of the asserted graphs (kg.dataset) — bulk-loaded from the sorted distinct triples, not
+    copied by a SPARQL INSERT, which on RocksDB costs several times as much."""
+    disk = ox.Store(str(path))
+    disk.bulk_load(path=str(tmp / "policykg.nq"), format=ox.RdfFormat.N_QUADS)
+    disk.bulk_load(path=str(tmp / "inferred.nq"), format=ox.RdfFormat.N_QUADS)
+    disk.bulk_load(path=str(lines.triples), format=ox.RdfFormat.N_TRIPLES, to_graph=DEFAULT)
+    disk.extend(void_quads)
+    disk.flush()
+    disk.optimize()
 
 
 @contextmanager

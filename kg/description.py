@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from policykg.kg.dataset import DEFAULT, asserted_graphs, has_merged_default_graph, merge_graphs
+from policykg.kg.dataset import DEFAULT, asserted_graphs, data_with_shapes, has_merged_default_graph, merge_graphs
 from policykg.kg.manifest import FileEntry
 from policykg.kg.namespaces import (
     BASE,
@@ -32,6 +32,7 @@ from policykg.kg.namespaces import (
     RDF,
     RDFS,
     SD,
+    SHAPES_GRAPH,
     SKOS,
     VOID,
     XSD,
@@ -90,19 +91,19 @@ def default_graph_size(store: ox.Store) -> int:
 
 def describe(store: ox.Store, dumps: Iterable[FileEntry], metadata: Iterable[ox.Triple] = (),
              base: str = BASE, modified: str | None = None,
-             link_sources: dict[str, list[str]] | None = None) -> list[ox.Triple]:
+             link_sources: dict[str, list[str]] | None = None, data: ox.Store | None = None) -> list[ox.Triple]:
     """The VoID + DCAT-AP description of the dataset in `store`, sorted (deterministic output).
 
     `link_sources` maps a target uriSpace to the pages that confirm its links (dcterms:source of the
-    linkset), e.g. the sources recorded in corpus/links/wikidata.tsv.
+    linkset), e.g. the sources recorded in corpus/links/wikidata.tsv. `data`: the store of
+    kg.dataset.data_with_shapes(store) when the caller has made it already.
     """
     dataset = base + "dataset"
     out = _Triples(metadata)
-    merged = merge_graphs(store, asserted_graphs(store))
-    data = merge_graphs(store, asserted_graphs(store, shapes=False))
+    data = data if data is not None else data_with_shapes(store)
     _catalogue(out, dataset, base, modified)
     _coverage(out, dataset, data)
-    _statistics(out, dataset, base, store, merged)
+    _statistics(out, dataset, base, store, data)
     for linkset in linksets(data, base):
         _linkset(out, dataset, linkset, (link_sources or {}).get(linkset.target_space, []))
     for dump in dumps:
@@ -196,30 +197,37 @@ def _coverage(out: _Triples, dataset: str, data: ox.Store) -> None:
         out.add(period, DCAT.endDate, row["end"])
 
 
-def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query, default_graph=DEFAULT)))["n"].value)
+def _count(store: ox.Store, query: str, dataset: dict | None = None) -> int:
+    return int(next(iter(store.query(query, **(dataset or {"default_graph": DEFAULT}))))["n"].value)
 
 
-def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, merged: ox.Store) -> None:
-    out.add(dataset, VOID.triples, _int(len(merged)))
+def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, data: ox.Store) -> None:
+    """Counts over the merge of the asserted graphs: `data` holds the data graphs' merge in its default
+    graph and graph/shapes beside it (kg.dataset.data_with_shapes). DISTINCT counts read the two as one
+    default graph (a bag, which DISTINCT makes a set); triple counts add what graph/shapes alone holds."""
+    both = {"default_graph": [DEFAULT, ox.NamedNode(SHAPES_GRAPH)]}
+    by_property = _triples_by_property(data)
+    out.add(dataset, VOID.triples, _int(sum(by_property.values())))
     out.add(dataset, VOID.sparqlEndpoint, base + "sparql")
     out.add(dataset, VOID.uriSpace, ox.Literal(base))
     out.add(dataset, VOID.rootResource, base + "ontology")
     out.add(dataset, VOID.vocabulary, base + "ontology#")
-    out.add(dataset, VOID.classes, _int(_count(merged, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }")))
-    out.add(dataset, VOID.properties, _int(_count(merged, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }")))
-    out.add(dataset, VOID.distinctSubjects, _int(_count(merged, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }")))
+    out.add(dataset, VOID.classes, _int(_count(data, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }", both)))
+    out.add(dataset, VOID.properties, _int(len(by_property)))
+    out.add(dataset, VOID.distinctSubjects, _int(_count(data, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }", both)))
     query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
-    for row in merged.query(query, default_graph=DEFAULT):
+    for row in data.query(query, **both):
         part = f"{dataset}/class/{_local(row['c'].value)}"
         out.add(dataset, VOID.classPartition, part)
         out.add(part, VOID["class"], row["c"])
         out.add(part, VOID.entities, _int(int(row["n"].value)))
-    for row in merged.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", default_graph=DEFAULT):
-        part = f"{dataset}/property/{_local(row['p'].value)}"
+    for prop, n in by_property.items():
+        part = f"{dataset}/property/{_local(prop.value)}"
         out.add(dataset, VOID.propertyPartition, part)
-        out.add(part, VOID.property, row["p"])
-        out.add(part, VOID.triples, _int(int(row["n"].value)))
+        out.add(part, VOID.property, prop)
+        out.add(part, VOID.triples, _int(n))
+    sizes = {row["g"]: int(row["n"].value)
+             for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     for graph in [*asserted_graphs(store, shapes=False), N(INFERRED_GRAPH)]:
         if not store.contains_named_graph(graph):
             continue
@@ -227,7 +235,18 @@ def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, merged:
         out.add(dataset, VOID.subset, sub)
         out.add(sub, RDF.type, VOID.Dataset)
         out.add(sub, SD.name, graph)
-        out.add(sub, VOID.triples, _int(sum(1 for _ in store.quads_for_pattern(None, None, None, graph))))
+        out.add(sub, VOID.triples, _int(sizes.get(graph, 0)))
+
+
+def _triples_by_property(data: ox.Store) -> dict[ox.NamedNode, int]:
+    """Distinct triples per property in the default graph of `data` plus graph/shapes."""
+    counts: dict[ox.NamedNode, int] = {}
+    shapes_only = (f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} "
+                   "FILTER NOT EXISTS { ?s ?p ?o } } GROUP BY ?p")
+    for query in ("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", shapes_only):
+        for row in data.query(query, default_graph=DEFAULT):
+            counts[row["p"]] = counts.get(row["p"], 0) + int(row["n"].value)
+    return counts
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 One table per kind of thing (documents, targets, baselines, programmes, groups, agencies, links),
 one row per resource, one column per property, each row keyed by the resource's IRI so that a row
 can be looked up in the graph. Every table is one SPARQL SELECT over the default graph (the merge of
-the asserted graphs), sorted, so the same build gives byte-identical files. datapackage.json
+the asserted graphs), sorted, so the same build gives byte-identical files (GROUP_CONCAT reads its
+values in order: left alone it would follow the store's insertion order). datapackage.json
 describes each file with its Table Schema (field names, types, primary key).
 """
 
@@ -67,7 +68,7 @@ def _statement_table(name: str, cls: str, title: str) -> Table:
         OPTIONAL {{ ?s pkg:comparator ?cmp BIND({_local("?cmp")} AS ?comparator) }}
         OPTIONAL {{ ?s pkg:unit ?u BIND({_local("?u")} AS ?unit) }}
         OPTIONAL {{ SELECT ?s (GROUP_CONCAT(DISTINCT ?vt; separator=" | ") AS ?value_text)
-                   WHERE {{ ?s pkg:valueText ?vt }} GROUP BY ?s }}
+                   WHERE {{ SELECT ?s ?vt WHERE {{ ?s pkg:valueText ?vt }} ORDER BY ?vt }} GROUP BY ?s }}
         OPTIONAL {{ ?s pkg:period ?per . ?per pkg:startDate ?period_start ; pkg:endDate ?period_end }}
         OPTIONAL {{ ?s pkg:aggregation ?agg BIND({_local("?agg")} AS ?aggregation) }}
         OPTIONAL {{ ?s pkg:nature ?nat BIND({_local("?nat")} AS ?nature) }}
@@ -175,10 +176,15 @@ def _csv(columns: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_tables(store: ox.Store, folder: Path, base: str = BASE) -> list[Path]:
-    """Write every table as CSV and datapackage.json into `folder`; return the paths written."""
+def write_tables(store: ox.Store, folder: Path, base: str = BASE, data: ox.Store | None = None) -> list[Path]:
+    """Write every table as CSV and datapackage.json into `folder`; return the paths written.
+
+    `data`: a store whose default graph is already the merge of the data graphs of `store`
+    (kg.dataset.data_with_shapes), which the builder makes once for the tables and VoID.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    data = merge_graphs(store, asserted_graphs(store, shapes=False))
+    if data is None:
+        data = merge_graphs(store, asserted_graphs(store, shapes=False))
     resources, written = [], []
     for table in (*TABLES, LINKS):
         path = folder / f"{table.name}.csv"
