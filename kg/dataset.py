@@ -86,18 +86,6 @@ def merge_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode |
     return merged
 
 
-def data_with_shapes(store: ox.Store) -> ox.Store:
-    """A new in-memory store: the merge of the data graphs (every asserted graph but graph/shapes) in its
-    default graph, and graph/shapes beside it as a named graph.
-
-    What the tables and the VoID description read: the tables and the links the data alone, the
-    statistics the merge of all asserted graphs, counted as default graph plus what graph/shapes adds.
-    """
-    merged = merge_graphs(store, asserted_graphs(store, shapes=False))
-    merged.extend(store.quads_for_pattern(None, None, None, SHAPES))
-    return merged
-
-
 def default_dataset(store: ox.Store, inference: bool = False) -> dict:
     """Keyword arguments for Store.query: the merged default graph (+ graph/inferred), every named graph."""
     if not has_merged_default_graph(store):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from policykg.kg.dataset import DEFAULT, asserted_graphs, data_with_shapes, has_merged_default_graph, merge_graphs
+from policykg.kg.dataset import DEFAULT, asserted_graphs, has_merged_default_graph, merge_graphs
 from policykg.kg.manifest import FileEntry
 from policykg.kg.namespaces import (
     BASE,
@@ -35,6 +35,7 @@ from policykg.kg.namespaces import (
     SHAPES_GRAPH,
     SKOS,
     VOID,
+    VOID_GRAPH,
     XSD,
 )
 
@@ -91,20 +92,21 @@ def default_graph_size(store: ox.Store) -> int:
 
 def describe(store: ox.Store, dumps: Iterable[FileEntry], metadata: Iterable[ox.Triple] = (),
              base: str = BASE, modified: str | None = None,
-             link_sources: dict[str, list[str]] | None = None, data: ox.Store | None = None) -> list[ox.Triple]:
+             link_sources: dict[str, list[str]] | None = None) -> list[ox.Triple]:
     """The VoID + DCAT-AP description of the dataset in `store`, sorted (deterministic output).
 
     `link_sources` maps a target uriSpace to the pages that confirm its links (dcterms:source of the
-    linkset), e.g. the sources recorded in corpus/links/wikidata.tsv. `data`: the store of
-    kg.dataset.data_with_shapes(store) when the caller has made it already.
+    linkset), e.g. the sources recorded in corpus/links/wikidata.tsv. Counts read the store's default
+    graph when it holds the merge of the asserted graphs (the builder's store, kg.dataset), else a merge
+    made here; links read the named data graphs.
     """
     dataset = base + "dataset"
     out = _Triples(metadata)
-    data = data if data is not None else data_with_shapes(store)
+    merged = store if has_merged_default_graph(store) else merge_graphs(store, asserted_graphs(store))
     _catalogue(out, dataset, base, modified)
-    _coverage(out, dataset, data)
-    _statistics(out, dataset, base, store, data)
-    for linkset in linksets(data, base):
+    _coverage(out, dataset, merged)
+    _statistics(out, dataset, base, store, merged)
+    for linkset in linksets(store, base):
         _linkset(out, dataset, linkset, (link_sources or {}).get(linkset.target_space, []))
     for dump in dumps:
         _distribution(out, dataset, base, dump)
@@ -197,35 +199,31 @@ def _coverage(out: _Triples, dataset: str, data: ox.Store) -> None:
         out.add(period, DCAT.endDate, row["end"])
 
 
-def _count(store: ox.Store, query: str, dataset: dict | None = None) -> int:
-    return int(next(iter(store.query(query, **(dataset or {"default_graph": DEFAULT}))))["n"].value)
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query, default_graph=DEFAULT)))["n"].value)
 
 
-def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, data: ox.Store) -> None:
-    """Counts over the merge of the asserted graphs: `data` holds the data graphs' merge in its default
-    graph and graph/shapes beside it (kg.dataset.data_with_shapes). DISTINCT counts read the two as one
-    default graph (a bag, which DISTINCT makes a set); triple counts add what graph/shapes alone holds."""
-    both = {"default_graph": [DEFAULT, ox.NamedNode(SHAPES_GRAPH)]}
-    by_property = _triples_by_property(data)
-    out.add(dataset, VOID.triples, _int(sum(by_property.values())))
+def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, merged: ox.Store) -> None:
+    out.add(dataset, VOID.triples, _int(_count(merged, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))
     out.add(dataset, VOID.sparqlEndpoint, base + "sparql")
     out.add(dataset, VOID.uriSpace, ox.Literal(base))
     out.add(dataset, VOID.rootResource, base + "ontology")
     out.add(dataset, VOID.vocabulary, base + "ontology#")
-    out.add(dataset, VOID.classes, _int(_count(data, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }", both)))
-    out.add(dataset, VOID.properties, _int(len(by_property)))
-    out.add(dataset, VOID.distinctSubjects, _int(_count(data, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }", both)))
+    out.add(dataset, VOID.classes, _int(_count(merged, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }")))
+    out.add(dataset, VOID.properties, _int(_count(merged, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }")))
+    out.add(dataset, VOID.distinctSubjects, _int(_count(merged, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }")))
     query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
-    for row in data.query(query, **both):
+    for row in merged.query(query, default_graph=DEFAULT):
         part = f"{dataset}/class/{_local(row['c'].value)}"
         out.add(dataset, VOID.classPartition, part)
         out.add(part, VOID["class"], row["c"])
         out.add(part, VOID.entities, _int(int(row["n"].value)))
-    for prop, n in by_property.items():
-        part = f"{dataset}/property/{_local(prop.value)}"
+    for row in merged.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", default_graph=DEFAULT):
+        part = f"{dataset}/property/{_local(row['p'].value)}"
         out.add(dataset, VOID.propertyPartition, part)
-        out.add(part, VOID.property, prop)
-        out.add(part, VOID.triples, _int(n))
+        out.add(part, VOID.property, row["p"])
+        out.add(part, VOID.triples, _int(int(row["n"].value)))
+    # one pass of the engine over the named graphs, not a Python object per quad
     sizes = {row["g"]: int(row["n"].value)
              for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     for graph in [*asserted_graphs(store, shapes=False), N(INFERRED_GRAPH)]:
@@ -236,17 +234,6 @@ def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, data: o
         out.add(sub, RDF.type, VOID.Dataset)
         out.add(sub, SD.name, graph)
         out.add(sub, VOID.triples, _int(sizes.get(graph, 0)))
-
-
-def _triples_by_property(data: ox.Store) -> dict[ox.NamedNode, int]:
-    """Distinct triples per property in the default graph of `data` plus graph/shapes."""
-    counts: dict[ox.NamedNode, int] = {}
-    shapes_only = (f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} "
-                   "FILTER NOT EXISTS { ?s ?p ?o } } GROUP BY ?p")
-    for query in ("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", shapes_only):
-        for row in data.query(query, default_graph=DEFAULT):
-            counts[row["p"]] = counts.get(row["p"], 0) + int(row["n"].value)
-    return counts
 
 
 @dataclass(frozen=True)
@@ -260,15 +247,20 @@ class Linkset:
     triples: int
 
 
-def links(data: ox.Store, base: str = BASE) -> list[tuple[str, str, str]]:
-    """Outgoing links in the (merged) instance data: (subject, predicate, object) where the object is an
-    IRI outside our namespace. Types, vocabulary definitions and shapes are not links."""
-    query = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o
+def links(store: ox.Store, base: str = BASE) -> list[tuple[str, str, str]]:
+    """Outgoing links in the instance data (the named data graphs of `store`, each triple once):
+    (subject, predicate, object) where the object is an IRI outside our namespace. Types, vocabulary
+    definitions and shapes are not links.
+
+    Read from the named graphs rather than from a merge of them, so that no copy of the data is made."""
+    skip = ", ".join(f"<{g}>" for g in (SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH))
+    query = f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+        FILTER(?g NOT IN ({skip}))
         FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?s), "{base}") && !STRSTARTS(STR(?s), "{base}ontology")
                && !STRSTARTS(STR(?o), "{base}") && ?p != <{RDF.type}>
                && !STRSTARTS(STR(?p), "http://www.w3.org/2000/01/rdf-schema#")
                && !STRSTARTS(STR(?p), "http://www.w3.org/2002/07/owl#")) }}"""
-    return [(row["s"].value, row["p"].value, row["o"].value) for row in data.query(query, default_graph=DEFAULT)]
+    return [(row["s"].value, row["p"].value, row["o"].value) for row in store.query(query)]
 
 
 def linksets(data: ox.Store, base: str = BASE) -> list[Linkset]:

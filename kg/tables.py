@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policykg.kg.dataset import DEFAULT, asserted_graphs, merge_graphs
+from policykg.kg.dataset import DEFAULT, asserted_graphs, has_merged_default_graph, merge_graphs
 from policykg.kg.description import links
 from policykg.kg.namespaces import BASE, sparql_prologue
 
@@ -160,9 +160,9 @@ def _cell(term) -> str:
     return "" if term is None else term.value
 
 
-def _rows(data: ox.Store, table: Table) -> list[list[str]]:
+def _rows(data: ox.Store, table: Table, store: ox.Store) -> list[list[str]]:
     if table is LINKS:
-        return sorted([s, p, o] for s, p, o in links(data))
+        return sorted([s, p, o] for s, p, o in links(store))
     solutions = data.query(sparql_prologue() + table.query, default_graph=DEFAULT)
     rows = {tuple(_cell(solution[c]) for c in table.columns) for solution in solutions}
     return sorted(list(r) for r in rows)
@@ -176,19 +176,19 @@ def _csv(columns: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_tables(store: ox.Store, folder: Path, base: str = BASE, data: ox.Store | None = None) -> list[Path]:
+def write_tables(store: ox.Store, folder: Path, base: str = BASE) -> list[Path]:
     """Write every table as CSV and datapackage.json into `folder`; return the paths written.
 
-    `data`: a store whose default graph is already the merge of the data graphs of `store`
-    (kg.dataset.data_with_shapes), which the builder makes once for the tables and VoID.
+    The queries read the store's default graph when it holds the merge of the asserted graphs (the
+    builder's store: no copy is made; graph/shapes in it holds none of the tabulated resources), else
+    a merge of the data graphs made here.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    if data is None:
-        data = merge_graphs(store, asserted_graphs(store, shapes=False))
+    data = store if has_merged_default_graph(store) else merge_graphs(store, asserted_graphs(store, shapes=False))
     resources, written = [], []
     for table in (*TABLES, LINKS):
         path = folder / f"{table.name}.csv"
-        path.write_bytes(_csv(table.columns, _rows(data, table)))
+        path.write_bytes(_csv(table.columns, _rows(data, table, store)))
         written.append(path)
         schema: dict = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in table.fields]}
         if table is not LINKS:
