@@ -68,10 +68,6 @@ def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
-def triple_key(t: ox.Triple) -> tuple[str, str, str]:
-    return (str(t.subject), str(t.predicate), str(t.object))
-
-
 def _emitted(opts: BuildOptions) -> tuple[Iterator[Iterable[ox.Quad]], list[str], dict]:
     """The asserted quads (each document's, then the vocabulary's and the shapes') one batch at a time,
     the document graphs, and the corpus file of each document graph."""
