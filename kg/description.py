@@ -248,19 +248,32 @@ class Linkset:
 
 
 def links(store: ox.Store, base: str = BASE) -> list[tuple[str, str, str]]:
-    """Outgoing links in the instance data (the named data graphs of `store`, each triple once):
+    """Outgoing links in the instance data (the data graphs of `store`, each triple once):
     (subject, predicate, object) where the object is an IRI outside our namespace. Types, vocabulary
     definitions and shapes are not links.
 
-    Read from the named graphs rather than from a merge of them, so that no copy of the data is made."""
-    skip = ", ".join(f"<{g}>" for g in (SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH))
-    query = f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-        FILTER(?g NOT IN ({skip}))
-        FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?s), "{base}") && !STRSTARTS(STR(?s), "{base}ontology")
-               && !STRSTARTS(STR(?o), "{base}") && ?p != <{RDF.type}>
+    With a merged default graph (kg.dataset) the links are read there, a triple that graph/shapes
+    also holds only when a data graph asserts it too; else from the named data graphs. No copy of
+    the data is made either way."""
+    # cheapest tests first: most objects that are IRIs are ours, which ends the test after one string
+    where = f"""FILTER(isIRI(?o) && isIRI(?s) && ?p != <{RDF.type}> && !STRSTARTS(STR(?o), "{base}")
+               && STRSTARTS(STR(?s), "{base}") && !STRSTARTS(STR(?s), "{base}ontology")
                && !STRSTARTS(STR(?p), "http://www.w3.org/2000/01/rdf-schema#")
-               && !STRSTARTS(STR(?p), "http://www.w3.org/2002/07/owl#")) }}"""
-    return [(row["s"].value, row["p"].value, row["o"].value) for row in store.query(query)]
+               && !STRSTARTS(STR(?p), "http://www.w3.org/2002/07/owl#"))"""
+    skip = [ox.NamedNode(g) for g in (SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH)]
+    if not has_merged_default_graph(store):
+        names = ", ".join(str(g) for g in skip)
+        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({names})) {where} }}"
+        return [(row["s"].value, row["p"].value, row["o"].value) for row in store.query(query)]
+    found = []
+    for row in store.query(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {where} }}", default_graph=DEFAULT):
+        s, p, o = row["s"], row["p"], row["o"]
+        if ox.Quad(s, p, o, skip[0]) in store and not any(
+                q.graph_name not in skip for q in store.quads_for_pattern(s, p, o)
+                if not isinstance(q.graph_name, ox.DefaultGraph)):
+            continue  # only graph/shapes says it
+        found.append((s.value, p.value, o.value))
+    return found
 
 
 def linksets(data: ox.Store, base: str = BASE) -> list[Linkset]:
