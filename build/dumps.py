@@ -65,6 +65,8 @@ class GraphLines:
         sort_unique(self.trig, self.trig, self.work)
         ox.serialize(ox.parse(path=str(self.trig), format=ox.RdfFormat.TRIG), str(folder / "policykg.trig"),
                      ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
+        self.quads.unlink()  # the triples stay: the store's default graph is loaded from them
+        self.trig.unlink()
         sort_unique(self.triples, self.triples, self.work)
         ox.serialize(ox.parse(path=str(self.triples), format=ox.RdfFormat.N_TRIPLES), str(folder / "policykg.ttl"),
                      ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
