@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +20,16 @@ from tqdm import tqdm
 
 from policykg import __version__
 from policykg.build import dataset_description
+from policykg.build import dumps as dumps_module
 from policykg.build.corpus import load_corpus
 from policykg.build.emit import emit_document
 from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
-from policykg.kg.dataset import materialise_default_graph
+from policykg.kg.dataset import asserted_graphs
 from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
-from policykg.kg.namespaces import BASE, INFERRED_GRAPH, PREFIXES, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
+from policykg.kg.namespaces import BASE, INFERRED_GRAPH, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
 from policykg.kg.store import CURRENT_LINK, STORE_DIR, read_build, verify_build
 from policykg.kg.tables import TABLES_DIR, write_tables
 
@@ -67,33 +68,55 @@ def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
-def triple_key(t: ox.Triple) -> tuple[str, str, str]:
-    return (str(t.subject), str(t.predicate), str(t.object))
-
-
-def collect_quads(opts: BuildOptions) -> tuple[list[ox.Quad], list[str], dict]:
-    """Every asserted quad (documents + vocabulary + shapes), the document graphs, and doc metadata."""
+def _emitted(opts: BuildOptions) -> tuple[Iterator[Iterable[ox.Quad]], list[str], dict]:
+    """The asserted quads (each document's, then the vocabulary's and the shapes') one batch at a time,
+    the document graphs, and the corpus file of each document graph."""
     docs = load_corpus(opts.corpus_dir)
     registry = build_registry(docs)
     units, unit_en = unit_tables(opts.ontology_dir / "units.ttl")
+
+    def batches() -> Iterator[Iterable[ox.Quad]]:
+        for doc in tqdm(docs, desc="documents", unit="doc", disable=not opts.progress):
+            yield emit_document(doc, registry, units, unit_en)
+        for path in sorted(opts.ontology_dir.glob("*.ttl")):
+            yield read_turtle(path, VOCABULARY_GRAPH)
+        for path in sorted(opts.shapes_dir.glob("*.ttl")):
+            yield read_turtle(path, SHAPES_GRAPH)
+
+    graphs = {registry.documents[d.stem].graph: d.stem for d in docs}
+    return batches(), sorted(graphs), graphs
+
+
+def collect_quads(opts: BuildOptions) -> tuple[list[ox.Quad], list[str], dict]:
+    """Every asserted quad (documents + vocabulary + shapes) as emitted, the document graphs, and doc metadata."""
+    batches, doc_graphs, files = _emitted(opts)
     quads: set[ox.Quad] = set()
-    doc_graphs = []
-    for doc in tqdm(docs, desc="documents", unit="doc", disable=not opts.progress):
-        quads |= emit_document(doc, registry, units, unit_en)
-        doc_graphs.append(registry.documents[doc.stem].graph)
-    for path in sorted(opts.ontology_dir.glob("*.ttl")):
-        quads.update(read_turtle(path, VOCABULARY_GRAPH))
-    for path in sorted(opts.shapes_dir.glob("*.ttl")):
-        quads.update(read_turtle(path, SHAPES_GRAPH))
-    files = {registry.documents[d.stem].graph: d.stem for d in docs}
-    return sorted(quads, key=quad_key), sorted(doc_graphs), files
+    for batch in batches:
+        quads.update(batch)
+    return sorted(quads, key=quad_key), doc_graphs, files
+
+
+def emit_corpus(opts: BuildOptions, store: ox.Store, lines: dumps_module.GraphLines,
+                folder: Path) -> tuple[list[str], dict]:
+    """collect_quads into the dumps in `folder` and into `store`, one document at a time (no set of the
+    whole corpus); the store is bulk-loaded from the sorted N-Quads dump, in chunks."""
+    batches, doc_graphs, files = _emitted(opts)
+    for batch in batches:
+        lines.add(batch)
+    lines.finish(folder)
+    _bulk_load(store, folder / "policykg.nq")
+    return doc_graphs, files
+
+
+def _bulk_load(store: ox.Store, path: Path) -> None:
+    """N-Quads (or N-Triples: the default graph) into the store, in chunks that bound the loader's memory."""
+    for chunk in dumps_module.line_chunks(path):
+        store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
 
 
 def write_sorted(path: Path, items: list, fmt: ox.RdfFormat) -> None:
     """Serialise already-sorted quads or triples with the project prefixes (deterministic bytes)."""
-    # no prefix for the instance namespace: its local names hold slashes, which Turtle must escape
-    prefixes = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
-    prefixes = prefixes if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+    prefixes = dumps_module.TURTLE_PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
     data = ox.serialize(items, format=fmt, prefixes=prefixes)
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
         data = b"".join(sorted(set(data.splitlines(keepends=True))))
@@ -111,38 +134,26 @@ def _class_counts(store: ox.Store, graphs: list[str]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _asserted(store: ox.Store, quad: ox.Quad) -> bool:
-    """Whether the quad's triple is in some graph of the store."""
-    return next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is not None
+def _not_asserted(store: ox.Store, inferred: list[ox.Quad], given: list[ox.NamedNode]) -> list[ox.Quad]:
+    """The inferred quads whose triple no asserted graph holds. reasoning.infer already leaves out what
+    the graphs it was `given` assert, so only the other asserted graphs (graph/shapes) are read."""
+    others = [g for g in asserted_graphs(store) if g not in set(given)]
+    elsewhere = {ox.Triple(q.subject, q.predicate, q.object)
+                 for graph in others for q in store.quads_for_pattern(None, None, None, graph)}
+    return [q for q in inferred if ox.Triple(q.subject, q.predicate, q.object) not in elsewhere]
 
 
 def run_build(opts: BuildOptions) -> BuildSummary:
-    """Build everything into a temporary folder and swap it in; on any error nothing changes."""
-    collected, doc_graphs, files = collect_quads(opts)
-    store = ox.Store()
-    store.extend(collected)
-    del collected
-    # the dumps hold what the store (and so the endpoint and the pages) holds: one graph through every
-    # door. Oxigraph normalises literals on load and cannot be told not to (oxigraph/oxigraph#526): a
-    # derived integer type such as xsd:nonNegativeInteger becomes xsd:integer ("5"^^xsd:nonNegativeInteger
-    # → "5"^^xsd:integer, the same value); Virtuoso does the same (openlink/virtuoso-opensource#193).
-    asserted = sorted(store, key=quad_key)
-    ontology_path = opts.ontology_dir / "policykg.ttl"
-    log.info("computing the OWL-RL closure")
-    inferred = reasoning.infer(store, [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]], ontology_path,
-                               cache_dir=reasoning.cache_directory(opts.data_dir))
-    # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge;
-    # the store holds only the asserted quads yet, so it answers that without a set of all triples
-    inferred = sorted({q for q in inferred if not _asserted(store, q)}, key=quad_key)
-    store.extend(inferred)
-    report = validate_build(store, opts)
+    """Build everything into a temporary folder and swap it in; on any error nothing changes.
 
+    The folder's on-disk store is the working store from the start (the corpus is never held in
+    memory as a whole); the folder becomes `current` only once it is complete and valid."""
     builds = opts.data_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     with build_lock(opts.data_dir):
         tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=builds))
         try:
-            summary, digest = _write_artefacts(opts, tmp, store, asserted, inferred, doc_graphs, files, report)
+            summary, digest = _build_into(opts, tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -151,52 +162,65 @@ def run_build(opts: BuildOptions) -> BuildSummary:
     return summary
 
 
-def _write_artefacts(opts: BuildOptions, tmp: Path, store: ox.Store, asserted: list[ox.Quad],
-                     inferred: list[ox.Quad], doc_graphs: list[str], files: dict,
-                     report: object | None = None) -> tuple[BuildSummary, str]:
-    """Dumps, VoID, the on-disk store and the manifest into `tmp`; the summary and the content digest."""
-    dumps = []
-    for name, media_type, fmt in DUMPS:
-        items = asserted if fmt != ox.RdfFormat.TURTLE else sorted(
-            {ox.Triple(q.subject, q.predicate, q.object) for q in asserted}, key=triple_key)
-        write_sorted(tmp / name, items, fmt)
-        dumps.append(FileEntry.of(tmp / name, media_type))
+def _build_into(opts: BuildOptions, tmp: Path) -> tuple[BuildSummary, str]:
+    """Every artefact into `tmp`: the store, the dumps, VoID, the tables and the manifest."""
+    # The dumps hold what the store (and so the endpoint and the pages) holds: one graph through every
+    # door, so they are written from the store. Oxigraph normalises literals on load and cannot be told
+    # not to (oxigraph/oxigraph#526): a derived integer type such as xsd:nonNegativeInteger becomes
+    # xsd:integer ("5"^^xsd:nonNegativeInteger → "5"^^xsd:integer, the same value); Virtuoso does the
+    # same (openlink/virtuoso-opensource#193).
+    lines = dumps_module.GraphLines(Path(tempfile.mkdtemp(prefix=".work-", dir=tmp)))
+    store = ox.Store(str(tmp / STORE_DIR))
+    doc_graphs, files = emit_corpus(opts, store, lines, tmp)
+    log.info("computing the OWL-RL closure")
+    given = [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]]
+    inferred = reasoning.infer(store, given, opts.ontology_dir / "policykg.ttl",
+                               cache_dir=reasoning.cache_directory(opts.data_dir))
+    # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge
+    inferred = _not_asserted(store, inferred, given)
     write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
+    _bulk_load(store, tmp / "inferred.nq")
+    report = validate_build(store, opts)
+
+    dumps = [FileEntry.of(tmp / name, media_type) for name, media_type, _ in DUMPS]
     dumps.append(FileEntry.of(tmp / "inferred.nq", "application/n-quads"))
+    # the default graph: the merge of the asserted graphs (kg.dataset), bulk-loaded from their sorted
+    # distinct triples rather than copied by a SPARQL INSERT, which on RocksDB costs several times as much
+    _bulk_load(store, lines.triples)
+    shutil.rmtree(lines.work)
     tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
               for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
     metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")
     void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir)
     write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
-    void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples]
-    store.extend(void_quads)
-    disk = ox.Store(str(tmp / STORE_DIR))
-    disk.bulk_load(path=str(tmp / "policykg.nq"), format=ox.RdfFormat.N_QUADS)
-    disk.bulk_load(path=str(tmp / "inferred.nq"), format=ox.RdfFormat.N_QUADS)
-    disk.extend(void_quads)
-    default_size = materialise_default_graph(disk)  # the one triple count (kg.dataset, kg.description)
-    disk.flush()
-    disk.optimize()
-    del disk
-    summary = BuildSummary(tmp, triples=default_size, inferred=len(inferred), report=report)
+    store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples])
+    summary = BuildSummary(tmp, triples=lines.triple_count, inferred=len(inferred), report=report)
     for graph in doc_graphs:
         summary.documents[files[graph]] = _class_counts(store, [graph])
         summary.graphs[files[graph]] = graph
     # shared resources (agencies, groups, concepts) appear in several documents: count them once
     summary.classes.update(_class_counts(store, doc_graphs))
+    store.flush()
+    store.optimize()
+    del store
     digest = hashlib.sha256("".join(d.sha256 for d in dumps).encode()).hexdigest()[:16]
-    Manifest(
+    _manifest(digest, summary, doc_graphs, files, dumps, tables).write(tmp)
+    return summary, digest
+
+
+def _manifest(digest: str, summary: BuildSummary, doc_graphs: list[str], files: dict, dumps: list[FileEntry],
+              tables: list[FileEntry]) -> Manifest:
+    return Manifest(
         version=__version__,
         built_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         content_hash=digest,
-        triples=default_size,
-        inferred_triples=len(inferred),
+        triples=summary.triples,  # the one triple count (kg.dataset, kg.description)
+        inferred_triples=summary.inferred,
         graphs=BuildGraphs(tuple(doc_graphs), VOCABULARY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH),
         documents={files[g]: g for g in doc_graphs},
         dumps=tuple(dumps),
         tables=tuple(tables),
-    ).write(tmp)
-    return summary, digest
+    )
 
 
 @contextmanager
@@ -257,7 +281,7 @@ def _current_target(data_dir: Path) -> Path | None:
 
 
 def validate_build(store: ox.Store, opts: BuildOptions):
-    """SHACL-validate the asserted graphs before anything is written; a violation stops the build,
+    """SHACL-validate the asserted graphs before anything is published; a violation stops the build,
     so that a non-conforming graph never becomes `current/` (warnings and infos are kept)."""
     from policykg.kg.validation import ValidationOptions, cache_directory, validate
 

@@ -32,8 +32,10 @@ from policykg.kg.namespaces import (
     RDF,
     RDFS,
     SD,
+    SHAPES_GRAPH,
     SKOS,
     VOID,
+    VOID_GRAPH,
     XSD,
 )
 
@@ -94,16 +96,17 @@ def describe(store: ox.Store, dumps: Iterable[FileEntry], metadata: Iterable[ox.
     """The VoID + DCAT-AP description of the dataset in `store`, sorted (deterministic output).
 
     `link_sources` maps a target uriSpace to the pages that confirm its links (dcterms:source of the
-    linkset), e.g. the sources recorded in corpus/links/wikidata.tsv.
+    linkset), e.g. the sources recorded in corpus/links/wikidata.tsv. Counts read the store's default
+    graph when it holds the merge of the asserted graphs (the builder's store, kg.dataset), else a merge
+    made here; links read the named data graphs.
     """
     dataset = base + "dataset"
     out = _Triples(metadata)
-    merged = merge_graphs(store, asserted_graphs(store))
-    data = merge_graphs(store, asserted_graphs(store, shapes=False))
+    merged = store if has_merged_default_graph(store) else merge_graphs(store, asserted_graphs(store))
     _catalogue(out, dataset, base, modified)
-    _coverage(out, dataset, data)
+    _coverage(out, dataset, merged)
     _statistics(out, dataset, base, store, merged)
-    for linkset in linksets(data, base):
+    for linkset in linksets(store, base):
         _linkset(out, dataset, linkset, (link_sources or {}).get(linkset.target_space, []))
     for dump in dumps:
         _distribution(out, dataset, base, dump)
@@ -201,7 +204,7 @@ def _count(store: ox.Store, query: str) -> int:
 
 
 def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, merged: ox.Store) -> None:
-    out.add(dataset, VOID.triples, _int(len(merged)))
+    out.add(dataset, VOID.triples, _int(_count(merged, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))
     out.add(dataset, VOID.sparqlEndpoint, base + "sparql")
     out.add(dataset, VOID.uriSpace, ox.Literal(base))
     out.add(dataset, VOID.rootResource, base + "ontology")
@@ -220,6 +223,9 @@ def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, merged:
         out.add(dataset, VOID.propertyPartition, part)
         out.add(part, VOID.property, row["p"])
         out.add(part, VOID.triples, _int(int(row["n"].value)))
+    # one pass of the engine over the named graphs, not a Python object per quad
+    sizes = {row["g"]: int(row["n"].value)
+             for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     for graph in [*asserted_graphs(store, shapes=False), N(INFERRED_GRAPH)]:
         if not store.contains_named_graph(graph):
             continue
@@ -227,7 +233,7 @@ def _statistics(out: _Triples, dataset: str, base: str, store: ox.Store, merged:
         out.add(dataset, VOID.subset, sub)
         out.add(sub, RDF.type, VOID.Dataset)
         out.add(sub, SD.name, graph)
-        out.add(sub, VOID.triples, _int(sum(1 for _ in store.quads_for_pattern(None, None, None, graph))))
+        out.add(sub, VOID.triples, _int(sizes.get(graph, 0)))
 
 
 @dataclass(frozen=True)
@@ -241,15 +247,33 @@ class Linkset:
     triples: int
 
 
-def links(data: ox.Store, base: str = BASE) -> list[tuple[str, str, str]]:
-    """Outgoing links in the (merged) instance data: (subject, predicate, object) where the object is an
-    IRI outside our namespace. Types, vocabulary definitions and shapes are not links."""
-    query = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o
-        FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?s), "{base}") && !STRSTARTS(STR(?s), "{base}ontology")
-               && !STRSTARTS(STR(?o), "{base}") && ?p != <{RDF.type}>
+def links(store: ox.Store, base: str = BASE) -> list[tuple[str, str, str]]:
+    """Outgoing links in the instance data (the data graphs of `store`, each triple once):
+    (subject, predicate, object) where the object is an IRI outside our namespace. Types, vocabulary
+    definitions and shapes are not links.
+
+    With a merged default graph (kg.dataset) the links are read there, a triple that graph/shapes
+    also holds only when a data graph asserts it too; else from the named data graphs. No copy of
+    the data is made either way."""
+    # cheapest tests first: most objects that are IRIs are ours, which ends the test after one string
+    where = f"""FILTER(isIRI(?o) && isIRI(?s) && ?p != <{RDF.type}> && !STRSTARTS(STR(?o), "{base}")
+               && STRSTARTS(STR(?s), "{base}") && !STRSTARTS(STR(?s), "{base}ontology")
                && !STRSTARTS(STR(?p), "http://www.w3.org/2000/01/rdf-schema#")
-               && !STRSTARTS(STR(?p), "http://www.w3.org/2002/07/owl#")) }}"""
-    return [(row["s"].value, row["p"].value, row["o"].value) for row in data.query(query, default_graph=DEFAULT)]
+               && !STRSTARTS(STR(?p), "http://www.w3.org/2002/07/owl#"))"""
+    skip = [ox.NamedNode(g) for g in (SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH)]
+    if not has_merged_default_graph(store):
+        names = ", ".join(str(g) for g in skip)
+        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({names})) {where} }}"
+        return [(row["s"].value, row["p"].value, row["o"].value) for row in store.query(query)]
+    found = []
+    for row in store.query(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o {where} }}", default_graph=DEFAULT):
+        s, p, o = row["s"], row["p"], row["o"]
+        if ox.Quad(s, p, o, skip[0]) in store and not any(
+                q.graph_name not in skip for q in store.quads_for_pattern(s, p, o)
+                if not isinstance(q.graph_name, ox.DefaultGraph)):
+            continue  # only graph/shapes says it
+        found.append((s.value, p.value, o.value))
+    return found
 
 
 def linksets(data: ox.Store, base: str = BASE) -> list[Linkset]:

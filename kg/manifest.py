@@ -31,8 +31,13 @@ class FileEntry:
 
     @classmethod
     def of(cls, path: Path, media_type: str) -> FileEntry:
-        data = path.read_bytes()
-        return cls(path.name, media_type, hashlib.sha256(data).hexdigest(), len(data))
+        """The entry of the file at `path`, hashed in blocks (a dump of a large corpus is gigabytes)."""
+        digest, size = hashlib.sha256(), 0
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 24):
+                digest.update(block)
+                size += len(block)
+        return cls(path.name, media_type, digest.hexdigest(), size)
 
     def differs(self, data: bytes) -> str | None:
         """Why `data` is not this file (size or digest), or None when it is."""

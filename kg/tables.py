@@ -3,7 +3,8 @@
 One table per kind of thing (documents, targets, baselines, programmes, groups, agencies, links),
 one row per resource, one column per property, each row keyed by the resource's IRI so that a row
 can be looked up in the graph. Every table is one SPARQL SELECT over the default graph (the merge of
-the asserted graphs), sorted, so the same build gives byte-identical files. datapackage.json
+the asserted graphs), sorted, so the same build gives byte-identical files (GROUP_CONCAT reads its
+values in order: left alone it would follow the store's insertion order). datapackage.json
 describes each file with its Table Schema (field names, types, primary key).
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policykg.kg.dataset import DEFAULT, asserted_graphs, merge_graphs
+from policykg.kg.dataset import DEFAULT, asserted_graphs, has_merged_default_graph, merge_graphs
 from policykg.kg.description import links
 from policykg.kg.namespaces import BASE, sparql_prologue
 
@@ -67,7 +68,7 @@ def _statement_table(name: str, cls: str, title: str) -> Table:
         OPTIONAL {{ ?s pkg:comparator ?cmp BIND({_local("?cmp")} AS ?comparator) }}
         OPTIONAL {{ ?s pkg:unit ?u BIND({_local("?u")} AS ?unit) }}
         OPTIONAL {{ SELECT ?s (GROUP_CONCAT(DISTINCT ?vt; separator=" | ") AS ?value_text)
-                   WHERE {{ ?s pkg:valueText ?vt }} GROUP BY ?s }}
+                   WHERE {{ SELECT ?s ?vt WHERE {{ ?s pkg:valueText ?vt }} ORDER BY ?vt }} GROUP BY ?s }}
         OPTIONAL {{ ?s pkg:period ?per . ?per pkg:startDate ?period_start ; pkg:endDate ?period_end }}
         OPTIONAL {{ ?s pkg:aggregation ?agg BIND({_local("?agg")} AS ?aggregation) }}
         OPTIONAL {{ ?s pkg:nature ?nat BIND({_local("?nat")} AS ?nature) }}
@@ -159,9 +160,9 @@ def _cell(term) -> str:
     return "" if term is None else term.value
 
 
-def _rows(data: ox.Store, table: Table) -> list[list[str]]:
+def _rows(data: ox.Store, table: Table, store: ox.Store) -> list[list[str]]:
     if table is LINKS:
-        return sorted([s, p, o] for s, p, o in links(data))
+        return sorted([s, p, o] for s, p, o in links(store))
     solutions = data.query(sparql_prologue() + table.query, default_graph=DEFAULT)
     rows = {tuple(_cell(solution[c]) for c in table.columns) for solution in solutions}
     return sorted(list(r) for r in rows)
@@ -176,13 +177,18 @@ def _csv(columns: list[str], rows: list[list[str]]) -> bytes:
 
 
 def write_tables(store: ox.Store, folder: Path, base: str = BASE) -> list[Path]:
-    """Write every table as CSV and datapackage.json into `folder`; return the paths written."""
+    """Write every table as CSV and datapackage.json into `folder`; return the paths written.
+
+    The queries read the store's default graph when it holds the merge of the asserted graphs (the
+    builder's store: no copy is made; graph/shapes in it holds none of the tabulated resources), else
+    a merge of the data graphs made here.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    data = merge_graphs(store, asserted_graphs(store, shapes=False))
+    data = store if has_merged_default_graph(store) else merge_graphs(store, asserted_graphs(store, shapes=False))
     resources, written = [], []
     for table in (*TABLES, LINKS):
         path = folder / f"{table.name}.csv"
-        path.write_bytes(_csv(table.columns, _rows(data, table)))
+        path.write_bytes(_csv(table.columns, _rows(data, table, store)))
         written.append(path)
         schema: dict = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in table.fields]}
         if table is not LINKS:
