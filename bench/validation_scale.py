@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=3600.0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    documents = len(current_build(args.data_dir).manifest["graphs"]["documents"])
+    documents = len(current_build(args.data_dir).manifest.graphs.documents)
     rows = ["| documents | quads | engine | wall s | CPU s | peak MB | result |",
             "| ---: | ---: | --- | ---: | ---: | ---: | --- |"]
     with tempfile.TemporaryDirectory(prefix="policykg-validation-scale-") as tmp:
