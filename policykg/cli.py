@@ -74,12 +74,26 @@ def build(corpus_dir: Path | None, no_progress: bool) -> None:
     classes = sorted({c for counts in summary.documents.values() for c in counts})
     width = max((len(c) for c in classes), default=5)
     docs = sorted(summary.documents)
+    if len(docs) > PER_DOCUMENT_COLUMNS:
+        _echo_class_totals(summary, classes, width)
+        return
     click.echo(f"{'class':<{width}}  " + "  ".join(d[:3] for d in docs) + "  distinct")
     for cls in classes:
         row = [summary.documents[d].get(cls, 0) for d in docs]
         click.echo(f"{cls:<{width}}  " + "  ".join(f"{n:>3}" for n in row) + f"  {summary.classes.get(cls, 0):>8}")
     for doc in docs:
         click.echo(f"{doc[:3]} = {doc} → {summary.graphs.get(doc, '?')}")
+
+
+PER_DOCUMENT_COLUMNS = 12  # beyond this a column per document is unreadable: totals instead
+
+
+def _echo_class_totals(summary, classes: list[str], width: int) -> None:
+    """Per class: resources summed over the documents' graphs, and distinct resources (shared ones once)."""
+    click.echo(f"{'class':<{width}}  {'in documents':>12}  {'distinct':>8}")
+    for cls in classes:
+        total = sum(counts.get(cls, 0) for counts in summary.documents.values())
+        click.echo(f"{cls:<{width}}  {total:>12}  {summary.classes.get(cls, 0):>8}")
 
 
 @main.command()

@@ -77,3 +77,17 @@ def test_build_without_a_corpus_folder_says_how_to_name_one(tmp_path):
     assert result.output == (f"error: no corpus folder at {tmp_path / 'no-corpus'}: "
                              "name one with `policykg build --corpus DIR`\n")
     assert not (tmp_path / "data" / "current").exists()
+
+
+def test_a_large_build_prints_class_totals_not_a_column_per_document(capsys, tmp_path):
+    from collections import Counter
+
+    from policykg.build.pipeline import BuildSummary
+    from policykg.cli import PER_DOCUMENT_COLUMNS, _echo_class_totals
+
+    documents = {f"g{i:04d}": {"Agency": 2, "Plan": 1} for i in range(PER_DOCUMENT_COLUMNS + 1)}
+    summary = BuildSummary(tmp_path, documents=documents, classes=Counter({"Agency": 3, "Plan": 13}))
+    _echo_class_totals(summary, ["Agency", "Plan"], 6)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["class", "in", "documents", "distinct"]
+    assert lines[1].split() == ["Agency", "26", "3"] and lines[2].split() == ["Plan", "13", "13"]
