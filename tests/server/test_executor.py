@@ -150,8 +150,10 @@ def test_a_running_query_is_stopped_when_its_client_hangs_up(executor):
 
     with pytest.raises(QueryCancelled):
         executor.run_sparql(SparqlJob(SLOW), timeout=600, disconnected=gone)
-    worker.process.join(5)
-    assert not worker.process.is_alive()  # killed: its CPU freed long before the 600 s limit
+    # killed: its CPU freed long before the 600 s limit (the kernel may take a moment to tear a busy process
+    # down, and the pool's monitor thread may be reaping it at the same time, so allow 30 s, not 600)
+    worker.process.join(30)
+    assert not worker.process.is_alive()
     assert executor.run_sparql(SparqlJob("ASK {}"), timeout=60).body.endswith(b"true}")
 
 
