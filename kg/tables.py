@@ -63,12 +63,12 @@ def _statement_table(name: str, cls: str, title: str) -> Table:
         ?s a pkg:{cls} ; pkg:inPlan ?p ; pkg:indicator ?i ; pkg:value ?value .
         BIND(STR(?s) AS ?iri) BIND(STR(?p) AS ?plan)
         OPTIONAL {{ ?i pkg:measures ?c BIND({_local("?c")} AS ?indicator_concept) }}
-        OPTIONAL {{ SELECT ?i (MIN(?l) AS ?indicator_zh) WHERE {{ ?i rdfs:label ?l FILTER(LANG(?l) = "zh") }}
-                   GROUP BY ?i }}
+        OPTIONAL {{ SELECT ?i (MIN(?l) AS ?indicator_zh) WHERE {{
+                   ?t a pkg:{cls} ; pkg:indicator ?i . ?i rdfs:label ?l FILTER(LANG(?l) = "zh") }} GROUP BY ?i }}
         OPTIONAL {{ ?s pkg:comparator ?cmp BIND({_local("?cmp")} AS ?comparator) }}
         OPTIONAL {{ ?s pkg:unit ?u BIND({_local("?u")} AS ?unit) }}
         OPTIONAL {{ SELECT ?s (GROUP_CONCAT(DISTINCT ?vt; separator=" | ") AS ?value_text)
-                   WHERE {{ SELECT ?s ?vt WHERE {{ ?s pkg:valueText ?vt }} ORDER BY ?vt }} GROUP BY ?s }}
+                   WHERE {{ SELECT ?s ?vt WHERE {{ ?s a pkg:{cls} ; pkg:valueText ?vt }} ORDER BY ?vt }} GROUP BY ?s }}
         OPTIONAL {{ ?s pkg:period ?per . ?per pkg:startDate ?period_start ; pkg:endDate ?period_end }}
         OPTIONAL {{ ?s pkg:aggregation ?agg BIND({_local("?agg")} AS ?aggregation) }}
         OPTIONAL {{ ?s pkg:nature ?nat BIND({_local("?nat")} AS ?nature) }}
@@ -93,7 +93,8 @@ TABLES = (
     ), f"""SELECT ?iri ?document_number ?title_zh ?title_en ?date_document ?date_publication
         ?jurisdiction_code ?plan ?plan_title_zh ?period_start ?period_end ?level WHERE {{
         ?n a pkg:Notice ; pkg:issuesPlan ?p . BIND(STR(?n) AS ?iri) BIND(STR(?p) AS ?plan)
-        OPTIONAL {{ SELECT ?n (MIN(?id) AS ?document_number) WHERE {{ ?n eli:id_local ?id }} GROUP BY ?n }}
+        OPTIONAL {{ SELECT ?n (MIN(?id) AS ?document_number) WHERE {{ ?n a pkg:Notice ; eli:id_local ?id }}
+                   GROUP BY ?n }}
         OPTIONAL {{ ?n rdfs:label ?title_zh FILTER(LANG(?title_zh) = "zh") }}
         OPTIONAL {{ ?n rdfs:label ?title_en FILTER(LANG(?title_en) = "en") }}
         OPTIONAL {{ ?n eli:date_document ?date_document }}
@@ -115,10 +116,12 @@ TABLES = (
         ("part_of", "string", "IRI of the box an item belongs to"),
     ), """SELECT ?iri ?plan ?label_zh ?label_en ?box_number ?item_number ?part_of WHERE {
         ?s a pkg:Program . BIND(STR(?s) AS ?iri)
-        OPTIONAL { SELECT ?s (MIN(STR(?pl)) AS ?plan) WHERE {
+        OPTIONAL { SELECT ?s (MIN(STR(?pl)) AS ?plan) WHERE { ?s a pkg:Program
             { ?s pkg:inPlan ?pl } UNION { ?s pkg:mentionedIn ?pl } } GROUP BY ?s }
-        OPTIONAL { SELECT ?s (MIN(?l) AS ?label_zh) WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = "zh") } GROUP BY ?s }
-        OPTIONAL { SELECT ?s (MIN(?l) AS ?label_en) WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = "en") } GROUP BY ?s }
+        OPTIONAL { SELECT ?s (MIN(?l) AS ?label_zh) WHERE { ?s a pkg:Program ; rdfs:label ?l FILTER(LANG(?l) = "zh") }
+                   GROUP BY ?s }
+        OPTIONAL { SELECT ?s (MIN(?l) AS ?label_en) WHERE { ?s a pkg:Program ; rdfs:label ?l FILTER(LANG(?l) = "en") }
+                   GROUP BY ?s }
         OPTIONAL { ?s pkg:boxNumber ?box_number }
         OPTIONAL { ?s pkg:itemNumber ?item_number }
         OPTIONAL { ?s dcterms:isPartOf ?box BIND(STR(?box) AS ?part_of) }
@@ -160,9 +163,12 @@ def _cell(term) -> str:
     return "" if term is None else term.value
 
 
-def _rows(data: ox.Store, table: Table, store: ox.Store) -> list[list[str]]:
+Links = list[tuple[str, str, str]]  # (subject, predicate, object) IRIs: kg.description.links
+
+
+def _rows(data: ox.Store, table: Table, store: ox.Store, outgoing: Links | None) -> list[list[str]]:
     if table is LINKS:
-        return sorted([s, p, o] for s, p, o in links(store))
+        return sorted([s, p, o] for s, p, o in (links(store) if outgoing is None else outgoing))
     solutions = data.query(sparql_prologue() + table.query, default_graph=DEFAULT)
     rows = {tuple(_cell(solution[c]) for c in table.columns) for solution in solutions}
     return sorted(list(r) for r in rows)
@@ -176,19 +182,21 @@ def _csv(columns: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_tables(store: ox.Store, folder: Path, base: str = BASE) -> list[Path]:
+def write_tables(store: ox.Store, folder: Path, base: str = BASE,
+                 outgoing: Links | None = None) -> list[Path]:
     """Write every table as CSV and datapackage.json into `folder`; return the paths written.
 
     The queries read the store's default graph when it holds the merge of the asserted graphs (the
     builder's store: no copy is made; graph/shapes in it holds none of the tabulated resources), else
-    a merge of the data graphs made here.
+    a merge of the data graphs made here. `outgoing`: the rows of the links table (kg.description.links
+    of `store`) when the caller has them already.
     """
     folder.mkdir(parents=True, exist_ok=True)
     data = store if has_merged_default_graph(store) else merge_graphs(store, asserted_graphs(store, shapes=False))
     resources, written = [], []
     for table in (*TABLES, LINKS):
         path = folder / f"{table.name}.csv"
-        path.write_bytes(_csv(table.columns, _rows(data, table, store)))
+        path.write_bytes(_csv(table.columns, _rows(data, table, store, outgoing)))
         written.append(path)
         schema: dict = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in table.fields]}
         if table is not LINKS:
