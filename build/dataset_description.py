@@ -14,11 +14,13 @@ from policykg.kg.namespaces import WD
 
 
 def describe_build(store: ox.Store, metadata: list[ox.Triple], dumps: list[FileEntry],
-                   corpus_dir: Path | None = None) -> list[ox.Triple]:
+                   corpus_dir: Path | None = None,
+                   outgoing: list[tuple[str, str, str]] | None = None) -> list[ox.Triple]:
     """VoID + DCAT-AP triples for the asserted graphs in `store` and the dump files of the build; the
-    Wikidata linkset cites the sources recorded in corpus/links/wikidata.tsv."""
+    Wikidata linkset cites the sources recorded in corpus/links/wikidata.tsv. `outgoing`: the store's
+    links (kg.description.links) when the builder has read them already."""
     sources = sorted({source for _, source in wikidata_links(corpus_dir).values()}) if corpus_dir else []
-    return describe(store, dumps, metadata, link_sources={str(WD): sources} if sources else None)
+    return describe(store, dumps, metadata, link_sources={str(WD): sources} if sources else None, outgoing=outgoing)
 
 
 def read_metadata(path: Path) -> list[ox.Triple]:

@@ -28,6 +28,7 @@ from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
 from policykg.kg.dataset import asserted_graphs
+from policykg.kg.description import links
 from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
 from policykg.kg.store import CURRENT_LINK, STORE_DIR, read_build, verify_build
@@ -188,10 +189,11 @@ def _build_into(opts: BuildOptions, tmp: Path) -> tuple[BuildSummary, str]:
     # distinct triples rather than copied by a SPARQL INSERT, which on RocksDB costs several times as much
     _bulk_load(store, lines.triples)
     shutil.rmtree(lines.work)
+    outgoing = links(store)  # read once: the rows of tables/links.csv and the counts of the VoID linksets
     tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
-              for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
+              for path in write_tables(store, tmp / TABLES_DIR, outgoing=outgoing)]  # the same files /tables/ serves
     metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")
-    void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir)
+    void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir, outgoing)
     write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
     store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples])
     summary = BuildSummary(tmp, triples=lines.triple_count, inferred=len(inferred), report=report)
