@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import mmap
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from policykg.build.profiles import wikidata_links
 from policykg.errors import BuildError
-from policykg.kg.description import describe
+from policykg.kg.description import describe, is_link
 from policykg.kg.manifest import FileEntry
-from policykg.kg.namespaces import WD
+from policykg.kg.namespaces import BASE, RDF, SHAPES_GRAPH, WD
 
 
 def describe_build(store: ox.Store, metadata: list[ox.Triple], dumps: list[FileEntry],
@@ -31,3 +33,27 @@ def read_metadata(path: Path) -> list[ox.Triple]:
         return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except SyntaxError as exc:
         raise BuildError(f"{path}: {exc}") from None
+
+
+def dump_links(nquads: Path, base: str = BASE) -> list[tuple[str, str, str]]:
+    """The outgoing links (kg.description.links) read from the build's N-Quads dump of the asserted
+    graphs, whose distinct triples are the store's default graph: (subject, predicate, object), each once.
+
+    The store reads a term's text at microseconds a term, and deciding which objects lie outside our
+    namespace reads every distinct object; the dump holds the text already. A regular expression
+    finds the lines whose object is an IRI outside `base` and whose predicate is not rdf:type (a few
+    in a thousand); only those lines are parsed and tested as links() tests a triple. A triple only
+    graph/shapes asserts is not a link."""
+    candidate = re.compile(rb"> <(?!%s>)[^>]*> <(?!%s)[^>]*> <[^>]*> \.\n" % (
+        re.escape(str(RDF.type).encode()), re.escape(base.encode())))
+    lines = []
+    if nquads.stat().st_size:
+        with open(nquads, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            for match in candidate.finditer(data):
+                lines.append(data[data.rfind(b"\n", 0, match.start()) + 1:match.end()])
+    graphs: dict[tuple[str, str, str], set] = {}
+    for quad in ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS):
+        if is_link(quad, base):
+            graphs.setdefault((quad.subject.value, quad.predicate.value, quad.object.value), set()).add(quad.graph_name)
+    shapes_only = {ox.NamedNode(SHAPES_GRAPH)}
+    return [triple for triple, names in graphs.items() if names != shapes_only]

@@ -28,7 +28,6 @@ from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
 from policykg.kg.dataset import asserted_graphs
-from policykg.kg.description import links
 from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
 from policykg.kg.store import CURRENT_LINK, STORE_DIR, read_build, verify_build
@@ -189,7 +188,8 @@ def _build_into(opts: BuildOptions, tmp: Path) -> tuple[BuildSummary, str]:
     # distinct triples rather than copied by a SPARQL INSERT, which on RocksDB costs several times as much
     _bulk_load(store, lines.triples)
     shutil.rmtree(lines.work)
-    outgoing = links(store)  # read once: the rows of tables/links.csv and the counts of the VoID linksets
+    # the links, read once for tables/links.csv and the VoID linksets, from the dump's text (kg.description.links)
+    outgoing = dataset_description.dump_links(tmp / "policykg.nq")
     tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
               for path in write_tables(store, tmp / TABLES_DIR, outgoing=outgoing)]  # the same files /tables/ serves
     metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")

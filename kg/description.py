@@ -253,6 +253,17 @@ class Linkset:
     triples: int
 
 
+NOT_LINK_PREDICATES = ("http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2002/07/owl#")  # vocabulary
+
+
+def is_link(triple: ox.Triple | ox.Quad, base: str = BASE) -> bool:
+    """Whether the triple is an outgoing link (links() says which, in SPARQL, over a store)."""
+    s, p, o = triple.subject, triple.predicate, triple.object
+    return (isinstance(o, ox.NamedNode) and isinstance(s, ox.NamedNode) and p.value != str(RDF.type)
+            and not o.value.startswith(base) and s.value.startswith(base) and not s.value.startswith(base + "ontology")
+            and not p.value.startswith(NOT_LINK_PREDICATES))
+
+
 def links(store: ox.Store, base: str = BASE) -> list[tuple[str, str, str]]:
     """Outgoing links in the instance data (the data graphs of `store`, each triple once):
     (subject, predicate, object) where the object is an IRI outside our namespace. Types, vocabulary
@@ -264,8 +275,7 @@ def links(store: ox.Store, base: str = BASE) -> list[tuple[str, str, str]]:
     # cheapest tests first: most objects that are IRIs are ours, which ends the test after one string
     where = f"""FILTER(isIRI(?o) && isIRI(?s) && ?p != <{RDF.type}> && !STRSTARTS(STR(?o), "{base}")
                && STRSTARTS(STR(?s), "{base}") && !STRSTARTS(STR(?s), "{base}ontology")
-               && !STRSTARTS(STR(?p), "http://www.w3.org/2000/01/rdf-schema#")
-               && !STRSTARTS(STR(?p), "http://www.w3.org/2002/07/owl#"))"""
+               && !STRSTARTS(STR(?p), "{NOT_LINK_PREDICATES[0]}") && !STRSTARTS(STR(?p), "{NOT_LINK_PREDICATES[1]}"))"""
     skip = [ox.NamedNode(g) for g in (SHAPES_GRAPH, INFERRED_GRAPH, VOID_GRAPH)]
     if not has_merged_default_graph(store):
         names = ", ".join(str(g) for g in skip)
