@@ -14,6 +14,8 @@ from policykg.kg.description import describe, is_link
 from policykg.kg.manifest import FileEntry
 from policykg.kg.namespaces import BASE, RDF, SHAPES_GRAPH, WD
 
+WINDOW_BYTES = 1 << 26  # the dump is read 64 MB at a time
+
 
 def describe_build(store: ox.Store, metadata: list[ox.Triple], dumps: list[FileEntry],
                    corpus_dir: Path | None = None,
@@ -46,14 +48,29 @@ def dump_links(nquads: Path, base: str = BASE) -> list[tuple[str, str, str]]:
     graph/shapes asserts is not a link."""
     candidate = re.compile(rb"> <(?!%s>)[^>]*> <(?!%s)[^>]*> <[^>]*> \.\n" % (
         re.escape(str(RDF.type).encode()), re.escape(base.encode())))
-    lines = []
-    if nquads.stat().st_size:
-        with open(nquads, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            for match in candidate.finditer(data):
-                lines.append(data[data.rfind(b"\n", 0, match.start()) + 1:match.end()])
+    lines = _matching_lines(nquads, candidate)
     graphs: dict[tuple[str, str, str], set] = {}
     for quad in ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS):
         if is_link(quad, base):
             graphs.setdefault((quad.subject.value, quad.predicate.value, quad.object.value), set()).add(quad.graph_name)
     shapes_only = {ox.NamedNode(SHAPES_GRAPH)}
     return [triple for triple, names in graphs.items() if names != shapes_only]
+
+
+def _matching_lines(path: Path, pattern: re.Pattern) -> list[bytes]:
+    """The lines of `path` in which `pattern` matches (ending at the line's end), read a window of whole
+    lines at a time through a memory map; each window's pages are released once read, so the file
+    never counts whole in the build's memory."""
+    size = path.stat().st_size
+    if not size:
+        return []
+    lines: list[bytes] = []
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        start = 0
+        while start < size:
+            end = data.find(b"\n", min(start + WINDOW_BYTES, size - 1)) + 1 or size
+            lines.extend(data[data.rfind(b"\n", 0, m.start()) + 1:m.end()] for m in pattern.finditer(data, start, end))
+            page = start - start % mmap.PAGESIZE
+            data.madvise(mmap.MADV_DONTNEED, page, end - page)
+            start = end
+    return lines
