@@ -6,6 +6,10 @@ can be looked up in the graph. Every table is one SPARQL SELECT over the default
 the asserted graphs), sorted, so the same build gives byte-identical files (GROUP_CONCAT reads its
 values in order: left alone it would follow the store's insertion order). datapackage.json
 describes each file with its Table Schema (field names, types, primary key).
+
+An aggregating sub-SELECT (MIN of the labels, GROUP_CONCAT of the printed values) is evaluated on its
+own before it is joined, so each names the table's class: unrestricted, it would read (and decode from
+the on-disk store, microseconds a term) every label of the graph for a few thousand rows.
 """
 
 from __future__ import annotations
