@@ -73,7 +73,8 @@ def _statement_table(name: str, cls: str, title: str) -> Table:
         OPTIONAL {{ ?s pkg:unit ?u BIND({_local("?u")} AS ?unit) }}
         OPTIONAL {{ SELECT ?s (GROUP_CONCAT(DISTINCT ?vt; separator=" | ") AS ?value_text)
                    WHERE {{ SELECT ?s ?vt WHERE {{ ?s a pkg:{cls} ; pkg:valueText ?vt }} ORDER BY ?vt }} GROUP BY ?s }}
-        OPTIONAL {{ ?s pkg:period ?per . ?per pkg:startDate ?period_start ; pkg:endDate ?period_end }}
+        OPTIONAL {{ SELECT ?s ?period_start ?period_end WHERE {{
+                   ?s a pkg:{cls} ; pkg:period ?per . ?per pkg:startDate ?period_start ; pkg:endDate ?period_end }} }}
         OPTIONAL {{ ?s pkg:aggregation ?agg BIND({_local("?agg")} AS ?aggregation) }}
         OPTIONAL {{ ?s pkg:nature ?nat BIND({_local("?nat")} AS ?nature) }}
         OPTIONAL {{ ?p pkg:jurisdiction ?j . ?j pkg:divisionCode ?jurisdiction_code }}
