@@ -27,4 +27,5 @@ def statistics(store: ox.Store) -> dict:
 
 
 def _size(store: ox.Store, graph: ox.NamedNode) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    # the engine counts: a Python object per quad costs ten times as much (microseconds a quad on disk)
+    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"].value)
