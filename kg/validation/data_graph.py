@@ -38,15 +38,21 @@ class DataGraph:
     def __init__(self, merged: ox.Store, vocabulary: ox.Store) -> None:
         """``merged`` holds the merge of the validated graphs in its default graph (and is written to)."""
         self.store = merged
-        self.store.update(
-            f"INSERT {{ GRAPH <{OWNED.value}> {{ ?s <{OWNED.value}> <{OWNED.value}> }} }} "
-            "WHERE { SELECT DISTINCT ?s WHERE { ?s ?p ?o } }"
-        )
         background = [
             ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
             for predicate in (_RDF_TYPE, _SUBCLASS)
             for q in vocabulary.quads_for_pattern(None, predicate, None, None)
         ]
+        # the nodes that only the background makes subjects are not owned. Usually there are none (a
+        # build validates the vocabulary graph too): every subject is then owned, and the focus nodes
+        # are read straight from the targets; otherwise the owned nodes are marked first.
+        self._marks = any(next(iter(merged.quads_for_pattern(s, None, None, ox.DefaultGraph())), None) is None
+                          for s in {q.subject for q in background})
+        if self._marks:
+            self.store.update(
+                f"INSERT {{ GRAPH <{OWNED.value}> {{ ?s <{OWNED.value}> <{OWNED.value}> }} }} "
+                "WHERE { SELECT DISTINCT ?s WHERE { ?s ?p ?o } }"
+            )
         self.store.extend(background)
         self._closure = _subclass_closure(self.store)
         self._marked: dict[Targets, str] = {}
@@ -109,8 +115,13 @@ class DataGraph:
     def focus_pattern(self, targets: Targets) -> str:
         """A graph pattern binding ?this to each owned focus node of ``targets``.
 
-        The focus nodes are inserted once per distinct target set into the FOCUS graph, under a key
-        of their own; every later check of a shape with those targets reads them back by that key."""
+        When every subject is owned, the targets themselves (a node that is only a target node or an
+        object must also be a subject). Otherwise the focus nodes are inserted once per distinct target
+        set into the FOCUS graph, under a key of their own, and every later check of a shape with those
+        targets reads them back by that key."""
+        if not self._marks:
+            branches = self.target_branches(targets, subject=True)
+            return "{ " + " UNION ".join(branches) + " }" if branches else "VALUES ?this { }"
         key = self._marked.get(targets)
         if key is None:
             key = f"{FOCUS.value}/{len(self._marked)}"
@@ -124,7 +135,9 @@ class DataGraph:
                 )
         return f"GRAPH <{FOCUS.value}> {{ ?this <{key}> <{key}> }}"
 
-    def target_branches(self, targets: Targets) -> list[str]:
+    def target_branches(self, targets: Targets, subject: bool = False) -> list[str]:
+        """A pattern per kind of target binding ?this; with ``subject``, each binds only subjects."""
+        owned = " FILTER EXISTS { ?this ?policykg_p ?policykg_x }" if subject else ""
         branches: list[str] = []
         classes = sorted({c for cls in targets.classes for c in self.subclasses(cls)})
         if classes:
@@ -132,16 +145,16 @@ class DataGraph:
             branches.append(f"{{ VALUES ?policykg_class {{ {values} }} ?this a ?policykg_class . }}")
         if targets.nodes:
             values = " ".join(str(to_oxigraph(n)) for n in targets.nodes)
-            branches.append(f"{{ VALUES ?this {{ {values} }} }}")
+            branches.append(f"{{ VALUES ?this {{ {values} }}{owned} }}")
         for p in targets.subjects_of:
             branches.append(f"{{ ?this <{p}> ?policykg_o . }}")
         for p in targets.objects_of:
-            branches.append(f"{{ ?policykg_s <{p}> ?this . }}")
+            branches.append(f"{{ ?policykg_s <{p}> ?this .{owned} }}")
         return branches
 
     def focus_nodes(self, targets: Targets) -> set[ox.NamedNode | ox.BlankNode | ox.Literal]:
         pattern = self.focus_pattern(targets)
-        return {s["this"] for s in self.store.query(f"SELECT ?this WHERE {{ {pattern} }}")}
+        return {s["this"] for s in self.store.query(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")}
 
 
 def _subclass_closure(store: ox.Store) -> dict[str, set[str]]:
