@@ -13,8 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policykg.kg.dataset import asserted_graphs
 from policykg.errors import ValidationError
+from policykg.kg.dataset import asserted_graphs
 from policykg.kg.namespaces import BASE, SHAPES_GRAPH, VOCABULARY_GRAPH
 from policykg.kg.validation import DEFAULT_SHAPES, ValidationOptions, data_graphs, validate
 from policykg.kg.validation.data_graph import DataGraph
