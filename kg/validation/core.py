@@ -10,6 +10,7 @@ message worded as pySHACL words it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, URIRef
@@ -106,12 +107,38 @@ def _grouped(plan: CorePlan) -> dict[tuple[Node, Targets], list[Check]]:
     return groups
 
 
+_VARIABLE = re.compile(r"\?policykg_v[0-9]+")
+
+
+def _canonical(where: str) -> str:
+    """The pattern with its compiler variables numbered by first occurrence: two shapes that check
+    the same thing (sh:class of one predicate's values …) have the same text."""
+    names: dict[str, str] = {}
+    return _VARIABLE.sub(lambda m: names.setdefault(m.group(0), f"?policykg_c{len(names)}"), where)
+
+
+def _may_fail(data: DataGraph, check: Check, asked: dict[str, bool]) -> bool:
+    """Whether the check can have a result: an unfocused check is first asked over every node (an
+    index scan of its predicate, without a lookup per focus node); no solution there, no violation.
+    The same pattern in several shapes is asked once."""
+    if not check.unfocused:
+        return True
+    where = _canonical(check.where)
+    if where not in asked:
+        asked[where] = bool(data.store.query(f"ASK {{ {where} }}"))
+    return asked[where]
+
+
 def run_core(data: DataGraph, shapes: Graph, plan: CorePlan) -> list[ValidationResult]:
     """Run the compiled checks over the data graph: one query per shape with a UNION branch per check
-    (numbered by ?policykg_check). Its solutions are the results."""
+    (numbered by ?policykg_check) that may fail. Its solutions are the results."""
     compiler = ShapeCompiler(shapes, data.subclasses)
     results: list[ValidationResult] = []
-    for (top, targets), checks in _grouped(plan).items():
+    asked: dict[str, bool] = {}
+    for (top, targets), every in _grouped(plan).items():
+        checks = [c for c in every if _may_fail(data, c, asked)]
+        if not checks:
+            continue
         focus = data.focus_pattern(targets)  # in each branch: a branch is evaluated on its own (SPARQL §18.2)
         branches = " UNION ".join(f"{{ {focus} {c.where} BIND ({i} AS ?policykg_check) }}"
                                   for i, c in enumerate(checks))

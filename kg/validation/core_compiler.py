@@ -41,6 +41,8 @@ _COMPARISONS = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<
 _PAIRS = {SH.lessThan: "<", SH.lessThanOrEquals: "<="}
 _MAX_COUNT = 5  # counts are checked with that many distinct value variables; larger ones go to pySHACL
 RDF_TYPE = f"<{RDF.type}>"
+# property constraints compiled to a filter on the focus node (NOT EXISTS …), not to a triple pattern
+_FOCUSED = {SH.minCount, SH.hasValue, SH.qualifiedMinCount}
 
 
 class Unsupported(Exception):
@@ -58,6 +60,10 @@ class Check:
     path: Node | None  # sh:path of a property shape
     where: str  # a pattern over ?this (bound to a focus node) and, for value nodes, ?value
     has_value: bool  # whether ?value is the result's sh:value (else the focus node is, or none)
+    # whether ``where`` binds ?this itself, by a triple pattern of a predicate (or inverse predicate)
+    # path that every filter of it follows: its solutions with ?this free then hold every violation
+    # (a filter over bound variables may be applied before the join with the focus nodes or after)
+    unfocused: bool = False
 
 
 def component_of(parameter: URIRef) -> str:
@@ -109,11 +115,15 @@ class ShapeCompiler:
 
     # ---- constraints on one value node --------------------------------------------------------
 
-    def value_violation(self, shape: Node, parameter: Node, arg: Node, v: str) -> str:
-        """A pattern that matches when the value node ``v`` violates the constraint of ``shape``."""
+    def value_violation(self, shape: Node, parameter: Node, arg: Node, v: str, bound_here: bool = False) -> str:
+        """A pattern that matches when the value node ``v`` violates the constraint of ``shape``.
+
+        ``bound_here``: ``v`` is bound by a triple pattern of the same group, before this pattern."""
         if parameter == SH["class"]:
             t = self.var()
             classes = " ".join(f"<{c}>" for c in self.subclasses(str(arg)))
+            if bound_here:  # the same solutions as NOT EXISTS (they share the bound ``v``), as a hash anti-join
+                return f"MINUS {{ {v} {RDF_TYPE} {t} . VALUES {t} {{ {classes} }} }}"
             return f"FILTER NOT EXISTS {{ {v} {RDF_TYPE} {t} . VALUES {t} {{ {classes} }} }}"
         if parameter == SH.datatype:
             wrong = f"!isLiteral({v}) || datatype({v}) != <{arg}>"
@@ -168,9 +178,20 @@ class ShapeCompiler:
             parts.append(f"FILTER ({' && '.join(distinct)})")
         return " ".join(parts)
 
-    def property_violations(self, shape: Node, f: str) -> list[tuple[Node, Node, str, str | None]]:
+    def is_predicate_path(self, shape: Node) -> bool:
+        """Whether the shape's sh:path is a predicate or the inverse of one (a plain index scan)."""
+        node = self.g.value(shape, SH.path)
+        return isinstance(node, URIRef) or (
+            isinstance(node, BNode) and isinstance(self.g.value(node, SH.inversePath), URIRef)
+            and len(set(self.g.predicate_objects(node))) == 1)
+
+    def property_violations(self, shape: Node, f: str, top: bool = False) -> list[tuple[Node, Node, str, str | None]]:
         """(parameter, argument, pattern over ``f``, value variable or None) per constraint of a
-        property shape: each pattern matches when the focus node ``f`` violates that constraint."""
+        property shape: each pattern matches when the focus node ``f`` violates that constraint.
+
+        ``top``: the patterns are the checks themselves, evaluated once, not inside an EXISTS that
+        is evaluated once per outer solution (where an anti-join would read its whole right side
+        each time)."""
         if (shape, SH.property, None) in self.g:
             raise Unsupported(f"sh:property of property shape {shape}")
         path = self.path(self.g.value(shape, SH.path))
@@ -205,7 +226,8 @@ class ShapeCompiler:
                 found.append((parameter, arg, f"{f} {path} {w} . {f} <{arg}> {w} .", w))
             else:
                 w = self.var()
-                found.append((parameter, arg, f"{f} {path} {w} . {self.value_violation(shape, parameter, arg, w)}", w))
+                found.append((parameter, arg, f"{f} {path} {w} . {self.value_violation(shape, parameter, arg, w, top)}",
+                              w))
         return found
 
     def _qualified(self, shape: Node, q: Node, f: str, path: str) -> list[tuple[Node, Node, str, str | None]]:
@@ -280,10 +302,13 @@ class ShapeCompiler:
                 found.append(Check(shape, component_of(parameter), parameter, arg, None, pattern, False))
             property_shapes = [p for p in sorted(self.g.objects(shape, SH.property)) if not is_deactivated(self.g, p)]
         for prop in property_shapes:
-            for parameter, arg, pattern, w in self.property_violations(prop, "?this"):
+            simple = self.is_predicate_path(prop)
+            for parameter, arg, pattern, w in self.property_violations(prop, "?this", top=True):
                 where = pattern if w is None else f"{pattern} BIND ({w} AS ?value)"
+                # the constraints whose pattern is a filter on ?this alone need the focus nodes first
+                unfocused = simple and parameter not in _FOCUSED
                 found.append(Check(prop, component_of(parameter), parameter, arg, self.g.value(prop, SH.path), where,
-                                   w is not None))
+                                   w is not None, unfocused))
         return found
 
     def severity(self, shape: Node) -> str:

@@ -149,12 +149,15 @@ def validate(
     shapes_path: Path | str | Sequence[Path | str] = DEFAULT_SHAPES,
     graphs: Iterable[ox.NamedNode | ox.DefaultGraph | str] | None = None,
     options: ValidationOptions | None = None,
+    merged: Path | None = None,
 ) -> ValidationReport:
     """Validate the dataset against the shapes.
 
     ``store`` is an Oxigraph store, an rdflib Dataset/Graph, or RDF file path(s). ``graphs`` are the
-    graphs to check (default: :func:`data_graphs`). Raises ValidationError when the shapes or
-    vocabulary cannot be read or a constraint cannot be evaluated.
+    graphs to check (default: :func:`data_graphs`). ``merged``, with a store, is an N-Triples file of
+    the distinct triples of the store's asserted graphs (the build's work file of its default graph):
+    the data graph is then read from it instead of from the store (DataGraph.of_merge). Raises
+    ValidationError when the shapes or vocabulary cannot be read or a constraint cannot be evaluated.
     """
     options = options or ValidationOptions()
     shape_paths = [Path(p) for p in ([shapes_path] if isinstance(shapes_path, str | Path) else shapes_path)]
@@ -174,7 +177,10 @@ def validate(
         names = seen if chosen is None else sorted(chosen, key=str)
     else:
         names = _as_graph_names(graphs, source())
-        data = DataGraph.of_store(source(), names, vocabulary)
+        if merged is not None and isinstance(store, ox.Store):
+            data = DataGraph.of_merge(merged, store, names, vocabulary)
+        else:
+            data = DataGraph.of_store(source(), names, vocabulary)
 
     results: list[ValidationResult] = []
     reused = 0

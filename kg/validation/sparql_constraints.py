@@ -9,6 +9,7 @@ The engine parses the query: project prefixes are passed to it (``prefixes=``), 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -51,10 +52,12 @@ def _solutions(data: DataGraph, sc: SparqlConstraint) -> Iterator[tuple[Focus, o
     variables = {v.value for v in solutions.variables}
     if "this" not in variables:
         raise ValidationError(f"sh:select of {sc.constraint} must project $this (its focus node)")
-    focus = data.focus_nodes(sc.targets)  # the solutions are computed lazily: none without a focus node
-    if not focus:
+    rows = iter(solutions)
+    first = next(rows, None)
+    if first is None:  # the usual case: no solution, and the focus nodes (a set of thousands) are not needed
         return
-    for solution in solutions:
+    focus = data.focus_nodes(sc.targets)
+    for solution in itertools.chain([first], rows):
         if solution["this"] in focus:
             yield solution["this"], solution, variables
 
