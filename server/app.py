@@ -40,7 +40,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 
-_DEFAULT_HEADERS = tuple((name, value, name.lower()) for name, value in {**CORS_HEADERS, **SECURITY_HEADERS}.items())
+# every response carries these unless it set its own (`add_default_headers`; the lookup lane sets none of them)
+DEFAULT_HEADERS = tuple({**CORS_HEADERS, **SECURITY_HEADERS}.items())
+_DEFAULT_HEADERS = tuple((name, value, name.lower()) for name, value in DEFAULT_HEADERS)
 
 
 def create_app(config: ServerConfig | None = None, shares: ClientShares | None = None) -> Flask:

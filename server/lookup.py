@@ -14,6 +14,7 @@ query lane.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -80,6 +81,14 @@ def _lookup_tokens(query: str) -> list[tuple[str, str]] | None:
 
 
 def is_lookup(query: str) -> bool:
+    """`_is_lookup(query)`, remembered for the last few short queries: a lookup request is read by the
+    front end's main loop, by the lookup lane and by the cheap lane, each with the same text."""
+    if len(query) > INLINE_REQUEST_BYTES:
+        return _is_lookup(query)
+    return _remembered_is_lookup(query)
+
+
+def _is_lookup(query: str) -> bool:
     """True for `PREFIX…* (SELECT [DISTINCT] vars|* | ASK) [WHERE] { s p o [.] } [LIMIT n] [OFFSET n]`
     where a SELECT names an IRI as subject or object, and for `CONSTRUCT { s p o } WHERE { s p o }` or
     `CONSTRUCT WHERE { s p o }` with an IRI as subject or object; such a query costs one index scan
@@ -155,6 +164,9 @@ def is_lookup(query: str) -> bool:
         return False
     bound_ends = [kind for kind, _ in (terms[0], terms[2]) if kind != "var"]
     return form == "ASK" or bool(bound_ends)
+
+
+_remembered_is_lookup = functools.lru_cache(maxsize=256)(_is_lookup)
 
 
 def _bounded_fan_out(query: str) -> bool:
