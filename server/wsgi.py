@@ -40,7 +40,7 @@ from .app import create_app
 from .config import ServerConfig
 from .errors import GraphUnavailable
 from .lookup import INLINE_REQUEST_BYTES, LocalStore
-from .lookup_lane import LookupLane
+from .lookup_lane import SparqlLane
 from .prefork import listening_socket, run_children
 from .state import EXTENSION_KEY
 
@@ -301,7 +301,7 @@ def serve_front_end(config: ServerConfig, sock: socket.socket | None = None,
         state.local.build  # noqa: B018 - and open it for the cheap lane, so that lookups are inline at once
     except GraphUnavailable as exc:
         log.warning("query workers not started: %s", exc)
-    server = create_front_end(AccessLog(LookupLane(app)), config, state.admission.capacity, sock,
+    server = create_front_end(AccessLog(SparqlLane(app)), config, state.admission.capacity, sock,
                               inline=inline_lookups(state.local))
 
     def stop(signum, frame):

@@ -1,5 +1,6 @@
-"""The lookup lane (server/lookup_lane.py) answers plain /sparql lookups below Flask: each answer is the
-one the app gives (status, body, every header but the timing), and everything else reaches the app."""
+"""The SPARQL lane (server/lookup_lane.py) answers plain /sparql queries below Flask: each answer is the
+one the app gives (status, body, every header but the timing), errors included, and everything else
+reaches the app before anything ran."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from werkzeug.test import Client, EnvironBuilder
 from werkzeug.wrappers import Request
 
 from policykg.server import result_cache
-from policykg.server.lookup_lane import LookupLane, _base_url
+from policykg.server.lookup_lane import SparqlLane, _base_url
 
 LOOKUP = f"SELECT ?p ?o WHERE {{ <{DOC}> ?p ?o }}"
+CATALOGUE = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n) ?type"
 CONSTRUCT = f"CONSTRUCT {{ <{DOC}> ?p ?o }} WHERE {{ <{DOC}> ?p ?o }}"
 ASK = f"ASK {{ <{DOC}> ?p ?o }}"
 FORM = "application/x-www-form-urlencoded"
@@ -56,6 +58,16 @@ ANSWERED_HERE = [
     (_form(CONSTRUCT), {"Accept": "application/n-triples"}),
     (_get(CONSTRUCT), {"Accept": "application/sparql-results+json"}),  # JSON-LD, the JSON graph format
     (_get("PREFIX d: <https://w3id.org/policykg/doc/> SELECT * { d:tairenshezi-2021-12 ?p ?o } LIMIT 3"), {}),
+    (_get("ASK { ?s ?p ?o . ?o ?q ?r }"), {}),  # not a lookup: a query worker
+    (_form(CATALOGUE), {"Accept": "application/sparql-results+json"}),
+    (_direct(CATALOGUE), {"Accept": "text/csv"}),
+    (_form(LOOKUP + " " * 2000), {}),  # a lookup longer than the main loop reads
+]
+
+FAILING = [
+    (_get("SELECT ?s WHERE { ?s ?p }"), {}),  # a syntax error, explained with a caret
+    (_form("SELECT ?s WHERE { ?s ?p }"), {"Accept": "application/sparql-results+json"}),
+    (_get("SELECT ?p ?o WHERE { nope:x ?p ?o }"), {}),  # an unknown prefix (a lookup: the app answers it)
 ]
 
 LEFT_TO_THE_APP = [
@@ -65,10 +77,12 @@ LEFT_TO_THE_APP = [
     (_get(LOOKUP), {"If-None-Match": '"x"'}),  # conditional
     (_get(LOOKUP, timeout="5"), {}),  # another parameter
     (_get(LOOKUP, **{"default-graph-uri": DOC}), {}),
-    (_get("SELECT ?p ?o WHERE { nope:x ?p ?o }"), {}),  # an unknown prefix: the app's 400
-    (_get("ASK { ?s ?p ?o . ?o ?q ?r }"), {}),  # not a lookup
+    (_get("SELECT * FROM <https://w3id.org/policykg/graph/vocabulary> { ?s ?p ?o } LIMIT 1"), {}),
+    (_get("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"), {}),
+    (_form("INSERT DATA { <a:b> <a:c> <a:d> }"), {}),
+    (_get("SELECT * { ?s ?p ?o } LIMIT 1", timeout="5"), {}),
     (_get(CONSTRUCT), {"Accept": "text/csv"}),  # a graph where only results are accepted: 406
-    (_form(LOOKUP + " " * 2000), {}),  # longer than a lookup read here
+    (_form(LOOKUP + " " * (70 << 10)), {}),  # longer than the lane reads
     ({"path": "/sparql", "method": "POST", "data": LOOKUP.encode(),
       "content_type": "application/sparql-query; charset=latin-1"}, {}),  # 415
     ({"path": "/sparql", "method": "HEAD", "query_string": {"query": LOOKUP}}, {}),
@@ -80,7 +94,7 @@ LEFT_TO_THE_APP = [
 
 def _compare(app, request: dict, headers: dict) -> tuple[object, object, int]:
     counting = Counting(app)
-    lane = Client(LookupLane(app, counting))
+    lane = Client(SparqlLane(app, counting))
     ours = lane.open(**request, headers=headers)
     theirs = app.test_client().open(**request, headers=headers)
     return ours, theirs, counting.calls
@@ -110,6 +124,14 @@ def test_a_plain_lookup_is_answered_as_the_app_answers_it(app, request_, headers
     assert ours.data == theirs.data
     assert _headers(ours) == _headers(theirs)
     assert ours.headers["Server-Timing"].split("=")[0] == theirs.headers["Server-Timing"].split("=")[0]
+
+
+@pytest.mark.parametrize(("request_", "headers"), FAILING)
+def test_a_failing_query_gets_the_apps_error_response(app, request_, headers):
+    ours, theirs, _ = _compare(app, request_, headers)
+    assert ours.status_code == theirs.status_code == 400
+    assert ours.data == theirs.data
+    assert _headers(ours) == _headers(theirs)
 
 
 @pytest.mark.parametrize(("request_", "headers"), LEFT_TO_THE_APP)
