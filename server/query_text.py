@@ -106,7 +106,7 @@ def analyse(text: str) -> QueryText:
     return result
 
 
-def _read_head(text: str, result: QueryText, span: int = 16) -> None:
+def _read_head(text: str, result: QueryText, span: int = 4) -> None:
     """The prologue and the form, from the first tokens of `text` (more are read while the prologue
     goes on to the end of those taken)."""
     while True:
