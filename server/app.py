@@ -40,7 +40,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 
-# every response carries these unless it set its own (`add_default_headers`; the lookup lane sets none of them)
+# every response carries these unless it set its own (`add_default_headers`; the SPARQL lane sets none of them)
 DEFAULT_HEADERS = tuple({**CORS_HEADERS, **SECURITY_HEADERS}.items())
 _DEFAULT_HEADERS = tuple((name, value, name.lower()) for name, value in DEFAULT_HEADERS)
 

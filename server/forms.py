@@ -60,8 +60,8 @@ def parse_qsl(text: str, errors: str = URL_QUOTE_ERRORS) -> list[tuple[str, str]
 class FastFormDataParser(FormDataParser):
     """werkzeug's form parser with url-encoded bodies decoded by `parse_qsl` above."""
 
-    def _parse_urlencoded(self, stream: t.IO[bytes], mimetype: str, content_length: int | None,
-                          options: dict[str, str]) -> tuple[t.IO[bytes], MultiDict, MultiDict]:
+    def _parse_urlencoded(self, stream: t.IO[bytes], _mimetype: str, _content_length: int | None,
+                          _options: dict[str, str]) -> tuple[t.IO[bytes], MultiDict, MultiDict]:
         # as werkzeug: the stream is limited to max_content_length already; bytes that are not
         # UTF-8 raise UnicodeDecodeError, a ValueError, which the parser turns into an empty form
         return stream, self.cls(parse_qsl(stream.read().decode())), self.cls()

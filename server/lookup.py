@@ -82,7 +82,7 @@ def _lookup_tokens(query: str) -> list[tuple[str, str]] | None:
 
 def is_lookup(query: str) -> bool:
     """`_is_lookup(query)`, remembered for the last few short queries: a lookup request is read by the
-    front end's main loop, by the lookup lane and by the cheap lane, each with the same text."""
+    front end's main loop, by the SPARQL lane and by the cheap lane, each with the same text."""
     if len(query) > INLINE_REQUEST_BYTES:
         return _is_lookup(query)
     return _remembered_is_lookup(query)

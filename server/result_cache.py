@@ -153,7 +153,7 @@ class ResultCache:
 
     def headers(self, entry: CachedAnswer, *, hit: bool) -> list[tuple[str, str]]:
         """The headers of an answer besides its length: type, validator and freshness (one list for the
-        app's responses and the lookup lane's, server/lookup_lane.py)."""
+        app's responses and the SPARQL lane's, server/sparql_lane.py)."""
         headers = [("Content-Type", entry.content_type), ("ETag", quote_etag(entry.etag)),
                    ("Cache-Control", f"public, max-age={self.max_age}"), ("Vary", "Accept")]
         if hit:

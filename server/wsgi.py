@@ -40,8 +40,8 @@ from .app import create_app
 from .config import ServerConfig
 from .errors import GraphUnavailable
 from .lookup import INLINE_REQUEST_BYTES, LocalStore
-from .lookup_lane import SparqlLane
 from .prefork import listening_socket, run_children
+from .sparql_lane import SparqlLane
 from .state import EXTENSION_KEY
 
 log = logging.getLogger(__name__)

@@ -129,9 +129,9 @@ class LiveServer:
 
 
 def start_live_server(app) -> tuple[LiveServer, callable]:
-    from policykg.server.lookup_lane import SparqlLane
+    from policykg.server.sparql_lane import SparqlLane
 
-    # the app as `policykg serve` runs it: plain lookups answered by the lookup lane, the rest by Flask
+    # the app as `policykg serve` runs it: plain queries answered by the SPARQL lane, the rest by Flask
     server = make_server("127.0.0.1", 0, SparqlLane(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

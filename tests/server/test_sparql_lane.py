@@ -1,4 +1,4 @@
-"""The SPARQL lane (server/lookup_lane.py) answers plain /sparql queries below Flask: each answer is the
+"""The SPARQL lane (server/sparql_lane.py) answers plain /sparql queries below Flask: each answer is the
 one the app gives (status, body, every header but the timing), errors included, and everything else
 reaches the app before anything ran."""
 
@@ -12,7 +12,7 @@ from werkzeug.test import Client, EnvironBuilder
 from werkzeug.wrappers import Request
 
 from policykg.server import result_cache
-from policykg.server.lookup_lane import SparqlLane, _base_url
+from policykg.server.sparql_lane import SparqlLane, _base_url
 
 LOOKUP = f"SELECT ?p ?o WHERE {{ <{DOC}> ?p ?o }}"
 CATALOGUE = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n) ?type"

@@ -10,7 +10,7 @@ headers, and the same execution (`sparql.execute`: the cheap lane for lookups, e
 and a killable query worker). Plain means: a query with at most `format`/`output` beside it, no update,
 SERVICE or FROM, and no browser or conditional request. Every other request goes to the app untouched,
 before anything ran; a query that fails is answered by the app's error handler.
-tests/server/test_lookup_lane.py checks that both give the same responses.
+tests/server/test_sparql_lane.py checks that both give the same responses.
 """
 
 from __future__ import annotations
