@@ -82,7 +82,7 @@ class SparqlLane:
                 body: bytes) -> tuple[list[tuple[str, str]], bytes] | None:
         """The headers and body of the answer, or None when the app is to answer the request."""
         try:
-            request = _read_lookup(environ, method, query_string, body)
+            request = _read_query(environ, method, query_string, body)
         except UnicodeError:
             return None
         if request is None:
@@ -112,7 +112,7 @@ class SparqlLane:
             raise QuerySyntaxError(explain_syntax_error(query, error.message)) from error
 
     def _formats(self, format_name: str | None, accept: str | None) -> tuple[Format | None, Format | None] | None:
-        """`sparql.choose_formats` for a lookup, or None where the app redirects or refuses instead."""
+        """`sparql.choose_formats`, or None where the app redirects or refuses instead."""
         if format_name:
             results, graphs = format_by_name(format_name, RESULT_FORMATS), format_by_name(format_name, GRAPH_FORMATS)
         else:
@@ -157,7 +157,7 @@ def _content_length(environ: dict) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _read_lookup(environ: dict, method: str, query_string: str, body: bytes) -> tuple[str, str | None] | None:
+def _read_query(environ: dict, method: str, query_string: str, body: bytes) -> tuple[str, str | None] | None:
     """The query and the `format`/`output` value of a request that carries nothing else, decoded as the
     app decodes it (`sparql.read_protocol_request`); None for any other request."""
     params: dict[str, list[str]] = {}
