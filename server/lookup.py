@@ -169,6 +169,7 @@ def _is_lookup(query: str) -> bool:
 _remembered_is_lookup = functools.lru_cache(maxsize=256)(_is_lookup)
 
 
+@functools.lru_cache(maxsize=256)  # called by the main loop only, with queries of at most INLINE_REQUEST_BYTES
 def _bounded_fan_out(query: str) -> bool:
     """For a query `is_lookup` accepts: an ASK (one match ends it), or a pattern whose subject is an IRI
     (a resource's own description). `?s ?p <class>` may match every instance of a class: such a lookup
