@@ -44,6 +44,9 @@ def never_disconnected() -> bool:
 class _Ticket:
     client: str
     admitted: bool = False
+    # a queued ticket's own condition (on the admission lock): a finished query wakes the one waiter it
+    # admits, not every waiter (each needless wake-up cost a thread switch and a GIL hand-over, issue 10)
+    turn: threading.Condition | None = None
 
 
 class ClientShares:
@@ -104,7 +107,8 @@ class QueryAdmission:
         self.per_client = max(1, per_client)
         self.max_wait = max_wait
         self.retry_after = retry_after
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)  # guards the counts; waiters wait on their ticket's turn
         self._running = 0
         self._waiting: deque[_Ticket] = deque()
         self._shares = shares or ClientShares()
@@ -147,6 +151,7 @@ class QueryAdmission:
                 ticket.admitted = True
                 self._running += 1
             elif len(self._waiting) < self.queue_limit:
+                ticket.turn = threading.Condition(self._lock)
                 self._waiting.append(ticket)
             else:
                 self._shares.give_back(client)
@@ -160,7 +165,8 @@ class QueryAdmission:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise self._refuse(f"the query waited {self.max_wait:g} s for a free slot.")
-                self._cond.wait(min(POLL_SECONDS, remaining))
+                assert ticket.turn is not None  # a ticket not admitted at once was queued with one
+                ticket.turn.wait(min(POLL_SECONDS, remaining))
                 if not ticket.admitted and disconnected():
                     log.info("dropping a queued query: client %s disconnected", ticket.client)
                     raise self._refuse("the client disconnected while its query was waiting.")
@@ -176,7 +182,8 @@ class QueryAdmission:
                 nxt = self._waiting.popleft()
                 nxt.admitted = True
                 self._running += 1
-            self._cond.notify_all()
+                if nxt.turn is not None:
+                    nxt.turn.notify()
 
 
 def client_address(environ: dict) -> str:

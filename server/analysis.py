@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from markupsafe import Markup
 
 from policykg.kg.namespaces import BASE
@@ -127,7 +127,7 @@ def select(query: str) -> list[dict[str, str]]:
     """Run a SELECT through the worker pool; each row maps a variable to its value's lexical form."""
     config = state().config
     job = SparqlJob(query, DatasetSpec(), "json", None, config.max_result_bytes)
-    answer = execute(job, config.query_timeout)  # through admission control, as any query to the workers
+    answer = execute(state(), job, config.query_timeout, request.environ)  # through admission control
     bindings = json.loads(answer.body)["results"]["bindings"]
     return [{name: term["value"] for name, term in row.items()} for row in bindings]
 
@@ -165,7 +165,7 @@ def query_link(query: str) -> str:
 def csv_response(query: str, name: str) -> Response:
     config = state().config
     job = SparqlJob(query, DatasetSpec(), "csv", None, config.max_result_bytes)
-    answer = execute(job, config.query_timeout)
+    answer = execute(state(), job, config.query_timeout, request.environ)
     response = Response(answer.body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
@@ -305,8 +305,6 @@ def documents_timeline():
 
 
 def _wants_csv() -> bool:
-    from flask import request
-
     return request.path.endswith(".csv")
 
 

@@ -14,6 +14,7 @@ from . import result_cache
 from .admission import ClientShares
 from .config import ServerConfig
 from .errors import GraphUnavailable, HttpError, InsufficientStorage, ResourceNotFound
+from .forms import FastFormRequest
 from .media import HTML_PAGE, RESOURCE_FORMATS, prefers_html
 from .state import install, state
 
@@ -39,7 +40,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 
-_DEFAULT_HEADERS = tuple((name, value, name.lower()) for name, value in {**CORS_HEADERS, **SECURITY_HEADERS}.items())
+# every response carries these unless it set its own (`add_default_headers`; the SPARQL lane sets none of them)
+DEFAULT_HEADERS = tuple({**CORS_HEADERS, **SECURITY_HEADERS}.items())
+_DEFAULT_HEADERS = tuple((name, value, name.lower()) for name, value in DEFAULT_HEADERS)
 
 
 def create_app(config: ServerConfig | None = None, shares: ClientShares | None = None) -> Flask:
@@ -47,6 +50,7 @@ def create_app(config: ServerConfig | None = None, shares: ClientShares | None =
     per-client counts of admission control when several front-end processes share them."""
     config = config or ServerConfig.from_env()
     app = Flask(__name__)
+    app.request_class = FastFormRequest  # query strings and forms decoded faster (server/forms.py)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     install(app, config, shares)

@@ -21,7 +21,7 @@ could spell GRAPH) always uses the full store. The choice decides speed only, ne
 from __future__ import annotations
 
 from .jobs import DatasetSpec
-from .query_text import tokens
+from .query_text import mentions_word, tokens
 
 GRAPH_KEYWORDS = frozenset({"GRAPH", "FROM"})
 
@@ -32,7 +32,6 @@ def stays_in_default_graph(query: str, spec: DatasetSpec) -> bool:
         return False
     if "\\u" in query or "\\U" in query:
         return False
-    folded = query.casefold()
-    if "graph" not in folded and "from" not in folded:
+    if not mentions_word(query, GRAPH_KEYWORDS):
         return True  # the common case needs no tokens
     return not any(token.kind == "word" and token.text.upper() in GRAPH_KEYWORDS for token in tokens(query))

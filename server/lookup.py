@@ -14,6 +14,7 @@ query lane.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -22,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
@@ -31,6 +31,7 @@ from policykg.kg.dataset import QueryDatasets, has_merged_default_graph
 from policykg.kg.store import CURRENT_LINK, Build, current_build, open_store
 
 from .errors import GraphUnavailable, QueryFailed
+from .forms import parse_qsl
 from .jobs import SparqlAnswer, SparqlJob
 from .operations import run_read
 from .sandbox import Sandbox
@@ -45,7 +46,10 @@ SPARQL_PATH = "/sparql"
 IN_MEMORY_TRIPLES = 250_000
 # the parameters a request answered in the front end's main loop may carry (see `answers_inline`)
 INLINE_PARAMETERS = frozenset({"query", "format", "output"})
-INLINE_QUERY_CHARS = 4096  # a lookup is short; a longer text is not even tokenised in the main loop
+# a lookup is short: a request whose query string or body is longer is not even decoded in the main loop
+# (it takes a request thread, where a lookup is still answered by the cheap lane). Decoding a catalogue
+# query there only to find it is none cost ~0.13 ms a query, as much again as the app's own decoding
+INLINE_REQUEST_BYTES = 1024
 
 # operations whose answer depends on the build only: computed once per build
 PER_BUILD_OPERATIONS = frozenset({"statistics"})
@@ -77,6 +81,14 @@ def _lookup_tokens(query: str) -> list[tuple[str, str]] | None:
 
 
 def is_lookup(query: str) -> bool:
+    """`_is_lookup(query)`, remembered for the last few short queries: a lookup request is read by the
+    front end's main loop, by the SPARQL lane and by the cheap lane, each with the same text."""
+    if len(query) > INLINE_REQUEST_BYTES:
+        return _is_lookup(query)
+    return _remembered_is_lookup(query)
+
+
+def _is_lookup(query: str) -> bool:
     """True for `PREFIX…* (SELECT [DISTINCT] vars|* | ASK) [WHERE] { s p o [.] } [LIMIT n] [OFFSET n]`
     where a SELECT names an IRI as subject or object, and for `CONSTRUCT { s p o } WHERE { s p o }` or
     `CONSTRUCT WHERE { s p o }` with an IRI as subject or object; such a query costs one index scan
@@ -154,6 +166,10 @@ def is_lookup(query: str) -> bool:
     return form == "ASK" or bool(bound_ends)
 
 
+_remembered_is_lookup = functools.lru_cache(maxsize=256)(_is_lookup)
+
+
+@functools.lru_cache(maxsize=256)  # called by the main loop only, with queries of at most INLINE_REQUEST_BYTES
 def _bounded_fan_out(query: str) -> bool:
     """For a query `is_lookup` accepts: an ASK (one match ends it), or a pattern whose subject is an IRI
     (a resource's own description). `?s ?p <class>` may match every instance of a class: such a lookup
@@ -250,25 +266,28 @@ class LocalStore:
         only chooses the thread that runs it; the app reads the request again and decides everything.
         Conservative: any parameter besides the query and the output format, any other body, a
         build not opened yet or a query that would leave the cheap lane, and the answer is no."""
-        if path != SPARQL_PATH or (body is None) or (method not in ("GET", "POST")):
+        if path != SPARQL_PATH or (body is None) or (method not in ("GET", "POST")) \
+                or len(query_string) > INLINE_REQUEST_BYTES or len(body) > INLINE_REQUEST_BYTES:
             return False
         opened = self._opened
         if opened is None or opened.dataset is None or not self._still_current(opened):
             return False  # (re)opening a build is left to a request thread
-        params = parse_qs(query_string, keep_blank_values=True) if query_string else {}
-        mimetype = content_type.split(";", 1)[0].strip().lower()
-        if method == "POST" and mimetype == "application/sparql-query":
-            try:
+        try:  # decoded as the app decodes it (server/forms.py), so both readings see the same query
+            params: dict[str, list[str]] = {}
+            for name, value in parse_qsl(query_string.encode("latin-1").decode("utf-8")):
+                params.setdefault(name, []).append(value)
+            mimetype = content_type.split(";", 1)[0].strip().lower()
+            if method == "POST" and mimetype == "application/sparql-query":
                 params.setdefault("query", []).append(body.decode("utf-8"))
-            except UnicodeDecodeError:
+            elif method == "POST" and mimetype == "application/x-www-form-urlencoded":
+                for name, value in parse_qsl(body.decode("utf-8")):
+                    params.setdefault(name, []).append(value)
+            elif method == "POST" or body:
                 return False
-        elif method == "POST" and mimetype == "application/x-www-form-urlencoded":
-            for name, values in parse_qs(body.decode("latin-1"), keep_blank_values=True).items():
-                params.setdefault(name, []).extend(values)
-        elif method == "POST" or body:
+        except UnicodeError:
             return False
         queries = params.get("query", ())
-        return (len(queries) == 1 and len(queries[0]) <= INLINE_QUERY_CHARS and params.keys() <= INLINE_PARAMETERS
+        return (len(queries) == 1 and params.keys() <= INLINE_PARAMETERS
                 and is_lookup(queries[0]) and _bounded_fan_out(queries[0])
                 and not _NO_NAMESPACE.refuses_text(queries[0]))
 

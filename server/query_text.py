@@ -10,7 +10,9 @@ keyword inside them is never mistaken for one.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -32,6 +34,10 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+# the words `analyse` looks for in the whole text, beyond the prologue
+_SCANNED_KEYWORDS = frozenset({"FROM", "SERVICE"})
 
 
 @dataclass(frozen=True)
@@ -58,18 +64,34 @@ class QueryText:
 
 def tokens(text: str) -> list[Token]:
     """Significant tokens of a SPARQL text (whitespace and comments dropped)."""
-    found = []
+    return list(iter_tokens(text))
+
+
+def iter_tokens(text: str) -> Iterator[Token]:
+    """The tokens of `tokens`, one at a time (a reader that stops early tokenises no further)."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         if kind not in ("ws", "comment"):
-            found.append(Token(kind, match.group()))
-    return found
+            yield Token(kind, match.group())
+
+
+def mentions_word(text: str, words: frozenset[str]) -> bool:
+    """False when no token of `text` can be one of `words` (upper case), read without tokenising: a
+    word token matches when its `upper()` does, and `text.upper()` holds the `upper()` of each of its
+    words (str.upper maps character by character). True means: tokenise to know."""
+    upper = text.upper()
+    return any(word in upper for word in words)
 
 
 def analyse(text: str) -> QueryText:
     """Read the prologue, the operation's form, dataset clauses and SERVICE targets."""
-    toks = tokens(text)
     result = QueryText()
+    if not mentions_word(text, _SCANNED_KEYWORDS):
+        # the common case (12 of the 14 catalogue queries): only the prologue and the form are read,
+        # which saves tokenising the whole text (~0.2 ms a query, issue 10)
+        _read_head(text, result)
+        return result
+    toks = tokens(text)
     position = _read_prologue(toks, result)
     if position < len(toks) and toks[position].kind == "word":
         result.form = toks[position].text.upper()
@@ -82,6 +104,22 @@ def analyse(text: str) -> QueryText:
         elif keyword == "SERVICE":
             _read_service(toks, index + 1, result)
     return result
+
+
+def _read_head(text: str, result: QueryText, span: int = 4) -> None:
+    """The prologue and the form, from the first tokens of `text` (more are read while the prologue
+    goes on to the end of those taken)."""
+    while True:
+        head = list(itertools.islice(iter_tokens(text), span))
+        result.prefixes.clear()
+        result.base = None
+        position = _read_prologue(head, result)
+        # the prologue's end was decided on tokens all present (a PREFIX needs the two after it)
+        if len(head) < span or position + 3 < len(head):
+            break
+        span *= 4
+    if position < len(head) and head[position].kind == "word":
+        result.form = head[position].text.upper()
 
 
 def _read_prologue(toks: list[Token], result: QueryText) -> int:

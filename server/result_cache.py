@@ -28,6 +28,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, Request, Response
+from werkzeug.http import quote_etag
 
 from .config import parse_bytes
 from .jobs import DatasetSpec, SparqlJob
@@ -150,14 +151,18 @@ class ResultCache:
         return {"entries": len(self._entries), "bytes": self._bytes, "max_bytes": self.max_bytes,
                 "hits": self.hits, "misses": self.misses}
 
+    def headers(self, entry: CachedAnswer, *, hit: bool) -> list[tuple[str, str]]:
+        """The headers of an answer besides its length: type, validator and freshness (one list for the
+        app's responses and the SPARQL lane's, server/sparql_lane.py)."""
+        headers = [("Content-Type", entry.content_type), ("ETag", quote_etag(entry.etag)),
+                   ("Cache-Control", f"public, max-age={self.max_age}"), ("Vary", "Accept")]
+        if hit:
+            headers.append(("Server-Timing", "cache;desc=hit"))
+        return headers
+
     def respond(self, entry: CachedAnswer, request: Request, *, hit: bool) -> Response:
         """The HTTP answer: body, validators and freshness; 304 for a GET whose If-None-Match matches."""
-        response = Response(entry.body, content_type=entry.content_type)
-        response.set_etag(entry.etag)
-        response.headers["Cache-Control"] = f"public, max-age={self.max_age}"
-        response.headers["Vary"] = "Accept"
-        if hit:
-            response.headers["Server-Timing"] = "cache;desc=hit"
+        response = Response(entry.body, headers=self.headers(entry, hit=hit))
         if request.headers.get("If-None-Match") is None:  # (`in` costs a raised exception in werkzeug)
             return response
         # werkzeug answers 304 for GET/HEAD only; for POST a matching If-None-Match changes nothing

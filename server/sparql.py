@@ -39,7 +39,7 @@ from .media import (
 from .query_text import QueryText, analyse
 from .rdf import serialize_graph
 from .service_policy import allowed, parse_allowlist
-from .state import state
+from .state import ServerState, state
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)
@@ -119,7 +119,7 @@ def run_query(protocol_request: ProtocolRequest) -> Response:
     if cached is not None:
         return cache.respond(cached, request, hit=True)
     try:
-        answer = execute(job, protocol_request.timeout)
+        answer = execute(state(), job, protocol_request.timeout, request.environ)
     except QuerySyntaxError as exc:
         raise QuerySyntaxError(explain_syntax_error(protocol_request.query, exc.message)) from exc
     fmt = results_format if answer.kind in ("solutions", "boolean") else graph_format
@@ -133,16 +133,16 @@ def run_query(protocol_request: ProtocolRequest) -> Response:
     return response
 
 
-def execute(job: SparqlJob, timeout: float) -> SparqlAnswer:
+def execute(server: ServerState, job: SparqlJob, timeout: float, environ: dict) -> SparqlAnswer:
     """A single-pattern lookup runs in this process (the cheap lane); any other query waits for a slot
-    from admission control, then runs in a killable worker process."""
-    server = state()
+    from admission control, then runs in a killable worker process (`environ`: the request's, which
+    names the client and tells whether it has hung up)."""
     started = time.monotonic()
     answer = server.local.try_lookup(job)
     if answer is not None:
         return replace(answer, elapsed=time.monotonic() - started)
-    disconnected = client_disconnected(request.environ)
-    with server.admission.slot(client_address(request.environ), disconnected):
+    disconnected = client_disconnected(environ)
+    with server.admission.slot(client_address(environ), disconnected):
         # a query whose client hangs up is dropped from the queue, and stopped if already running
         return server.executor.run_sparql(job, timeout, disconnected)
 

@@ -39,8 +39,9 @@ from .admission import SharedClientShares
 from .app import create_app
 from .config import ServerConfig
 from .errors import GraphUnavailable
-from .lookup import LocalStore
+from .lookup import INLINE_REQUEST_BYTES, LocalStore
 from .prefork import listening_socket, run_children
+from .sparql_lane import SparqlLane
 from .state import EXTENSION_KEY
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,6 @@ access_log = logging.getLogger("policykg.access")
 CHEAP_THREADS = 8  # request threads that admission control never lets arbitrary queries hold
 MAX_HEADER_BYTES = 64 << 10
 MAINTENANCE_SECONDS = 1  # how often deadlines are checked
-INLINE_BODY_BYTES = 8 << 10  # a POSTed lookup longer than this takes a request thread
 
 
 def create(config: ServerConfig | None = None) -> Flask:
@@ -238,9 +238,12 @@ def _small_body(request: HTTPRequestParser) -> bytes | None:
     body = request.body_rcv
     if body is None:
         return b""
-    if request.content_length > INLINE_BODY_BYTES:
+    buffer = body.getbuf()
+    # the length of what was received (content_length stays 0 for a chunked body): a body is read here
+    # whole or not at all, so that this reading and the app's see the same query
+    if len(buffer) > INLINE_REQUEST_BYTES:
         return None
-    return body.getbuf().get(INLINE_BODY_BYTES)  # reads without consuming: the app reads it again
+    return buffer.get(INLINE_REQUEST_BYTES)  # reads without consuming: the app reads it again
 
 
 class AccessLog:
@@ -298,7 +301,7 @@ def serve_front_end(config: ServerConfig, sock: socket.socket | None = None,
         state.local.build  # noqa: B018 - and open it for the cheap lane, so that lookups are inline at once
     except GraphUnavailable as exc:
         log.warning("query workers not started: %s", exc)
-    server = create_front_end(AccessLog(app), config, state.admission.capacity, sock,
+    server = create_front_end(AccessLog(SparqlLane(app)), config, state.admission.capacity, sock,
                               inline=inline_lookups(state.local))
 
     def stop(signum, frame):

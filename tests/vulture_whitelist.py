@@ -20,6 +20,9 @@ _.ensure_ascii  # server/app.py: Flask's JSON provider
 _.shacl_graph  # kg/validation: pySHACL's Validator
 _.__class__  # kg/validation: pySHACL's shapes given the project's shape class
 _.channel_class  # server/wsgi.py: waitress's server builds its channels from it
+_.request_class  # server/app.py: Flask builds each request from it (server/forms.py)
+_._parse_urlencoded  # server/forms.py: werkzeug's FormDataParser.parse calls it for url-encoded bodies
+_.form_data_parser_class  # server/forms.py: werkzeug's Request builds its form parser from it
 _.will_close  # server/wsgi.py: waitress closes a channel that says so
 _.total_outbufs_len  # server/wsgi.py: waitress sends a channel's buffers while it counts queued bytes
 _.writable  # server/worker.py: the io.RawIOBase protocol

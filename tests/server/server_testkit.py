@@ -129,7 +129,10 @@ class LiveServer:
 
 
 def start_live_server(app) -> tuple[LiveServer, callable]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    from policykg.server.sparql_lane import SparqlLane
+
+    # the app as `policykg serve` runs it: plain queries answered by the SPARQL lane, the rest by Flask
+    server = make_server("127.0.0.1", 0, SparqlLane(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     live = LiveServer(f"http://127.0.0.1:{server.server_port}", app.extensions["policykg"].config)

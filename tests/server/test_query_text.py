@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from policykg.server.query_text import analyse, tokens
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policykg.server.query_text import analyse, mentions_word, tokens
 
 
 def test_form_after_the_prologue():
@@ -51,3 +54,44 @@ def test_long_strings_and_less_than():
     found = tokens('SELECT * { ?s ?p """multi\nline "SERVICE" """ FILTER(?a < ?b) }')
     assert [t.kind for t in found if t.kind == "string"] == ["string"]
     assert not analyse('SELECT * { ?s ?p """SERVICE <http://x/>""" }').service_targets
+
+
+def _read_in_full(text: str):
+    """What analyse reads when it tokenises the whole text (the path taken when FROM/SERVICE may occur)."""
+    from policykg.server import query_text
+
+    result = query_text.QueryText()
+    toks = tokens(text)
+    position = query_text._read_prologue(toks, result)
+    if position < len(toks) and toks[position].kind == "word":
+        result.form = toks[position].text.upper()
+    return result.form, result.prefixes, result.base
+
+
+_PIECES = ["PREFIX", "prefix", "BASE", " ", "\n", "#c\n", "ex:", ":", "<http://a/>", "<b>", "SELECT", "ask",
+           "INSERT", "{", "}", "?x", '"s"', "ı", "ß", "graph", "from", "service"]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_the_prologue_alone_reads_as_the_whole_text(pieces):
+    """Without FROM/SERVICE anywhere, analyse reads only the first tokens: it finds what reading every
+    token finds, however long the prologue."""
+    text = "".join(pieces)
+    found = analyse(text)
+    assert (found.form, found.prefixes, found.base) == _read_in_full(text)
+
+
+def test_a_long_prologue_is_read_to_its_end():
+    text = "".join(f"PREFIX p{i}: <http://p/{i}/>\n" for i in range(40)) + "BASE <http://b/>\nconstruct {} where {}"
+    found = analyse(text)
+    assert found.form == "CONSTRUCT" and len(found.prefixes) == 40 and found.base == "http://b/"
+
+
+def test_mentions_word_never_misses_a_keyword():
+    assert mentions_word("select * { ?s ?p ?o } # from", frozenset({"FROM"}))
+    assert mentions_word("SELECT * fRoM <g> {}", frozenset({"FROM"}))
+    assert not mentions_word("SELECT * { ?s prov:wasDerived ?o }", frozenset({"FROM", "SERVICE"}))
+    # a word whose upper case is the keyword, though its lower case is not (dotless i)
+    assert mentions_word("SERVıCE <x> {}", frozenset({"SERVICE"}))
+    assert analyse("SELECT * { SERVıCE <http://a/> {} }").service_targets == ["http://a/"]

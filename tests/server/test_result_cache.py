@@ -31,9 +31,9 @@ def runs(monkeypatch):
     calls: list[str] = []
     real = sparql.execute
 
-    def counting(job, timeout):
+    def counting(server, job, timeout, environ):
         calls.append(job.query)
-        return real(job, timeout)
+        return real(server, job, timeout, environ)
 
     monkeypatch.setattr(sparql, "execute", counting)
     return calls
@@ -100,7 +100,7 @@ def test_errors_and_timeouts_are_not_cached(client, cache, monkeypatch):
     assert client.get("/sparql", query_string={"query": bad}).status_code == 400
     real = sparql.execute
 
-    def time_out(job, timeout):
+    def time_out(server, job, timeout, environ):
         raise QueryTimeout("stopped")
 
     monkeypatch.setattr(sparql, "execute", time_out)
