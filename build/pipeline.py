@@ -7,7 +7,9 @@ import fcntl
 import hashlib
 import logging
 import os
+import resource
 import shutil
+import time
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -64,6 +66,16 @@ class BuildSummary:
     report: object | None = None  # the kg.validation.ValidationReport of the build (conforming)
 
 
+@contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Log the CPU seconds (user + system, every thread) and the peak RSS so far of one build phase:
+    the figures bench/scale.py and docs/scaling.md compare (wall time on a shared machine says little)."""
+    start = time.process_time()
+    yield
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    log.info("phase %s: %.2f CPU s, peak RSS %d MB", name, time.process_time() - start, peak_mb)
+
+
 def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
@@ -100,11 +112,14 @@ def emit_corpus(opts: BuildOptions, store: ox.Store, lines: dumps_module.GraphLi
                 folder: Path) -> tuple[list[str], dict]:
     """collect_quads into the dumps in `folder` and into `store`, one document at a time (no set of the
     whole corpus); the store is bulk-loaded from the sorted N-Quads dump, in chunks."""
-    batches, doc_graphs, files = _emitted(opts)
-    for batch in batches:
-        lines.add(batch)
-    lines.finish(folder)
-    _bulk_load(store, folder / "policykg.nq")
+    with phase("emit"):
+        batches, doc_graphs, files = _emitted(opts)
+        for batch in batches:
+            lines.add(batch)
+    with phase("sort dumps"):
+        lines.finish(folder)
+    with phase("load asserted"):
+        _bulk_load(store, folder / "policykg.nq")
     return doc_graphs, files
 
 
@@ -172,37 +187,46 @@ def _build_into(opts: BuildOptions, tmp: Path) -> tuple[BuildSummary, str]:
     lines = dumps_module.GraphLines(Path(tempfile.mkdtemp(prefix=".work-", dir=tmp)))
     store = ox.Store(str(tmp / STORE_DIR))
     doc_graphs, files = emit_corpus(opts, store, lines, tmp)
-    log.info("computing the OWL-RL closure")
-    given = [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]]
-    inferred = reasoning.infer(store, given, opts.ontology_dir / "policykg.ttl",
-                               cache_dir=reasoning.cache_directory(opts.data_dir))
-    # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge
-    inferred = _not_asserted(store, inferred, given)
-    write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
-    _bulk_load(store, tmp / "inferred.nq")
-    report = validate_build(store, opts)
+    with phase("reasoning"):
+        log.info("computing the OWL-RL closure")
+        given = [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]]
+        inferred = reasoning.infer(store, given, opts.ontology_dir / "policykg.ttl",
+                                   cache_dir=reasoning.cache_directory(opts.data_dir))
+        # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge
+        inferred = _not_asserted(store, inferred, given)
+        write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
+    with phase("load inferred"):
+        _bulk_load(store, tmp / "inferred.nq")
+    with phase("validate"):
+        report = validate_build(store, opts)
 
-    dumps = [FileEntry.of(tmp / name, media_type) for name, media_type, _ in DUMPS]
-    dumps.append(FileEntry.of(tmp / "inferred.nq", "application/n-quads"))
-    # the default graph: the merge of the asserted graphs (kg.dataset), bulk-loaded from their sorted
-    # distinct triples rather than copied by a SPARQL INSERT, which on RocksDB costs several times as much
-    _bulk_load(store, lines.triples)
-    shutil.rmtree(lines.work)
-    tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
-              for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
-    metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")
-    void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir)
-    write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
-    store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples])
-    summary = BuildSummary(tmp, triples=lines.triple_count, inferred=len(inferred), report=report)
-    for graph in doc_graphs:
-        summary.documents[files[graph]] = _class_counts(store, [graph])
-        summary.graphs[files[graph]] = graph
-    # shared resources (agencies, groups, concepts) appear in several documents: count them once
-    summary.classes.update(_class_counts(store, doc_graphs))
-    store.flush()
-    store.optimize()
-    del store
+    with phase("hash dumps"):
+        dumps = [FileEntry.of(tmp / name, media_type) for name, media_type, _ in DUMPS]
+        dumps.append(FileEntry.of(tmp / "inferred.nq", "application/n-quads"))
+    with phase("load default graph"):
+        # the default graph: the merge of the asserted graphs (kg.dataset), bulk-loaded from their sorted
+        # distinct triples rather than copied by a SPARQL INSERT, which on RocksDB costs several times as much
+        _bulk_load(store, lines.triples)
+        shutil.rmtree(lines.work)
+    with phase("tables"):
+        tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
+                  for path in write_tables(store, tmp / TABLES_DIR)]  # the same files /tables/ serves
+    with phase("void"):
+        metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")
+        void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir)
+        write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
+        store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples])
+    with phase("summary"):
+        summary = BuildSummary(tmp, triples=lines.triple_count, inferred=len(inferred), report=report)
+        for graph in doc_graphs:
+            summary.documents[files[graph]] = _class_counts(store, [graph])
+            summary.graphs[files[graph]] = graph
+        # shared resources (agencies, groups, concepts) appear in several documents: count them once
+        summary.classes.update(_class_counts(store, doc_graphs))
+    with phase("optimize"):
+        store.flush()
+        store.optimize()
+        del store
     digest = hashlib.sha256("".join(d.sha256 for d in dumps).encode()).hexdigest()[:16]
     _manifest(digest, summary, doc_graphs, files, dumps, tables).write(tmp)
     return summary, digest
