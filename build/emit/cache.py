@@ -87,6 +87,33 @@ class _RecordingDocuments(Mapping):
         return len(self._documents)
 
 
+class IdentityView:
+    """What an emitter may read of a shared identity, and all that an entry's digest covers: its key, its
+    labels (chosen from the printed forms of the whole corpus) and its note values. Anything else is
+    an AttributeError, so a new emitter that reads more fails its tests instead of reusing stale entries."""
+
+    __slots__ = ("kind", "key", "_identity")
+
+    def __init__(self, identity: Identity) -> None:
+        self.kind, self.key, self._identity = identity.kind, identity.key, identity
+
+    @property
+    def label_zh(self) -> str:
+        return self._identity.label_zh
+
+    @property
+    def alt_labels(self) -> list[str]:
+        return self._identity.alt_labels
+
+    def note(self, key: str) -> str | None:
+        return self._identity.note(key)
+
+    def state(self) -> list:
+        # a cited work has no printed forms: without a zh= note it has no label (nor does it read one)
+        labels = [self.label_zh, self.alt_labels] if self._identity.forms or self.note("zh") else None
+        return [self.kind, self.key, labels, sorted((k, v) for k, (v, _where) in self._identity.notes.items())]
+
+
 class RecordingRegistry(Registry):
     """The registry as one document's emitters see it, noting every entry they read."""
 
@@ -94,20 +121,13 @@ class RecordingRegistry(Registry):
         self.read: set[tuple[str, ...]] = set()
         super().__init__(registry.identities, _RecordingDocuments(registry.documents, self.read))  # type: ignore[arg-type]
 
-    def get(self, kind: str, key: str) -> Identity:
+    def get(self, kind: str, key: str) -> IdentityView:  # type: ignore[override]
         self.read.add(("identity", kind, key))
-        return super().get(kind, key)
+        return IdentityView(super().get(kind, key))
 
     def has(self, kind: str, key: str) -> bool:
         self.read.add(("identity", kind, key))
         return super().has(kind, key)
-
-
-def _identity_state(identity: Identity | None) -> object:
-    if identity is None:
-        return None
-    # what emitters read: printed forms (labels) and note values; not where a note was first given
-    return [sorted(identity.forms.items()), sorted((k, v[0]) for k, v in identity.notes.items())]
 
 
 def registry_digest(registry: Registry, read: list[list[str]]) -> str:
@@ -115,7 +135,8 @@ def registry_digest(registry: Registry, read: list[list[str]]) -> str:
     state = []
     for entry in read:
         if entry[0] == "identity":
-            state.append(_identity_state(registry.identities.get((entry[1], entry[2]))))
+            found = registry.identities.get((entry[1], entry[2]))
+            state.append(IdentityView(found).state() if found else None)
         elif entry[0] == "document":
             found = registry.documents.get(entry[1])
             state.append(found.slug if found else None)
