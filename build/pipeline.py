@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from policykg import __version__
-from policykg.build import dataset_description
+from policykg.build import dataset_description, working_store
 from policykg.build import dumps as dumps_module
 from policykg.build.corpus import load_corpus
 from policykg.build.emit import cache as emit_cache
@@ -30,7 +30,7 @@ from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
-from policykg.kg.dataset import SHAPES
+from policykg.kg.dataset import SHAPES, asserted_graphs
 from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
 from policykg.kg.store import CURRENT_LINK, STORE_DIR, read_build, verify_build
@@ -168,13 +168,6 @@ def _document_lines(doc, corpus: _Corpus, cache: emit_cache.EmissionCache) -> by
     return data
 
 
-def _bulk_load(store: ox.Store, *paths: Path) -> None:
-    """N-Quads (or N-Triples: the default graph) into the store, in chunks that bound the loader's memory."""
-    for path in paths:
-        for chunk in dumps_module.line_chunks(path):
-            store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
-
-
 def write_sorted(path: Path, items: list, fmt: ox.RdfFormat) -> None:
     """Serialise already-sorted quads or triples with the project prefixes (deterministic bytes)."""
     prefixes = dumps_module.TURTLE_PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
@@ -237,9 +230,14 @@ def _build_into(opts: BuildOptions, tmp: Path) -> tuple[BuildSummary, str]:
         log.info("computing the OWL-RL closure")
         # graph/inferred holds no asserted triple, so that default graph + graph/inferred is a merge
         inferred = dumps_module.write_inferred(closure.finish(), lines.triples, tmp / "inferred.nq", INFERRED_GRAPH)
-    store = ox.Store(str(tmp / STORE_DIR))
-    with phase("load asserted and inferred"):
-        _bulk_load(store, tmp / "policykg.nq", tmp / "inferred.nq")
+    with phase("store"):
+        # the previous build's store changed by the dumps' difference, or a fresh load (build.working_store)
+        store = working_store.updated_store(working_store.previous_build(opts.data_dir), tmp, tmp / STORE_DIR,
+                                            dumps_module.count_lines(tmp / "policykg.nq") + inferred)
+        fresh = store is None
+        if store is None:
+            store = ox.Store(str(tmp / STORE_DIR))
+            working_store.bulk_load(store, tmp / "policykg.nq", tmp / "inferred.nq")
     with phase("validate"):
         report = validate_build(store, opts)
 
@@ -249,7 +247,8 @@ def _build_into(opts: BuildOptions, tmp: Path) -> tuple[BuildSummary, str]:
     with phase("load default graph"):
         # the default graph: the merge of the asserted graphs (kg.dataset), bulk-loaded from their sorted
         # distinct triples rather than copied by a SPARQL INSERT, which on RocksDB costs several times as much
-        _bulk_load(store, lines.triples)
+        if fresh:  # an updated store has its default graph already
+            working_store.bulk_load(store, lines.triples)
         shutil.rmtree(lines.work)
     with phase("tables"):
         tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
@@ -268,7 +267,8 @@ def _build_into(opts: BuildOptions, tmp: Path) -> tuple[BuildSummary, str]:
         summary.classes.update(_class_counts(store, doc_graphs))
     with phase("optimize"):
         store.flush()
-        store.optimize()
+        if fresh:  # compacting an updated store would rewrite all of it for a few changed quads
+            store.optimize()
         del store
     digest = hashlib.sha256("".join(d.sha256 for d in dumps).encode()).hexdigest()[:16]
     _manifest(digest, summary, doc_graphs, files, dumps, tables).write(tmp)
@@ -356,7 +356,9 @@ def validate_build(store: ox.Store, opts: BuildOptions):
     vocabulary = tuple(sorted(opts.ontology_dir.glob("*.ttl")))
     # units (documents) whose content did not change since an earlier build reuse their results
     options = ValidationOptions(vocabulary=vocabulary, cache_dir=cache_directory(opts.data_dir))
-    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), options=options)
+    # the data graphs named: an updated store (build.working_store) holds its default graph already
+    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), asserted_graphs(store, shapes=False),
+                      options=options)
     log.info("validated %d graph(s), %d with results reused from the cache", report.units, report.units_reused)
     if not report.conforms:
         raise NonConformingBuildError(report)

@@ -158,7 +158,8 @@ class EmissionCache:
     hits: int = 0
 
     def key(self, doc: AnnotatedDocument) -> str:
-        digest = hashlib.sha256(f"{self.version}\n{doc.stem}\n{doc.ann_path}\n".encode())
+        # the file's name, not its folder: a copied or moved corpus emits the same graphs
+        digest = hashlib.sha256(f"{self.version}\n{doc.stem}\n{doc.ann_path.name}\n".encode())
         digest.update(doc.text.encode("utf-8") + b"\0")
         digest.update(doc.ann_path.read_bytes())
         return digest.hexdigest()

@@ -188,6 +188,11 @@ def test_warm_caches_give_the_bytes_of_a_cold_build(tmp_path, build_options, cap
     for name in PUBLISHED + tables:
         assert (current_build(warm).path / name).read_bytes() == (current_build(cold).path / name).read_bytes(), name
     assert b"Linyi Vocational Skills Training Plan 2021-2025" in (current_build(warm).path / "policykg.nq").read_bytes()
+    # the warm build's store is the previous one changed by the dumps' difference (build.working_store):
+    # it holds what a fresh load holds, the default graph (the merge) included
+    assert "store: the previous build's" in " ".join(messages)
+    stores = [ox.Store.read_only(str(current_build(folder).store_path)) for folder in (warm, cold)]
+    assert set(stores[0]) == set(stores[1]) and len(stores[0]) > 50_000
 
 
 def test_inferred_graph_is_the_closure_read_back_from_the_store(built):
