@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,24 +37,28 @@ class GraphLines:
     holds): N-Quads lines, the same as one-quad TriG blocks (`<g> { <s> <p> <o> . }`, which sort into
     TriG order), and N-Triples lines. `finish` sorts them into the dumps."""
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, on_graph: Callable[[ox.NamedNode, bytes], None] | None = None) -> None:
         self.work = work
         self.quads, self.trig, self.triples = work / "asserted.nq", work / "asserted.trig", work / "asserted.nt"
         self._files = [open(path, "wb") for path in (self.quads, self.trig, self.triples)]
         self.triple_count = 0
+        self.on_graph = on_graph  # called with each graph's N-Triples as written (the reasoner reads them)
 
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        scratch = ox.Store()
-        scratch.extend(quads)
-        if next(iter(scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
-            raise BuildError("the builder emitted a quad outside every named graph")  # a bug, not bad input
+    def add(self, quads: Iterable[ox.Quad] | bytes) -> None:
+        """A batch of quads, or N-Quads bytes (build.emit's emit_document_nquads), in named graphs."""
+        for graph, data in normalised_graphs(quads):
+            self.add_graph(graph, data)
+
+    def add_graph(self, graph: ox.NamedNode, data: bytes) -> None:
+        """One graph's N-Triples, in the store's own form (normalised_graphs)."""
+        if self.on_graph is not None:
+            self.on_graph(graph, data)
+        lines = data.splitlines(keepends=True)
+        name = str(graph).encode()
         quads_out, trig_out, triples_out = self._files
-        for graph in scratch.named_graphs():
-            lines = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True)
-            name = str(graph).encode()
-            triples_out.writelines(lines)
-            quads_out.writelines(b"%s %s .\n" % (line[:-3], name) for line in lines)  # `<s> <p> <o> <g> .`
-            trig_out.writelines(b"%s { %s }\n" % (name, line[:-1]) for line in lines)
+        triples_out.writelines(lines)
+        quads_out.writelines(b"%s %s .\n" % (line[:-3], name) for line in lines)  # `<s> <p> <o> <g> .`
+        trig_out.writelines(b"%s { %s }\n" % (name, line[:-1]) for line in lines)
 
     def finish(self, folder: Path) -> None:
         """policykg.nq, policykg.trig and policykg.ttl in `folder`; `triples` becomes the sorted distinct
@@ -71,6 +75,40 @@ class GraphLines:
         ox.serialize(ox.parse(path=str(self.triples), format=ox.RdfFormat.N_TRIPLES), str(folder / "policykg.ttl"),
                      ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
         self.triple_count = count_lines(self.triples)
+
+
+def normalised_graphs(quads: Iterable[ox.Quad] | bytes) -> Iterator[tuple[ox.NamedNode, bytes]]:
+    """Each named graph of the batch as N-Triples, the form a store gives its quads: it normalises
+    literals on insert ("5"^^xsd:nonNegativeInteger is "5"^^xsd:integer), and the dumps hold what the
+    store holds. A quad in the default graph is a builder bug, not bad input."""
+    scratch = ox.Store()
+    if isinstance(quads, bytes):
+        scratch.load(quads, format=ox.RdfFormat.N_QUADS)
+    else:
+        scratch.extend(quads)
+    if next(iter(scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        raise BuildError("the builder emitted a quad outside every named graph")
+    for graph in sorted(scratch.named_graphs(), key=str):
+        yield graph, scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+
+
+def write_inferred(derived: Iterable[str], asserted: Path, target: Path, graph: str) -> int:
+    """`target` = the N-Quads of the `derived` N-Triples lines (`<s> <p> <o> .`) that the sorted distinct
+    triples in `asserted` do not hold, in `graph`, sorted as bytes; return how many. graph/inferred holds
+    no asserted triple, so that the default graph + graph/inferred is a merge (kg.dataset)."""
+    fresh = sorted(line.encode("utf-8") + b"\n" for line in derived)
+    tail = b"<%s> .\n" % graph.encode()
+    count = 0
+    with open(asserted, "rb") as known, open(target, "wb") as out:
+        current = known.readline()
+        for line in fresh:
+            while current and current < line:
+                current = known.readline()
+            if current == line:
+                continue
+            out.write(line[:-2] + tail)
+            count += 1
+    return count
 
 
 def sort_unique(source: Path, target: Path, work: Path) -> None:

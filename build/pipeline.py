@@ -7,8 +7,10 @@ import fcntl
 import hashlib
 import logging
 import os
+import resource
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,15 +21,16 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from policykg import __version__
-from policykg.build import dataset_description
+from policykg.build import dataset_description, working_store
 from policykg.build import dumps as dumps_module
 from policykg.build.corpus import load_corpus
-from policykg.build.emit import emit_document
+from policykg.build.emit import cache as emit_cache
+from policykg.build.emit import emit_document, emit_document_nquads
 from policykg.build.registry import build_registry
 from policykg.build.vocabulary import read_turtle, unit_tables
 from policykg.errors import BuildError, NonConformingBuildError, StoreError
 from policykg.kg import reasoning
-from policykg.kg.dataset import asserted_graphs
+from policykg.kg.dataset import SHAPES, asserted_graphs
 from policykg.kg.manifest import BuildGraphs, FileEntry, Manifest
 from policykg.kg.namespaces import BASE, INFERRED_GRAPH, SHAPES_GRAPH, VOCABULARY_GRAPH, VOID_GRAPH
 from policykg.kg.store import CURRENT_LINK, STORE_DIR, read_build, verify_build
@@ -64,27 +67,59 @@ class BuildSummary:
     report: object | None = None  # the kg.validation.ValidationReport of the build (conforming)
 
 
+@contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Log the CPU seconds (user + system, every thread) and the peak RSS so far of one build phase:
+    the figures bench/scale.py and docs/scaling.md compare (wall time on a shared machine says little)."""
+    start = time.process_time()
+    yield
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    log.info("phase %s: %.2f CPU s, peak RSS %d MB", name, time.process_time() - start, peak_mb)
+
+
 def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+@dataclass
+class _Corpus:
+    """The corpus read and its registry, with what emitting a document needs besides the document."""
+
+    docs: list
+    registry: object
+    units: dict[str, str]
+    unit_en: dict[str, str]
+
+    @classmethod
+    def read(cls, opts: BuildOptions) -> _Corpus:
+        docs = load_corpus(opts.corpus_dir)
+        units, unit_en = unit_tables(opts.ontology_dir / "units.ttl")
+        return cls(docs, build_registry(docs), units, unit_en)
+
+    def graphs(self) -> dict[str, str]:
+        """The corpus file (stem) of each document graph."""
+        return {self.registry.documents[d.stem].graph: d.stem for d in self.docs}
 
 
 def _emitted(opts: BuildOptions) -> tuple[Iterator[Iterable[ox.Quad]], list[str], dict]:
     """The asserted quads (each document's, then the vocabulary's and the shapes') one batch at a time,
     the document graphs, and the corpus file of each document graph."""
-    docs = load_corpus(opts.corpus_dir)
-    registry = build_registry(docs)
-    units, unit_en = unit_tables(opts.ontology_dir / "units.ttl")
+    corpus = _Corpus.read(opts)
 
     def batches() -> Iterator[Iterable[ox.Quad]]:
-        for doc in tqdm(docs, desc="documents", unit="doc", disable=not opts.progress):
-            yield emit_document(doc, registry, units, unit_en)
-        for path in sorted(opts.ontology_dir.glob("*.ttl")):
-            yield read_turtle(path, VOCABULARY_GRAPH)
-        for path in sorted(opts.shapes_dir.glob("*.ttl")):
-            yield read_turtle(path, SHAPES_GRAPH)
+        for doc in tqdm(corpus.docs, desc="documents", unit="doc", disable=not opts.progress):
+            yield emit_document(doc, corpus.registry, corpus.units, corpus.unit_en)
+        yield from _vocabulary_batches(opts)
 
-    graphs = {registry.documents[d.stem].graph: d.stem for d in docs}
+    graphs = corpus.graphs()
     return batches(), sorted(graphs), graphs
+
+
+def _vocabulary_batches(opts: BuildOptions) -> Iterator[Iterable[ox.Quad]]:
+    for path in sorted(opts.ontology_dir.glob("*.ttl")):
+        yield read_turtle(path, VOCABULARY_GRAPH)
+    for path in sorted(opts.shapes_dir.glob("*.ttl")):
+        yield read_turtle(path, SHAPES_GRAPH)
 
 
 def collect_quads(opts: BuildOptions) -> tuple[list[ox.Quad], list[str], dict]:
@@ -96,22 +131,41 @@ def collect_quads(opts: BuildOptions) -> tuple[list[ox.Quad], list[str], dict]:
     return sorted(quads, key=quad_key), doc_graphs, files
 
 
-def emit_corpus(opts: BuildOptions, store: ox.Store, lines: dumps_module.GraphLines,
-                folder: Path) -> tuple[list[str], dict]:
-    """collect_quads into the dumps in `folder` and into `store`, one document at a time (no set of the
-    whole corpus); the store is bulk-loaded from the sorted N-Quads dump, in chunks."""
-    batches, doc_graphs, files = _emitted(opts)
-    for batch in batches:
-        lines.add(batch)
-    lines.finish(folder)
-    _bulk_load(store, folder / "policykg.nq")
-    return doc_graphs, files
+def emit_corpus(opts: BuildOptions, lines: dumps_module.GraphLines, folder: Path) -> tuple[list[str], dict]:
+    """Every asserted graph into the work files of `lines`, one document at a time (no set of the whole
+    corpus), then sorted into the dumps in `folder`. A document whose emission the cache holds
+    (build.emit.cache: same files, same builder, same registry entries read) is not emitted again."""
+    with phase("emit"):
+        corpus = _Corpus.read(opts)
+        cache = emit_cache.EmissionCache(emit_cache.cache_directory(opts.data_dir), emit_cache.builder_version(
+            [opts.ontology_dir / "units.ttl", opts.corpus_dir / "annotation.conf",
+             opts.corpus_dir / "links" / "wikidata.tsv"]))
+        for doc in tqdm(corpus.docs, desc="documents", unit="doc", disable=not opts.progress):
+            graph = ox.NamedNode(corpus.registry.documents[doc.stem].graph)
+            lines.add_graph(graph, _document_lines(doc, corpus, cache))
+        cache.prune()
+        for batch in _vocabulary_batches(opts):
+            lines.add(batch)
+    with phase("sort dumps"):
+        lines.finish(folder)
+    graphs = corpus.graphs()
+    return sorted(graphs), graphs
 
 
-def _bulk_load(store: ox.Store, path: Path) -> None:
-    """N-Quads (or N-Triples: the default graph) into the store, in chunks that bound the loader's memory."""
-    for chunk in dumps_module.line_chunks(path):
-        store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+def _document_lines(doc, corpus: _Corpus, cache: emit_cache.EmissionCache) -> bytes:
+    """The N-Triples of one document's graph in the store's form: from the cache, or emitted."""
+    key = cache.key(doc)
+    found = cache.get(key, corpus.registry)
+    if found is not None:
+        return found
+    registry = emit_cache.RecordingRegistry(corpus.registry)
+    graphs = list(dumps_module.normalised_graphs(
+        emit_document_nquads(doc, registry, corpus.units, corpus.unit_en)))
+    if [g.value for g, _ in graphs] not in ([registry.documents[doc.stem].graph], []):
+        raise BuildError(f"the builder emitted {doc.stem} outside its own graph")  # a bug, not bad input
+    data = graphs[0][1] if graphs else b""
+    cache.put(key, corpus.registry, registry.read, data)
+    return data
 
 
 def write_sorted(path: Path, items: list, fmt: ox.RdfFormat) -> None:
@@ -132,15 +186,6 @@ def _class_counts(store: ox.Store, graphs: list[str]) -> dict[str, int]:
         if iri.startswith(BASE + "ontology#"):
             counts[iri.split("#", 1)[1]] = int(row["n"].value)
     return dict(sorted(counts.items()))
-
-
-def _not_asserted(store: ox.Store, inferred: list[ox.Quad], given: list[ox.NamedNode]) -> list[ox.Quad]:
-    """The inferred quads whose triple no asserted graph holds. reasoning.infer already leaves out what
-    the graphs it was `given` assert, so only the other asserted graphs (graph/shapes) are read."""
-    others = [g for g in asserted_graphs(store) if g not in set(given)]
-    elsewhere = {ox.Triple(q.subject, q.predicate, q.object)
-                 for graph in others for q in store.quads_for_pattern(None, None, None, graph)}
-    return [q for q in inferred if ox.Triple(q.subject, q.predicate, q.object) not in elsewhere]
 
 
 def run_build(opts: BuildOptions) -> BuildSummary:
@@ -169,42 +214,65 @@ def _build_into(opts: BuildOptions, tmp: Path) -> tuple[BuildSummary, str]:
     # not to (oxigraph/oxigraph#526): a derived integer type such as xsd:nonNegativeInteger becomes
     # xsd:integer ("5"^^xsd:nonNegativeInteger → "5"^^xsd:integer, the same value); Virtuoso does the
     # same (openlink/virtuoso-opensource#193).
-    lines = dumps_module.GraphLines(Path(tempfile.mkdtemp(prefix=".work-", dir=tmp)))
-    store = ox.Store(str(tmp / STORE_DIR))
-    doc_graphs, files = emit_corpus(opts, store, lines, tmp)
-    log.info("computing the OWL-RL closure")
-    given = [ox.NamedNode(g) for g in doc_graphs + [VOCABULARY_GRAPH]]
-    inferred = reasoning.infer(store, given, opts.ontology_dir / "policykg.ttl",
-                               cache_dir=reasoning.cache_directory(opts.data_dir))
-    # graph/inferred must hold no asserted triple, so that default graph + graph/inferred is a merge
-    inferred = _not_asserted(store, inferred, given)
-    write_sorted(tmp / "inferred.nq", inferred, ox.RdfFormat.N_QUADS)
-    _bulk_load(store, tmp / "inferred.nq")
-    report = validate_build(store, opts, merged=lines.triples)
+    # the OWL-RL closure is fed each asserted graph but graph/shapes as it is written: the reasoner never
+    # reads the on-disk store back (~5 µs a quad), and each graph's share is cached (kg.reasoning_cache)
+    with phase("tbox"):
+        closure = reasoning.Closure(opts.ontology_dir / "policykg.ttl",
+                                    cache_dir=reasoning.cache_directory(opts.data_dir))
 
-    dumps = [FileEntry.of(tmp / name, media_type) for name, media_type, _ in DUMPS]
-    dumps.append(FileEntry.of(tmp / "inferred.nq", "application/n-quads"))
-    # the default graph: the merge of the asserted graphs (kg.dataset), bulk-loaded from their sorted
-    # distinct triples rather than copied by a SPARQL INSERT, which on RocksDB costs several times as much
-    _bulk_load(store, lines.triples)
-    shutil.rmtree(lines.work)
-    # the links, read once for tables/links.csv and the VoID linksets, from the dump's text (kg.description.links)
-    outgoing = dataset_description.dump_links(tmp / "policykg.nq")
-    tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
-              for path in write_tables(store, tmp / TABLES_DIR, outgoing=outgoing)]  # the same files /tables/ serves
-    metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")
-    void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir, outgoing)
-    write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
-    store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples])
-    summary = BuildSummary(tmp, triples=lines.triple_count, inferred=len(inferred), report=report)
-    for graph in doc_graphs:
-        summary.documents[files[graph]] = _class_counts(store, [graph])
-        summary.graphs[files[graph]] = graph
-    # shared resources (agencies, groups, concepts) appear in several documents: count them once
-    summary.classes.update(_class_counts(store, doc_graphs))
-    store.flush()
-    store.optimize()
-    del store
+    def reason(graph: ox.NamedNode, data: bytes) -> None:
+        if graph != SHAPES:
+            closure.add_graph(data)
+
+    lines = dumps_module.GraphLines(Path(tempfile.mkdtemp(prefix=".work-", dir=tmp)), on_graph=reason)
+    doc_graphs, files = emit_corpus(opts, lines, tmp)
+    with phase("reasoning"):
+        log.info("computing the OWL-RL closure")
+        # graph/inferred holds no asserted triple, so that default graph + graph/inferred is a merge
+        inferred = dumps_module.write_inferred(closure.finish(), lines.triples, tmp / "inferred.nq", INFERRED_GRAPH)
+    with phase("store"):
+        # the previous build's store changed by the dumps' difference, or a fresh load (build.working_store)
+        store = working_store.updated_store(working_store.previous_build(opts.data_dir), tmp, tmp / STORE_DIR,
+                                            dumps_module.count_lines(tmp / "policykg.nq") + inferred)
+        fresh = store is None
+        if store is None:
+            store = ox.Store(str(tmp / STORE_DIR))
+            working_store.bulk_load(store, tmp / "policykg.nq", tmp / "inferred.nq")
+    with phase("validate"):
+        report = validate_build(store, opts, merged=lines.triples)
+
+    with phase("hash dumps"):
+        dumps = [FileEntry.of(tmp / name, media_type) for name, media_type, _ in DUMPS]
+        dumps.append(FileEntry.of(tmp / "inferred.nq", "application/n-quads"))
+    with phase("load default graph"):
+        # the default graph: the merge of the asserted graphs (kg.dataset), bulk-loaded from their sorted
+        # distinct triples rather than copied by a SPARQL INSERT, which on RocksDB costs several times as much
+        if fresh:  # an updated store has its default graph already
+            working_store.bulk_load(store, lines.triples)
+        shutil.rmtree(lines.work)
+    with phase("links"):
+        # the links, read once for tables/links.csv and the VoID linksets, from the dump's text (kg.description.links)
+        outgoing = dataset_description.dump_links(tmp / "policykg.nq")
+    with phase("tables"):
+        tables = [FileEntry.of(path, "application/json" if path.suffix == ".json" else "text/csv")
+                  for path in write_tables(store, tmp / TABLES_DIR, outgoing=outgoing)]  # what /tables/ serves
+    with phase("void"):
+        metadata = dataset_description.read_metadata(opts.corpus_dir / "dataset.ttl")
+        void_triples = dataset_description.describe_build(store, metadata, dumps, opts.corpus_dir, outgoing)
+        write_sorted(tmp / "void.ttl", void_triples, ox.RdfFormat.TURTLE)
+        store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH)) for t in void_triples])
+    with phase("summary"):
+        summary = BuildSummary(tmp, triples=lines.triple_count, inferred=inferred, report=report)
+        for graph in doc_graphs:
+            summary.documents[files[graph]] = _class_counts(store, [graph])
+            summary.graphs[files[graph]] = graph
+        # shared resources (agencies, groups, concepts) appear in several documents: count them once
+        summary.classes.update(_class_counts(store, doc_graphs))
+    with phase("optimize"):
+        store.flush()
+        if fresh:  # compacting an updated store would rewrite all of it for a few changed quads
+            store.optimize()
+        del store
     digest = hashlib.sha256("".join(d.sha256 for d in dumps).encode()).hexdigest()[:16]
     _manifest(digest, summary, doc_graphs, files, dumps, tables).write(tmp)
     return summary, digest
@@ -294,7 +362,9 @@ def validate_build(store: ox.Store, opts: BuildOptions, merged: Path | None = No
     vocabulary = tuple(sorted(opts.ontology_dir.glob("*.ttl")))
     # units (documents) whose content did not change since an earlier build reuse their results
     options = ValidationOptions(vocabulary=vocabulary, cache_dir=cache_directory(opts.data_dir))
-    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), options=options, merged=merged)
+    # the data graphs named: an updated store (build.working_store) holds its default graph already
+    report = validate(store, sorted(opts.shapes_dir.glob("*.ttl")), asserted_graphs(store, shapes=False),
+                      options=options, merged=merged)
     log.info("validated %d graph(s), %d with results reused from the cache", report.units, report.units_reused)
     if not report.conforms:
         raise NonConformingBuildError(report)

@@ -4,8 +4,9 @@ before it), including literals the store normalises and IRIs or literals that ar
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
-from policykg.build.dumps import GraphLines
+from policykg.build.dumps import GraphLines, write_inferred
 from policykg.build.pipeline import quad_key, write_sorted
 
 EX = "https://w3id.org/policykg/"
@@ -50,3 +51,44 @@ def test_sorted_lines_give_the_bytes_of_sorted_terms(tmp_path):
     assert b"nonNegativeInteger" not in (ours / "policykg.nq").read_bytes()  # what the store holds
     assert lines.triple_count == 7  # `a p "x"` is in two graphs: once in the merge
     assert len((work / "asserted.nt").read_bytes().splitlines()) == 7
+
+
+def test_nquads_bytes_give_the_lines_of_quads(tmp_path):
+    """build.emit's emit_document_nquads output goes through the same normalising store as Quads."""
+    as_quads, as_bytes = tmp_path / "quads", tmp_path / "bytes"
+    for folder in (as_quads, as_bytes):
+        (folder / "work").mkdir(parents=True)
+    by_quads, by_bytes = GraphLines(as_quads / "work"), GraphLines(as_bytes / "work")
+    for batch in quads():
+        by_quads.add(batch)
+        by_bytes.add(ox.serialize(batch, format=ox.RdfFormat.N_QUADS))
+    by_quads.finish(as_quads)
+    by_bytes.finish(as_bytes)
+    for name in ("policykg.nq", "policykg.trig", "policykg.ttl"):
+        assert (as_bytes / name).read_bytes() == (as_quads / name).read_bytes(), name
+
+
+def test_a_default_graph_quad_is_refused(tmp_path):
+    from policykg.errors import BuildError
+
+    lines = GraphLines(tmp_path)
+    with pytest.raises(BuildError, match="outside every named graph"):
+        lines.add(b'<https://w3id.org/policykg/a> <https://w3id.org/policykg/p> "x" .\n')
+
+
+def test_graphs_are_handed_on_as_written(tmp_path):
+    seen = []
+    lines = GraphLines(tmp_path, on_graph=lambda graph, data: seen.append((graph.value, data.count(b"\n"))))
+    for batch in quads():
+        lines.add(batch)
+    assert seen == [(EX + "graph/g", 5), (EX + "graph/g-2", 2), (EX + "graph/g10", 1), (EX + "graph/g", 1)]
+
+
+def test_inferred_lines_leave_out_asserted_triples_and_sort_as_bytes(tmp_path):
+    asserted = tmp_path / "asserted.nt"
+    asserted.write_bytes(b'<a> <p> "x" .\n<b> <p> <c> .\n')  # sorted, as GraphLines.finish leaves it
+    derived = {'<b> <p> <c> .', '<c> <q> "\u00e9" .', '<a> <p> "x" .', '<a> <q> <b> .', '<c> <q> "z" .'}
+    count = write_inferred(derived, asserted, tmp_path / "inferred.nq", "g")
+    assert count == 3
+    assert (tmp_path / "inferred.nq").read_bytes() == (
+        b'<a> <q> <b> <g> .\n<c> <q> "z" <g> .\n' + '<c> <q> "\u00e9" <g> .\n'.encode())

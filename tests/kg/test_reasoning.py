@@ -163,3 +163,21 @@ def test_tbox_is_closed_once_and_cached():
     assert (PKG + "issuedBy", PKG + "issuesPlan") in tbox.inverse_of
     assert SKOS + "broaderTransitive" in tbox.transitive
     assert not [c for _, c in tbox.subclass_of if c in {str(OWL.Thing), str(RDFS.Resource)}]
+
+
+def test_tbox_is_kept_on_disk_and_read_back_equal(tmp_path, monkeypatch):
+    from policykg.kg import reasoning
+
+    computed = load_tbox(DEFAULT_ONTOLOGY, cache_dir=tmp_path)
+    assert computed == load_tbox(DEFAULT_ONTOLOGY)
+    assert len(list((tmp_path / "tbox").glob("tbox-*.json"))) == 1
+
+    def fail(*_args):
+        raise AssertionError("the stored TBox should have been read")
+
+    monkeypatch.setattr(reasoning, "_load_tbox", fail)
+    stored = load_tbox(DEFAULT_ONTOLOGY, cache_dir=tmp_path)
+    assert stored == computed and repr(stored) == repr(computed)  # the graph entries' key is its repr
+    (next((tmp_path / "tbox").glob("tbox-*.json"))).write_text("{damaged", encoding="utf-8")
+    with pytest.raises(AssertionError, match="should have been read"):
+        load_tbox(DEFAULT_ONTOLOGY, cache_dir=tmp_path)  # a damaged entry is computed again
