@@ -88,6 +88,11 @@ class System:
                 status = response.status
         except urllib.error.HTTPError as exc:
             body, status = exc.read(), exc.code
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
+            # no answer within `timeout` (a 1,000-document catalogue query on a slow peer): a failed
+            # row in the table ("—"), not the end of the run
+            log.warning("%s: no response within %.0f s (%s)", self.name, timeout, exc)
+            body, status = b"", 0
         return status, body, time.perf_counter() - started
 
     def stop(self) -> None:
