@@ -47,7 +47,8 @@ from .errors import (
 )
 from .jobs import DatasetSpec, ReadJob, Reply, SparqlAnswer, SparqlJob, WorkerSettings
 from .served_build import ServedBuild
-from .worker_handle import BuildRefused, WorkerProcess, describe_exit
+from .worker_handle import WorkerProcess, describe_exit
+from .zygote_handle import BuildRefused, ZygoteKeeper
 
 # the pool's public API: what callers build and get back
 __all__ = ["DatasetSpec", "QueryExecutor", "ReadJob", "SparqlAnswer", "SparqlJob", "WorkerSettings"]
@@ -79,6 +80,7 @@ class QueryExecutor:
         self._last_spawn_error: str | None = None
         self._started = False
         self._served = ServedBuild(self.data_dir)
+        self._zygotes = ZygoteKeeper(self._context, self.settings)
         # at interpreter exit multiprocessing SIGTERMs its daemonic children; stop first, so that the
         # pool does not take their deaths for failures and start new workers while Python shuts down
         atexit.register(_close_if_alive, weakref.ref(self))
@@ -130,6 +132,7 @@ class QueryExecutor:
             "build": build.name if build else None,
             "workers_serve": serving,
             "sandbox": sorted({w.info.get("sandbox", "?") for w in live}),
+            "zygote": self._zygotes.health(),
         }
         if problem:
             report["problem"] = problem
@@ -147,6 +150,7 @@ class QueryExecutor:
             self._workers.clear()
         for worker in workers:
             worker.stop()
+        self._zygotes.close()
         self._notify()
 
     def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
@@ -256,6 +260,7 @@ class QueryExecutor:
         """Notice dead workers (any cause) and idle workers of an old build, and refill the pool."""
         while not self._closing.is_set():
             self._retire_stale_idle()
+            self._zygotes.restart_if_dead(self._served.current)
             with self._lock:
                 workers = list(self._workers)
             sentinels = {w.process.sentinel: w for w in workers}
@@ -301,7 +306,7 @@ class QueryExecutor:
 
     def _spawn(self, build: Build) -> WorkerProcess:
         try:
-            return WorkerProcess.start(self._context, build, self.settings)
+            return WorkerProcess.start(self._zygotes.for_build(build))
         except BuildRefused as exc:
             self._served.refuse(build.path, exc.message)
             raise

@@ -31,7 +31,7 @@ import struct
 import tempfile
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .relay_http import RELAY_TIMEOUT, parse_head, pipe_both, pump, read_exactly, read_head, refuse
 from .service_policy import Endpoint, path_allowed
@@ -51,6 +51,7 @@ SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
 PR_SET_PDEATHSIG = 1
 CONNECT_TIMEOUT = 10.0
+NEW_CHANNEL = 0xFFFFFFFF  # asks the connector for a private channel served by a connector of its own
 SANDBOX_ENV = "POLICYKG_SANDBOX"  # "off": do not try namespaces (SERVICE is then refused outright)
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -96,6 +97,24 @@ class Sandbox:
                 continue
             threading.Thread(target=self._accept, args=(listener, tuple(indexes)), daemon=True,
                              name=f"service-relay-{port}").start()
+
+    def for_worker(self) -> Sandbox:
+        """The sandbox of one worker forked from this (zygote) process: the same namespaces, with a
+        connector channel of its own, since two processes sharing one channel could read each other's
+        connections. Call before the fork; the parent then calls `release()` on the copy."""
+        if self._connector is None:
+            return replace(self, _connector_lock=threading.Lock())
+        with self._connector_lock:
+            self._connector.sendall(NEW_CHANNEL.to_bytes(4, "big"))
+            message, fds, _flags, _addr = socket.recv_fds(self._connector, 1, 1)
+        if message != b"\x00" or not fds:
+            raise SandboxError(0, "the SERVICE connector could not open a channel for a new worker")
+        return replace(self, _connector=socket.socket(fileno=fds[0]), _connector_lock=threading.Lock())
+
+    def release(self) -> None:
+        """Close this copy's connector channel (in the zygote, after the worker that owns it was forked)."""
+        if self._connector is not None:
+            self._connector.close()
 
     def refuses_text(self, query: str) -> bool:
         """Without a namespace: whether a query could contain SERVICE (a deliberately broad test)."""
@@ -287,11 +306,17 @@ def _close_other_fds(keep: int) -> None:
 
 
 def _serve_connections(sock: socket.socket, endpoints: tuple[Endpoint, ...]) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the channel connectors forked below reap themselves
     while True:
         data = read_exactly(sock, 4)
         if len(data) < 4:
             return
         index = int.from_bytes(data, "big")
+        if index == NEW_CHANNEL:
+            channel = _fork_connector(endpoints)
+            socket.send_fds(sock, [b"\x00"], [channel.fileno()])
+            channel.close()
+            continue
         if index >= len(endpoints):
             sock.sendall(b"\x01")
             continue

@@ -1,8 +1,9 @@
 """The query worker process: holds the build in memory and answers SparqlJob / ReadJob messages.
 
-Runs only in child processes started by server.executor (`worker_main`), in this order: leave the
-host's network (server.sandbox, before any thread exists), load the verified build, cap the
-process's address space (setrlimit), then answer jobs. It sends `WorkerStarted` once, then for every
+Runs only in processes forked from a zygote (server/zygote.py), which left the host's network
+(server.sandbox, before any thread existed) and loaded the verified build (`load_datasets`). A
+worker then caps its address space (setrlimit), starts its SERVICE relays and answers jobs
+(`serve_jobs`). It sends `WorkerStarted` once, then for every
 job two messages: notes (`retire`: replace this worker, its resident memory grew past the recycling
 threshold) and a `Reply` (server/jobs.py). A request never ends the worker: whatever a job raises
 becomes a `Failure` the web process raises; only a signal, the memory cap or the parent's exit do.
@@ -18,17 +19,13 @@ import logging
 import os
 import pickle
 import resource
-import threading
-import time
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from policykg.kg.dataset import QueryDatasets
 from policykg.kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, named
-from policykg.kg.manifest import Manifest
 from policykg.kg.namespaces import PREFIXES
 from policykg.kg.store import Build, CorruptBuild, open_store
 
@@ -45,7 +42,7 @@ from .errors import (
 )
 from .jobs import Failure, ReadJob, Reply, SparqlAnswer, SparqlJob, WorkerSettings, WorkerStarted
 from .operations import run_read
-from .sandbox import Sandbox, enter
+from .sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -60,33 +57,32 @@ SERVICE_REFUSED = (
 OUT_OF_MEMORY = "the query needed more memory than a query worker may use"
 
 
-def worker_main(conn: Connection, build_path: str, manifest: Manifest, settings: WorkerSettings) -> None:
-    """Entry point of a query worker: leave the network, load the build, then answer jobs until EOF."""
-    # an allocation past the memory limit aborts the worker: at once, without a backtrace that
-    # itself needs memory (RUST_BACKTRACE=1 made a worker hang there until its time limit)
-    os.environ["RUST_BACKTRACE"] = "0"
-    sandbox = enter(settings.service_allowlist)  # first: no thread may exist yet
-    _exit_with_parent()
-    serve_jobs(conn, Build(Path(build_path), manifest), sandbox, settings)
-
-
-def serve_jobs(conn: Connection, build: Build, sandbox: Sandbox, settings: WorkerSettings) -> None:
+def load_datasets(conn: Connection, build: Build) -> QueryDatasets | None:
+    """The build loaded into memory, or None after telling the parent why not (a `WorkerStarted`)."""
     try:
         datasets = QueryDatasets(open_store(build, in_memory=True), separate_default=True)
     except CorruptBuild as exc:
         conn.send(WorkerStarted(problem=str(exc), corrupt=True))
-        return
+        return None
     except Exception as exc:  # report any load failure to the parent, then stop
         conn.send(WorkerStarted(problem=f"{type(exc).__name__}: {exc}"))
-        return
-    _release_free_memory()
+        return None
+    release_free_memory()
+    return datasets
+
+
+def serve_jobs(conn: Connection, datasets: QueryDatasets, sandbox: Sandbox, settings: WorkerSettings,
+               info: dict | None = None) -> None:
+    """Cap this process's memory, start its SERVICE relays and answer jobs until EOF. In a worker forked
+    from a zygote everything here happens after the fork: the cap counts the address space inherited
+    from the zygote, and the recycling baseline is this worker's own resident memory."""
     baseline = resident_bytes()
     limit = settings.memory_limit or (address_space_bytes() + settings.memory_headroom)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if sandbox.isolated:
         sandbox.start_relays()
     conn.send(WorkerStarted({"quads": len(datasets.store), "rss": baseline, "memory_limit": limit,
-                             "sandbox": sandbox.mode, "sandbox_reason": sandbox.reason}))
+                             "sandbox": sandbox.mode, "sandbox_reason": sandbox.reason, **(info or {})}))
     while True:
         try:
             job = conn.recv()
@@ -112,7 +108,7 @@ def kept_bytes(baseline: int, answer_bytes: int, recycle_growth: int) -> int:
     the worker is not to be recycled."""
     grown = resident_bytes() - baseline - answer_bytes
     if grown > recycle_growth // 4:
-        _release_free_memory()
+        release_free_memory()
         grown = resident_bytes() - baseline - answer_bytes
     return grown
 
@@ -207,18 +203,6 @@ def _prefixes(job: SparqlJob) -> dict[str, str] | None:
     return PREFIXES if job.graph_format in ("turtle", "trig") else None
 
 
-def _exit_with_parent(poll_seconds: float = 1.0) -> None:
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(poll_seconds)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-
-
 # -- memory ---------------------------------------------------------------------------------
 
 
@@ -236,6 +220,10 @@ def address_space_bytes() -> int:
     return _status_kib("VmSize") * 1024
 
 
+def thread_count() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
 def _status_kib(key: str) -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
@@ -244,7 +232,7 @@ def _status_kib(key: str) -> int:
     return 0
 
 
-def _release_free_memory() -> None:
+def release_free_memory() -> None:
     """Give freed heap back to the OS (glibc keeps it otherwise), so RSS tells what the worker holds."""
     try:
         _libc().malloc_trim(0)

@@ -1,15 +1,14 @@
 """The web process's handle on one query worker process (server/worker.py).
 
-Start it and wait until it has loaded a build, wait for its answer within a deadline while watching
-the client, stop it (SIGKILL: a running query cannot be cancelled otherwise, and its CPU is freed at
-once), and say in words how it ended. The pool (server/executor.py) decides when.
+Fork it from the build's zygote (server/zygote_handle.py) and wait until it is ready, wait for its
+answer within a deadline while watching the client, stop it (SIGKILL: a running query cannot be
+cancelled otherwise, and its CPU is freed at once), and say in words how it ended. The pool
+(server/executor.py) decides when.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import multiprocessing.context
 import signal
 import time
 from collections.abc import Callable
@@ -17,59 +16,39 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from policykg.kg.store import Build
-
 from .admission import POLL_SECONDS, never_disconnected
 from .errors import GraphUnavailable
-from .jobs import WorkerSettings, WorkerStarted
-from .worker import worker_main
+from .jobs import WorkerStarted
+from .zygote_handle import ForkedProcess, ZygoteProcess
 
 log = logging.getLogger(__name__)
 
-STARTUP_TIMEOUT = 180.0
+STARTUP_TIMEOUT = 30.0  # a forked worker has nothing to load
 # exit codes of a worker that most likely ran out of memory or stack (the allocator aborts at the cap)
 _CRASHES = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL)
 
 
-class BuildRefused(GraphUnavailable):
-    """The worker found that the build's files differ from its manifest: the build must not be served."""
-
-
 @dataclass(eq=False)
 class WorkerProcess:
-    process: multiprocessing.process.BaseProcess
+    process: ForkedProcess
     conn: Connection
     build_path: Path
     info: dict = field(default_factory=dict)
 
     @classmethod
-    def start(cls, context: multiprocessing.context.BaseContext, build: Build,
-              settings: WorkerSettings) -> WorkerProcess:
-        """A worker that has loaded `build` (GraphUnavailable when it could not; BuildRefused when the
-        build is corrupt)."""
-        parent_conn, child_conn = context.Pipe(duplex=True)
-        process = context.Process(
-            target=worker_main,
-            args=(child_conn, str(build.path), build.manifest, settings),
-            name="policykg-query-worker",
-            daemon=True,
-        )
-        process.start()
-        child_conn.close()
-        worker = cls(process, parent_conn, build.path)
-        if not parent_conn.poll(STARTUP_TIMEOUT):
+    def start(cls, zygote: ZygoteProcess) -> WorkerProcess:
+        """A worker forked from `zygote`, ready to serve (GraphUnavailable when it is not)."""
+        process, conn = zygote.fork()
+        worker = cls(process, conn, zygote.build_path)
+        if not conn.poll(STARTUP_TIMEOUT):
             worker.stop()
-            raise GraphUnavailable(f"query worker did not load {build.path} in {STARTUP_TIMEOUT:.0f} s")
+            raise GraphUnavailable(f"a forked query worker was not ready in {STARTUP_TIMEOUT:.0f} s")
         try:
-            started: WorkerStarted = parent_conn.recv()
+            started: WorkerStarted = conn.recv()
         except (EOFError, OSError):
-            started = WorkerStarted(problem=f"the worker exited while loading the graph ({describe_exit(None)})")
-        if started.corrupt:
             worker.stop()
-            raise BuildRefused(started.problem)
-        if started.problem:
-            worker.stop()
-            raise GraphUnavailable(f"query worker cannot load {build.path}: {started.problem}")
+            ended = describe_exit(process.exitcode)
+            raise GraphUnavailable(f"a forked query worker exited at once ({ended})") from None
         worker.info = started.info
         if started.info.get("sandbox") == "none":
             log.error("query worker %s runs WITHOUT network isolation (%s): every query that could contain "
