@@ -30,6 +30,10 @@ def test_memory_is_capped_by_the_os_and_the_worker_replaced(data_dir):
             pool.run_sparql(SparqlJob(HUNGRY), timeout=60)
         assert wait_for(pool, lambda: full(pool) and worker not in pool._workers)
         assert pool.run_sparql(SparqlJob("ASK {}"), timeout=30).body.endswith(b"true}")
+        # the cap is the forked worker's own: its zygote was not touched and loaded the build once
+        assert pool.health()["zygote"]["loads"] == 1 and pool.health()["zygote"]["alive"]
+        (replacement,) = pool._workers
+        assert replacement.info["memory_limit"] == limit
     finally:
         pool.close()
 
