@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.context
 import os
 import select
@@ -31,7 +32,9 @@ from .zygote import zygote_main
 
 log = logging.getLogger(__name__)
 
-STARTUP_TIMEOUT = 180.0
+# loading grows with the build (tens of seconds at 1,000 documents, minutes on a busy machine), and a
+# zygote killed for being slow would start over: wait for its message or its end, this long at most
+STARTUP_TIMEOUT = 1800.0
 FORK_TIMEOUT = 30.0
 STATUS_TIMEOUT = 5.0
 
@@ -71,7 +74,7 @@ class ZygoteProcess:
         return zygote
 
     def _started(self) -> WorkerStarted:
-        if not self.conn.poll(STARTUP_TIMEOUT):
+        if not multiprocessing.connection.wait([self.conn, self.process.sentinel], STARTUP_TIMEOUT):
             return WorkerStarted(problem=f"it did not load the build in {STARTUP_TIMEOUT:.0f} s")
         try:
             return self.conn.recv()
@@ -117,14 +120,17 @@ class ZygoteProcess:
         return self.conn.recv()
 
     def stop(self) -> None:
-        """End the zygote; the workers it forked serve on until the pool retires them."""
-        try:
-            self.conn.close()
-        except OSError:
-            pass
+        """End the zygote; the workers it forked serve on until the pool retires them. The process goes
+        first, so that a thread asking it something gets EOF at once; the pipe is closed when no thread
+        uses it (closing it under one could close a descriptor number already reused elsewhere)."""
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
+        if self._lock.acquire(timeout=FORK_TIMEOUT):
+            try:
+                self.conn.close()
+            finally:
+                self._lock.release()
 
 
 class ForkedProcess:
