@@ -75,14 +75,16 @@ def serve_jobs(conn: Connection, datasets: QueryDatasets, sandbox: Sandbox, sett
                info: dict | None = None) -> None:
     """Cap this process's memory, start its SERVICE relays and answer jobs until EOF. In a worker forked
     from a zygote everything here happens after the fork: the cap counts the address space inherited
-    from the zygote, and the recycling baseline is this worker's own resident memory."""
+    from the zygote, and the recycling baseline is this worker's own resident memory. `info` (the
+    build's size, counted once by the zygote: counting reads every quad, and each read in a forked
+    worker may copy the page it touches) goes into the `WorkerStarted` message."""
     baseline = resident_bytes()
     limit = settings.memory_limit or (address_space_bytes() + settings.memory_headroom)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if sandbox.isolated:
         sandbox.start_relays()
-    conn.send(WorkerStarted({"quads": len(datasets.store), "rss": baseline, "memory_limit": limit,
-                             "sandbox": sandbox.mode, "sandbox_reason": sandbox.reason, **(info or {})}))
+    conn.send(WorkerStarted({**(info or {}), "rss": baseline, "memory_limit": limit, "sandbox": sandbox.mode,
+                             "sandbox_reason": sandbox.reason}))
     while True:
         try:
             job = conn.recv()

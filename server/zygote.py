@@ -64,21 +64,23 @@ def zygote_main(conn: Connection, build_path: str, manifest: Manifest, settings:
         conn.send(WorkerStarted(problem=f"loading the build left {threads} threads running in the zygote, "
                                         "so it cannot fork query workers safely"))
         return
-    conn.send(WorkerStarted({"quads": len(datasets.store), "rss": resident_bytes(), "sandbox": sandbox.mode,
+    quads = len(datasets.store)
+    conn.send(WorkerStarted({"quads": quads, "rss": resident_bytes(), "sandbox": sandbox.mode,
                              "sandbox_reason": sandbox.reason, "pid": os.getpid()}))
-    Zygote(conn, web, datasets, sandbox, settings).serve()
+    Zygote(conn, web, datasets, sandbox, settings, {"quads": quads, "zygote": os.getpid()}).serve()
 
 
 class Zygote:
     """The zygote's loop: fork workers on request, reap them, say how they ended."""
 
     def __init__(self, conn: Connection, web: int, datasets: QueryDatasets, sandbox: Sandbox,
-                 settings: WorkerSettings) -> None:
+                 settings: WorkerSettings, info: dict) -> None:
         self.conn = conn
         self.web = web  # pidfd of the web process: readable once it has ended
         self.datasets = datasets
         self.sandbox = sandbox
         self.settings = settings
+        self.info = info  # what each worker reports of the build and of its zygote
         self.children: set[int] = set()
         self.exits: OrderedDict[int, int] = OrderedDict()
 
@@ -135,7 +137,7 @@ class Zygote:
             self.conn.close()  # the web process must see EOF when the zygote dies, not when its workers do
             self.sandbox.release()  # the zygote's connector channel: this worker has its own
             exit_with(self.web)
-            serve_jobs(Connection(fd), self.datasets, sandbox, self.settings, {"zygote": os.getppid()})
+            serve_jobs(Connection(fd), self.datasets, sandbox, self.settings, self.info)
         except BaseException:
             log.exception("query worker %d failed", os.getpid())
             code = 1
