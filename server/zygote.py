@@ -178,7 +178,9 @@ def exit_with(pidfd: int) -> None:
     not outlive the pool that owns it, whether or not the zygote that forked it is still there."""
 
     def watch() -> None:
-        select.select([pidfd], [], [])
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        poller.poll()
         os.kill(os.getpid(), signal.SIGKILL)  # even in the middle of a query
 
     threading.Thread(target=watch, daemon=True, name="web-watch").start()

@@ -221,3 +221,25 @@ def _running(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_worker_behind_a_descriptor_past_fd_setsize_is_seen_alive(pool):
+    """A front end with hundreds of open connections gets pidfds numbered past select()'s 1,024."""
+    import resource
+
+    from policykg.server.zygote_handle import ForkedProcess
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if max(soft, hard) <= 2048:
+        pytest.skip("cannot open a descriptor numbered past 2,048 here")
+    if soft <= 2048:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (4096 if hard == resource.RLIM_INFINITY else hard, hard))
+    try:
+        (worker, *_) = pool._workers
+        high = os.dup2(worker.process.sentinel, 2040)
+        far = ForkedProcess(worker.process.pid, high, pool._zygotes._current)
+        assert far.is_alive() and not far.join(0.01)
+        far.kill()
+        assert far.join(30) and not worker.process.is_alive()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
