@@ -111,6 +111,23 @@ class Sandbox:
             raise SandboxError(0, "the SERVICE connector could not open a channel for a new worker")
         return replace(self, _connector=socket.socket(fileno=fds[0]), _connector_lock=threading.Lock())
 
+    def enter_own_network(self) -> None:
+        """In a worker forked from the zygote, before it starts a thread: a network namespace of its own,
+        as a worker that entered the sandbox itself had. Workers sharing the zygote's namespace could
+        reach one another's relays, and a second worker could not listen on an allow-listed port the
+        first one holds. The zygote's namespace (or its user namespace, where this process is root)
+        lets it unshare again; should that fail, the worker stays in the zygote's namespace, which
+        has no route to the host either."""
+        if not self.isolated:
+            return
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(CLONE_NEWNET) != 0:
+            log.warning("query worker %d shares its zygote's network namespace: unshare(CLONE_NEWNET): %s",
+                        os.getpid(), os.strerror(ctypes.get_errno()))
+            return
+        if self.relayed:
+            _bring_loopback_up()
+
     def release(self) -> None:
         """Close this copy's connector channel (in the zygote, after the worker that owns it was forked)."""
         if self._connector is not None:

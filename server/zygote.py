@@ -136,6 +136,7 @@ class Zygote:
         try:
             self.conn.close()  # the web process must see EOF when the zygote dies, not when its workers do
             self.sandbox.release()  # the zygote's connector channel: this worker has its own
+            sandbox.enter_own_network()  # before any thread
             exit_with(self.web)
             serve_jobs(Connection(fd), self.datasets, sandbox, self.settings, self.info)
         except BaseException:

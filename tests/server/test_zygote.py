@@ -243,3 +243,15 @@ def test_a_worker_behind_a_descriptor_past_fd_setsize_is_seen_alive(pool):
         assert far.join(30) and not worker.process.is_alive()
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.usefixtures("network_sandbox")
+def test_each_forked_worker_has_a_network_namespace_of_its_own(pool):
+    """As when every worker entered the sandbox itself: none shares the host's namespace, the zygote's
+    or a sibling's (a sibling's relays would otherwise be reachable, and hold its ports)."""
+    def namespace(pid: int) -> str:
+        return os.readlink(f"/proc/{pid}/ns/net")
+
+    workers = {namespace(w.process.pid) for w in pool._workers}
+    assert len(workers) == pool.size
+    assert namespace(os.getpid()) not in workers and namespace(zygote(pool)["pid"]) not in workers
