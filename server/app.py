@@ -100,6 +100,7 @@ def health() -> Response:
         workers=report["workers"],
         workers_serve=report["workers_serve"],
         sandbox=report["sandbox"],
+        zygote=report["zygote"],
         refused_build=report.get("refused_build"),
         queries=state().admission.snapshot(),
         result_cache=result_cache.of(current_app).snapshot(),

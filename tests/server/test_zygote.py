@@ -255,3 +255,9 @@ def test_each_forked_worker_has_a_network_namespace_of_its_own(pool):
     workers = {namespace(w.process.pid) for w in pool._workers}
     assert len(workers) == pool.size
     assert namespace(os.getpid()) not in workers and namespace(zygote(pool)["pid"]) not in workers
+
+
+def test_health_endpoint_reports_the_zygote(client):
+    client.get("/sparql", query_string={"query": "ASK {}"})
+    body = client.get("/health").get_json()
+    assert body["zygote"]["alive"] and body["zygote"]["loads"] >= 1 and body["zygote"]["build"] == body["build"]
