@@ -26,7 +26,7 @@ from policykg.errors import BuildError
 from policykg.kg.namespaces import PREFIXES
 
 SORT_BUFFER = "256M"  # `sort`'s memory before it spills sorted runs into temporary files
-LOAD_CHUNK = 250_000  # lines per bulk load: the loader holds ~400 MB, not ~1.5 GB per million quads
+LOAD_CHUNK = 250_000  # lines per chunk (build.working_store sets its own)
 # no prefix for the instance namespace: its local names hold slashes, which Turtle must escape
 TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "pkgr"}
 
@@ -67,14 +67,20 @@ class GraphLines:
             handle.close()
         sort_unique(self.quads, folder / "policykg.nq", self.work)
         sort_unique(self.trig, self.trig, self.work)
-        ox.serialize(ox.parse(path=str(self.trig), format=ox.RdfFormat.TRIG), str(folder / "policykg.trig"),
-                     ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
+        # lenient: the lines are the engine's own N-Triples (normalised_graphs); strict parsing of them cost
+        # half of the writing (1,000 documents: policykg.ttl 5.5 → 2.5 CPU s), for the same bytes
+        _rewrite(self.trig, ox.RdfFormat.TRIG, folder / "policykg.trig", ox.RdfFormat.TRIG)
         self.quads.unlink()  # the triples stay: the store's default graph is loaded from them
         self.trig.unlink()
         sort_unique(self.triples, self.triples, self.work)
-        ox.serialize(ox.parse(path=str(self.triples), format=ox.RdfFormat.N_TRIPLES), str(folder / "policykg.ttl"),
-                     ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
+        _rewrite(self.triples, ox.RdfFormat.N_TRIPLES, folder / "policykg.ttl", ox.RdfFormat.TURTLE)
         self.triple_count = count_lines(self.triples)
+
+
+def _rewrite(source: Path, source_format: ox.RdfFormat, target: Path, target_format: ox.RdfFormat) -> None:
+    """`source` (sorted lines) as `target` with the project prefixes, in the same order."""
+    ox.serialize(ox.parse(path=str(source), format=source_format, lenient=True), str(target), target_format,
+                 prefixes=TURTLE_PREFIXES)
 
 
 def normalised_graphs(quads: Iterable[ox.Quad] | bytes) -> Iterator[tuple[ox.NamedNode, bytes]]:

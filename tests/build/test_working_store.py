@@ -4,6 +4,7 @@ what a fresh load of the new dumps holds."""
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from policykg.build.working_store import bulk_load, changed_lines, updated_store
 from policykg.kg.namespaces import VOID_GRAPH
@@ -70,3 +71,20 @@ def test_a_large_change_is_loaded_afresh(tmp_path):
     fresh_store(tmp_path / "old" / "store", old).flush()
     assert updated_store(Build(old, None), new, tmp_path / "new" / "store", new_lines=1) is None  # type: ignore[arg-type]
     assert updated_store(None, new, tmp_path / "new" / "store", new_lines=100) is None
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_bulk_load_in_chunks_holds_every_line(tmp_path, monkeypatch, threads):
+    """Chunks smaller than each file, loaded one or two at a time: every quad of every file, the
+    N-Triples file's triples in the default graph, and nothing else."""
+    monkeypatch.setattr("policykg.build.working_store.LOAD_CHUNK", 3)
+    asserted = [line(f"s{i}", "p", f'"{i}"', f"d{i % 3}") for i in range(20)]
+    inferred = [line(f"s{i}", "q", f"<{EX}o{i}>", "inferred") for i in range(7)]
+    folder = folder_with(tmp_path / "dumps", asserted, inferred)
+    triples = sorted({text.rsplit(" ", 2)[0] + " .\n" for text in asserted})
+    (folder / "merged.nt").write_text("".join(triples), encoding="utf-8")
+    store = ox.Store(str(tmp_path / "store"))
+    bulk_load(store, folder / "policykg.nq", folder / "inferred.nq", folder / "merged.nt", threads=threads)
+    expected = set(ox.parse("".join(asserted + inferred + triples), format=ox.RdfFormat.N_QUADS))
+    assert set(store) == expected
+    assert len(store) == 20 + 7 + 20
