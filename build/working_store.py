@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 LOADED = ("policykg.nq", "inferred.nq")  # the dumps the store holds besides the default graph and VoID
 MAX_CHANGED_SHARE = 0.05  # above this share of changed lines a fresh bulk load is cheaper than the edits
 LOAD_CHUNK = 125_000  # lines per bulk load call: the loader holds ~1.5 KB a line while it builds its files
-LOAD_THREADS = 2  # calls at once: pyoxigraph parses on one thread per call below 4 cores (measured on 2)
+LOAD_THREADS = 1  # calls at once; 2 saved CPU but its heaps raised the build's peak ~50 MB (issue 10)
 
 
 def bulk_load(store: ox.Store, *paths: Path, threads: int = LOAD_THREADS) -> None:
